@@ -1,0 +1,349 @@
+//! A model compiled for analysis: the feasible states, each DM's move rules as
+//! bit masks, and each DM's preferences as dense ranks.
+//!
+//! Nothing here allocates per state beyond flat arrays: moves are enumerated on
+//! the fly from masks and a lookup, never stored.
+
+use crate::error::ModelError;
+use crate::expr::Expr;
+use crate::model::{Direction, MAX_OPTIONS, Model, Preferences};
+use crate::space::{StateIndex, StateSpace, yn_string};
+
+/// Most preference statements per DM: scores are sums of distinct powers of two in a `u64`.
+pub const MAX_STATEMENTS: usize = 63;
+
+/// Default cap on feasible states: about 4.5 GiB of analysis data for six DMs.
+pub const DEFAULT_MAX_STATES: usize = 1 << 25;
+
+/// How one DM may move: which bits it owns and which may change in which direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MoveRule {
+    /// All options of the DM.
+    pub owned: u64,
+    /// Owned options that may change either way.
+    pub both: u64,
+    /// Owned options that may only go N to Y.
+    pub forward: u64,
+    /// Owned options that may only go Y to N.
+    pub backward: u64,
+}
+
+impl MoveRule {
+    /// Bits the DM may flip in a move starting at `s`.
+    #[inline]
+    pub fn flippable_from(&self, s: u64) -> u64 {
+        self.both | (self.forward & !s) | (self.backward & s)
+    }
+
+    /// Bits the DM may have flipped in a move ending at `t`.
+    #[inline]
+    pub fn flippable_into(&self, t: u64) -> u64 {
+        self.both | (self.forward & t) | (self.backward & !t)
+    }
+}
+
+/// Calls `visit` with every nonempty subset of `mask`.
+#[inline]
+fn for_each_nonempty_subset(mask: u64, mut visit: impl FnMut(u64)) {
+    let mut sub = mask;
+    while sub != 0 {
+        visit(sub);
+        sub = (sub - 1) & mask;
+    }
+}
+
+/// A model ready for analysis.
+#[derive(Debug, Clone)]
+pub struct Conflict {
+    space: StateSpace,
+    moves: Vec<MoveRule>,
+    /// `ranks[dm][state]`: higher is more preferred; equal is a tie.
+    ranks: Vec<Vec<u32>>,
+    status_quo: Option<StateIndex>,
+}
+
+impl Conflict {
+    /// Validates and compiles a model, refusing more than `max_states` feasible states.
+    pub fn compile(model: &Model, max_states: usize) -> Result<Conflict, ModelError> {
+        if model.decision_makers.is_empty() {
+            return Err(ModelError::NoDecisionMakers);
+        }
+        if let Some(dm) = model.decision_makers.iter().find(|d| d.options.is_empty()) {
+            return Err(ModelError::DmWithoutOptions { dm: dm.name.clone() });
+        }
+        let option_count = model.option_count();
+        if option_count > MAX_OPTIONS {
+            return Err(ModelError::TooManyOptions {
+                count: option_count,
+                limit: MAX_OPTIONS,
+            });
+        }
+        for dm in &model.decision_makers {
+            if let Preferences::Prioritization(statements) = &dm.preferences
+                && statements.len() > MAX_STATEMENTS
+            {
+                return Err(ModelError::TooManyStatements {
+                    dm: dm.name.clone(),
+                    count: statements.len(),
+                    limit: MAX_STATEMENTS,
+                });
+            }
+        }
+        let rules: Vec<&Expr> = model.rules.iter().map(|r| &r.condition).collect();
+        let space = StateSpace::enumerate(option_count, &rules, max_states)?;
+        let moves = move_rules(model);
+        let ranks = model
+            .decision_makers
+            .iter()
+            .enumerate()
+            .map(|(d, _)| preference_ranks(model, d, &space))
+            .collect::<Result<Vec<_>, _>>()?;
+        let status_quo = match model.status_quo {
+            None => None,
+            Some(p) => Some(space.index_of(p).ok_or_else(|| ModelError::StatusQuoInfeasible {
+                yn: yn_string(p, option_count),
+            })?),
+        };
+        Ok(Conflict {
+            space,
+            moves,
+            ranks,
+            status_quo,
+        })
+    }
+
+    pub fn space(&self) -> &StateSpace {
+        &self.space
+    }
+
+    pub fn state_count(&self) -> usize {
+        self.space.len()
+    }
+
+    pub fn dm_count(&self) -> usize {
+        self.moves.len()
+    }
+
+    pub fn move_rule(&self, dm: usize) -> &MoveRule {
+        &self.moves[dm]
+    }
+
+    /// Preference ranks of one DM over all states (higher is better).
+    pub fn ranks(&self, dm: usize) -> &[u32] {
+        &self.ranks[dm]
+    }
+
+    #[inline]
+    pub fn rank(&self, dm: usize, s: StateIndex) -> u32 {
+        self.ranks[dm][s as usize]
+    }
+
+    pub fn status_quo(&self) -> Option<StateIndex> {
+        self.status_quo
+    }
+
+    /// Visits every state in R_dm(s): one move of `dm` from `s`.
+    #[inline]
+    pub fn for_each_move(&self, dm: usize, s: StateIndex, mut visit: impl FnMut(StateIndex)) {
+        let from = self.space.pattern(s);
+        for_each_nonempty_subset(self.moves[dm].flippable_from(from), |flip| {
+            if let Some(t) = self.space.index_of(from ^ flip) {
+                visit(t);
+            }
+        });
+    }
+
+    /// Visits every state u with t in R_dm(u): the states from which `dm` can move to `t`.
+    #[inline]
+    pub fn for_each_predecessor(&self, dm: usize, t: StateIndex, mut visit: impl FnMut(StateIndex)) {
+        let to = self.space.pattern(t);
+        for_each_nonempty_subset(self.moves[dm].flippable_into(to), |flip| {
+            if let Some(u) = self.space.index_of(to ^ flip) {
+                visit(u);
+            }
+        });
+    }
+
+    /// Visits every unilateral improvement of `dm` from `s` (R_dm^+(s)).
+    #[inline]
+    pub fn for_each_improvement(&self, dm: usize, s: StateIndex, mut visit: impl FnMut(StateIndex)) {
+        let here = self.rank(dm, s);
+        let ranks = &self.ranks[dm];
+        self.for_each_move(dm, s, |t| {
+            if ranks[t as usize] > here {
+                visit(t)
+            }
+        });
+    }
+
+    /// R_dm^+(s) as a list, best for `dm` first, then by state number.
+    pub fn improvements(&self, dm: usize, s: StateIndex) -> Vec<StateIndex> {
+        let mut list = Vec::new();
+        self.for_each_improvement(dm, s, |t| list.push(t));
+        list.sort_by_key(|&t| (std::cmp::Reverse(self.rank(dm, t)), t));
+        list
+    }
+
+    /// R_dm(s) as a sorted list.
+    pub fn moves_from(&self, dm: usize, s: StateIndex) -> Vec<StateIndex> {
+        let mut list = Vec::new();
+        self.for_each_move(dm, s, |t| list.push(t));
+        list.sort_unstable();
+        list
+    }
+
+    /// Total number of unilateral moves over all DMs and states (the size of the graph).
+    pub fn move_count(&self) -> u64 {
+        use rayon::prelude::*;
+        (0..self.state_count() as u32)
+            .into_par_iter()
+            .map(|s| {
+                (0..self.dm_count())
+                    .map(|d| {
+                        let mut n = 0u64;
+                        self.for_each_move(d, s, |_| n += 1);
+                        n
+                    })
+                    .sum::<u64>()
+            })
+            .sum()
+    }
+}
+
+fn move_rules(model: &Model) -> Vec<MoveRule> {
+    let offsets = model.option_offsets();
+    model
+        .decision_makers
+        .iter()
+        .enumerate()
+        .map(|(d, dm)| {
+            let mut rule = MoveRule {
+                owned: 0,
+                both: 0,
+                forward: 0,
+                backward: 0,
+            };
+            for (j, option) in dm.options.iter().enumerate() {
+                let bit = 1u64 << (offsets[d] + j);
+                rule.owned |= bit;
+                match option.direction {
+                    Direction::Both => rule.both |= bit,
+                    Direction::Forward => rule.forward |= bit,
+                    Direction::Backward => rule.backward |= bit,
+                }
+            }
+            rule
+        })
+        .collect()
+}
+
+/// Turns raw scores (higher is better) into dense ranks 0..distinct, keeping order and ties.
+fn dense_ranks(scores: &[u64]) -> Vec<u32> {
+    let mut distinct = scores.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    scores
+        .iter()
+        .map(|v| distinct.binary_search(v).expect("score present") as u32)
+        .collect()
+}
+
+fn preference_ranks(model: &Model, d: usize, space: &StateSpace) -> Result<Vec<u32>, ModelError> {
+    use rayon::prelude::*;
+    let dm = &model.decision_makers[d];
+    match &dm.preferences {
+        Preferences::Prioritization(statements) => {
+            let k = statements.len();
+            let scores: Vec<u64> = space
+                .patterns()
+                .par_iter()
+                .map(|&p| {
+                    statements
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, st)| st.expr.eval(p))
+                        .map(|(j, _)| 1u64 << (k - 1 - j))
+                        .sum()
+                })
+                .collect();
+            Ok(dense_ranks(&scores))
+        }
+        Preferences::Ranking { tiers, .. } => {
+            const UNPLACED: u32 = u32::MAX;
+            let mut tier_of = vec![UNPLACED; space.len()];
+            for (t, tier) in tiers.iter().enumerate() {
+                for (item, expr) in tier.items.iter().enumerate() {
+                    let mut matched = false;
+                    for (s, &p) in space.patterns().iter().enumerate() {
+                        if !expr.eval(p) {
+                            continue;
+                        }
+                        matched = true;
+                        if tier_of[s] != UNPLACED {
+                            return Err(ModelError::RankingRepeats {
+                                dm: dm.name.clone(),
+                                dm_index: d,
+                                tier: t,
+                                item,
+                                first_tier: tier_of[s] as usize,
+                                state: s + 1,
+                                yn: space.yn(s as u32),
+                            });
+                        }
+                        tier_of[s] = t as u32;
+                    }
+                    if !matched {
+                        return Err(ModelError::RankingItemEmpty {
+                            dm: dm.name.clone(),
+                            dm_index: d,
+                            tier: t,
+                            item,
+                        });
+                    }
+                }
+            }
+            if let Some(s) = tier_of.iter().position(|&t| t == UNPLACED) {
+                return Err(ModelError::RankingOmits {
+                    dm: dm.name.clone(),
+                    dm_index: d,
+                    state: s + 1,
+                    yn: space.yn(s as u32),
+                });
+            }
+            let worst = tiers.len() as u32 - 1;
+            Ok(tier_of.into_iter().map(|t| worst - t).collect())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subsets_are_all_visited_once() {
+        let mut seen = Vec::new();
+        for_each_nonempty_subset(0b1011, |s| seen.push(s));
+        seen.sort();
+        assert_eq!(seen, vec![1, 2, 3, 8, 9, 10, 11]);
+    }
+
+    #[test]
+    fn irreversible_bits_restrict_direction() {
+        let rule = MoveRule {
+            owned: 0b111,
+            both: 0b001,
+            forward: 0b010,
+            backward: 0b100,
+        };
+        assert_eq!(rule.flippable_from(0b000), 0b011);
+        assert_eq!(rule.flippable_from(0b110), 0b101);
+        assert_eq!(rule.flippable_into(0b110), 0b011);
+        assert_eq!(rule.flippable_into(0b000), 0b101);
+    }
+
+    #[test]
+    fn dense_ranks_keep_order_and_ties() {
+        assert_eq!(dense_ranks(&[40, 3, 40, 7]), vec![2, 0, 2, 1]);
+    }
+}

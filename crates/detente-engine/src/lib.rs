@@ -1,0 +1,19 @@
+//! The detente engine: the Graph Model for Conflict Resolution (GMCR.md) as a
+//! library. It takes a [`Model`], compiles it into a [`Conflict`] (feasible
+//! states, move rules, preference ranks) and computes stability with
+//! [`Analysis::run`]. It does no I/O: parsing and printing live in other crates.
+
+pub mod conflict;
+pub mod error;
+pub mod expr;
+pub mod model;
+pub mod reference;
+pub mod space;
+pub mod stability;
+
+pub use conflict::{Conflict, DEFAULT_MAX_STATES, MAX_STATEMENTS};
+pub use error::ModelError;
+pub use expr::Expr;
+pub use model::{DecisionMaker, Direction, Model, Notes, OptionDef, Preferences, Rule, Statement, Tier};
+pub use space::{StateIndex, StateSpace};
+pub use stability::{Analysis, Concept};

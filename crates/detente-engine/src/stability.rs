@@ -1,0 +1,303 @@
+//! Stability of every state for every DM (GMCR.md §3), computed in time linear
+//! in the number of moves.
+//!
+//! The opponents' responses R_H(s1) are legal sequences (no DM twice in a row).
+//! Because one DM's moves compose into a single move (ARCHITECTURE.md, "Legal
+//! sequences as reachability"), the states reachable by legal sequences are the
+//! states reachable in the graph of all H's moves, except possibly s1 itself,
+//! which never sanctions (it is an improvement for the mover). So each concept
+//! needs, per DM i and state s1, only the least value of some score over the
+//! states reachable from s1: [`least_reachable`] computes that for all states
+//! at once. [`crate::reference`] follows the definitions literally and the
+//! property tests hold the two equal.
+
+use crate::conflict::Conflict;
+use crate::space::StateIndex;
+use fixedbitset::FixedBitSet;
+use rayon::prelude::*;
+
+/// A solution concept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Concept {
+    Nash,
+    Gmr,
+    Smr,
+    Seq,
+    Sim,
+}
+
+impl Concept {
+    pub const ALL: [Concept; 5] = [Concept::Nash, Concept::Gmr, Concept::Smr, Concept::Seq, Concept::Sim];
+
+    /// Lower-case key used in JSON and on the command line.
+    pub fn key(self) -> &'static str {
+        match self {
+            Concept::Nash => "nash",
+            Concept::Gmr => "gmr",
+            Concept::Smr => "smr",
+            Concept::Seq => "seq",
+            Concept::Sim => "sim",
+        }
+    }
+
+    /// Conventional short name for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Concept::Nash => "Nash",
+            Concept::Gmr => "GMR",
+            Concept::Smr => "SMR",
+            Concept::Seq => "SEQ",
+            Concept::Sim => "SIM",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Concept> {
+        Concept::ALL.into_iter().find(|c| c.key().eq_ignore_ascii_case(key))
+    }
+}
+
+/// Marks a state from which no state is reachable.
+const UNREACHABLE: u32 = u32::MAX;
+
+/// Which moves of the responders count.
+#[derive(Clone, Copy)]
+enum Responses {
+    /// Any unilateral move (GMR, SMR).
+    Any,
+    /// Only unilateral improvements of the DM who moves (SEQ).
+    Improvements,
+}
+
+/// For every state x, the least `value` over the states reachable from x by one
+/// or more moves of the DMs in `movers`; `UNREACHABLE` where x has no move.
+///
+/// States are taken in increasing `value`; each marks, by a backward search,
+/// every state that reaches it and is not marked yet. A state reaching a marked
+/// state reaches its marker, which has a smaller value, so each state is marked
+/// once, with its least reachable value, and its predecessors are scanned once.
+fn least_reachable(conflict: &Conflict, movers: &[usize], responses: Responses, value: &[u32]) -> Vec<u32> {
+    let n = conflict.state_count();
+    let mut least = vec![UNREACHABLE; n];
+    let mut stack: Vec<StateIndex> = Vec::new();
+    for v in order_by_value(value) {
+        if least[v as usize] != UNREACHABLE {
+            continue;
+        }
+        let marker = value[v as usize];
+        stack.push(v);
+        while let Some(t) = stack.pop() {
+            for &j in movers {
+                let rank_t = conflict.rank(j, t);
+                conflict.for_each_predecessor(j, t, |u| {
+                    let counts = match responses {
+                        Responses::Any => true,
+                        Responses::Improvements => conflict.rank(j, u) < rank_t,
+                    };
+                    if counts && least[u as usize] == UNREACHABLE {
+                        least[u as usize] = marker;
+                        stack.push(u);
+                    }
+                });
+            }
+        }
+    }
+    least
+}
+
+/// State indices sorted by `value`, ascending (counting sort: values are small ranks).
+fn order_by_value(value: &[u32]) -> Vec<StateIndex> {
+    let max = value.iter().copied().max().unwrap_or(0) as usize;
+    let mut start = vec![0u32; max + 2];
+    for &v in value {
+        start[v as usize + 1] += 1;
+    }
+    for k in 1..start.len() {
+        start[k] += start[k - 1];
+    }
+    let mut order = vec![0; value.len()];
+    for (s, &v) in value.iter().enumerate() {
+        order[start[v as usize] as usize] = s as StateIndex;
+        start[v as usize] += 1;
+    }
+    order
+}
+
+/// For each state w, the best rank `dm` can reach from w in at most one of its own moves.
+fn best_within_one_move(conflict: &Conflict, dm: usize) -> Vec<u32> {
+    (0..conflict.state_count() as StateIndex)
+        .into_par_iter()
+        .map(|w| {
+            let mut best = conflict.rank(dm, w);
+            conflict.for_each_move(dm, w, |t| best = best.max(conflict.rank(dm, t)));
+            best
+        })
+        .collect()
+}
+
+/// States where every improvement of `dm` leads to a state whose least
+/// reachable value is at most the DM's rank at the start.
+fn deterred_everywhere(conflict: &Conflict, dm: usize, least: &[u32]) -> FixedBitSet {
+    stable_where(conflict, |s| {
+        let here = conflict.rank(dm, s);
+        let mut deterred = true;
+        conflict.for_each_improvement(dm, s, |s1| deterred &= least[s1 as usize] <= here);
+        deterred
+    })
+}
+
+fn stable_where(conflict: &Conflict, test: impl Fn(StateIndex) -> bool + Sync) -> FixedBitSet {
+    let flags: Vec<bool> = (0..conflict.state_count() as StateIndex)
+        .into_par_iter()
+        .map(&test)
+        .collect();
+    let mut set = FixedBitSet::with_capacity(flags.len());
+    for (s, &f) in flags.iter().enumerate() {
+        set.set(s, f);
+    }
+    set
+}
+
+fn others(conflict: &Conflict, dm: usize) -> Vec<usize> {
+    (0..conflict.dm_count()).filter(|&j| j != dm).collect()
+}
+
+/// The states stable for `dm` under `concept`.
+pub fn stable_states(conflict: &Conflict, dm: usize, concept: Concept) -> FixedBitSet {
+    let ranks = conflict.ranks(dm);
+    let movers = others(conflict, dm);
+    match concept {
+        Concept::Nash => stable_where(conflict, |s| {
+            let mut none = true;
+            conflict.for_each_improvement(dm, s, |_| none = false);
+            none
+        }),
+        Concept::Gmr => deterred_everywhere(conflict, dm, &least_reachable(conflict, &movers, Responses::Any, ranks)),
+        Concept::Smr => {
+            let exposure = best_within_one_move(conflict, dm);
+            deterred_everywhere(conflict, dm, &least_reachable(conflict, &movers, Responses::Any, &exposure))
+        }
+        Concept::Seq => deterred_everywhere(
+            conflict,
+            dm,
+            &least_reachable(conflict, &movers, Responses::Improvements, ranks),
+        ),
+        Concept::Sim => stable_where(conflict, |s| sim_stable(conflict, dm, &movers, s)),
+    }
+}
+
+/// SIM at one state: every improvement of `dm` can be met by the others'
+/// simultaneous improvements (each stays or takes one of its own from `s`,
+/// at least one moves) landing on a feasible state no better for `dm` than `s`.
+fn sim_stable(conflict: &Conflict, dm: usize, others: &[usize], s: StateIndex) -> bool {
+    let space = conflict.space();
+    let from = space.pattern(s);
+    let here = conflict.rank(dm, s);
+    let mut first_improvement = true;
+    let mut responses: Vec<Vec<u64>> = Vec::new();
+    let mut stable = true;
+    conflict.for_each_improvement(dm, s, |s1| {
+        if !stable {
+            return;
+        }
+        if first_improvement {
+            first_improvement = false;
+            responses = others
+                .iter()
+                .map(|&j| {
+                    let mut flips = Vec::new();
+                    conflict.for_each_improvement(j, s, |t| flips.push(space.pattern(t) ^ from));
+                    flips
+                })
+                .collect();
+        }
+        let start = space.pattern(s1);
+        stable = sanction_exists(&responses, start, false, &|p| {
+            space.index_of(p).is_some_and(|s2| conflict.rank(dm, s2) <= here)
+        });
+    });
+    stable
+}
+
+/// Whether some choice of one flip (or none) per responder, at least one flip
+/// in all, turns `pattern` into a state that `sanctions`.
+fn sanction_exists(responses: &[Vec<u64>], pattern: u64, moved: bool, sanctions: &dyn Fn(u64) -> bool) -> bool {
+    match responses.split_first() {
+        None => moved && sanctions(pattern),
+        Some((mine, rest)) => {
+            sanction_exists(rest, pattern, moved, sanctions)
+                || mine.iter().any(|&flip| sanction_exists(rest, pattern ^ flip, true, sanctions))
+        }
+    }
+}
+
+/// Stability of every state for every DM under the chosen concepts.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    concepts: Vec<Concept>,
+    /// `stable[c][dm]`, with `c` the position of the concept in `concepts`.
+    stable: Vec<Vec<FixedBitSet>>,
+}
+
+impl Analysis {
+    /// Runs every (concept, DM) pair in parallel; `on_done` is called after each.
+    pub fn run(conflict: &Conflict, concepts: &[Concept], on_done: &(dyn Fn() + Sync)) -> Analysis {
+        let mut concepts = concepts.to_vec();
+        concepts.sort_unstable();
+        concepts.dedup();
+        let dms = conflict.dm_count();
+        let jobs: Vec<(usize, usize)> = (0..concepts.len())
+            .flat_map(|c| (0..dms).map(move |d| (c, d)))
+            .collect();
+        let sets: Vec<FixedBitSet> = jobs
+            .par_iter()
+            .map(|&(c, d)| {
+                let set = stable_states(conflict, d, concepts[c]);
+                on_done();
+                set
+            })
+            .collect();
+        let mut sets = sets.into_iter();
+        let stable = (0..concepts.len())
+            .map(|_| sets.by_ref().take(dms).collect())
+            .collect();
+        Analysis { concepts, stable }
+    }
+
+    /// Number of (concept, DM) jobs [`Analysis::run`] performs.
+    pub fn job_count(conflict: &Conflict, concepts: &[Concept]) -> usize {
+        let mut c = concepts.to_vec();
+        c.sort_unstable();
+        c.dedup();
+        c.len() * conflict.dm_count()
+    }
+
+    pub fn concepts(&self) -> &[Concept] {
+        &self.concepts
+    }
+
+    fn position(&self, concept: Concept) -> usize {
+        self.concepts
+            .iter()
+            .position(|&c| c == concept)
+            .unwrap_or_else(|| panic!("concept {} was not analysed", concept.label()))
+    }
+
+    /// The states stable for `dm` under `concept`. Panics if the concept was not analysed.
+    pub fn stable(&self, concept: Concept, dm: usize) -> &FixedBitSet {
+        &self.stable[self.position(concept)][dm]
+    }
+
+    pub fn is_stable(&self, concept: Concept, dm: usize, s: StateIndex) -> bool {
+        self.stable(concept, dm).contains(s as usize)
+    }
+
+    /// States stable for every DM under `concept`.
+    pub fn equilibria(&self, concept: Concept) -> FixedBitSet {
+        let per_dm = &self.stable[self.position(concept)];
+        let mut all = per_dm[0].clone();
+        for set in &per_dm[1..] {
+            all.intersect_with(set);
+        }
+        all
+    }
+}
