@@ -1,0 +1,224 @@
+//! Located, explained errors in model files, and the bookkeeping needed to
+//! locate errors the engine finds only later, at compile time.
+
+use std::ops::Range;
+
+use miette::{NamedSource, SourceSpan};
+
+/// A byte range in the source text.
+pub(crate) type Span = Range<usize>;
+
+/// A located, explained error in a model file.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{message}")]
+pub struct FormatError {
+    message: String,
+    #[source_code]
+    source_code: NamedSource<String>,
+    #[label("{label}")]
+    span: Option<SourceSpan>,
+    label: String,
+    #[help]
+    help: Option<String>,
+}
+
+impl FormatError {
+    /// 1-based (line, column) of the primary span, if any; the column counts characters.
+    pub fn line_col(&self) -> Option<(usize, usize)> {
+        let offset = self.span?.offset();
+        let text = self.source_code.inner();
+        let before = text.get(..offset.min(text.len()))?;
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Some((line, before[line_start..].chars().count() + 1))
+    }
+
+    pub fn file_name(&self) -> &str {
+        self.source_code.name()
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    pub fn help_text(&self) -> Option<&str> {
+        self.help.as_deref()
+    }
+
+    /// Adds how to fix it.
+    pub(crate) fn help(mut self: Box<Self>, help: impl Into<String>) -> Box<Self> {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Replaces the short text shown under the offending source.
+    pub(crate) fn label(mut self: Box<Self>, label: impl Into<String>) -> Box<Self> {
+        self.label = label.into();
+        self
+    }
+}
+
+/// The text being parsed and its name: every error carries both so it can show the offending line.
+#[derive(Debug, Clone)]
+pub(crate) struct SourceFile {
+    pub name: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn new(name: &str, text: &str) -> SourceFile {
+        SourceFile {
+            name: name.to_string(),
+            text: text.to_string(),
+        }
+    }
+
+    /// An error at `span` (clamped to the text, so a stale span cannot panic later).
+    pub fn error(&self, message: impl Into<String>, span: Option<Span>) -> Box<FormatError> {
+        let len = self.text.len();
+        let span = span.map(|s| {
+            let start = s.start.min(len);
+            SourceSpan::from(start..s.end.clamp(start, len))
+        });
+        Box::new(FormatError {
+            message: message.into(),
+            source_code: NamedSource::new(&self.name, self.text.clone()),
+            span,
+            label: "here".into(),
+            help: None,
+        })
+    }
+
+    /// The byte offset of 1-based `line` and `column`, as JSON parsers report positions.
+    pub fn offset_of(&self, line: usize, column: usize) -> Option<usize> {
+        let line_start = if line <= 1 {
+            0
+        } else {
+            self.text.match_indices('\n').nth(line - 2)?.0 + 1
+        };
+        let mut offset = (line_start + column.saturating_sub(1)).min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        Some(offset)
+    }
+
+    /// Where `needle` first occurs, for formats whose parser keeps no positions.
+    pub fn find(&self, needle: &str) -> Option<Span> {
+        self.text.find(needle).map(|at| at..at + needle.len())
+    }
+}
+
+/// Where the parts of a model were written, to locate errors found at compile time.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Spans {
+    /// Per DM: its declaration.
+    pub dm: Vec<Option<Span>>,
+    /// Per DM: its `preferences` or `ranking` entry.
+    pub preferences: Vec<Option<Span>>,
+    /// Per DM, tier and item: the ranking item.
+    pub tier_items: Vec<Vec<Vec<Span>>>,
+    /// Per rule: its declaration.
+    pub rules: Vec<Option<Span>>,
+    pub status_quo: Option<Span>,
+}
+
+impl Spans {
+    pub fn dm(&self, d: usize) -> Option<Span> {
+        self.dm.get(d).cloned().flatten()
+    }
+
+    pub fn preferences(&self, d: usize) -> Option<Span> {
+        self.preferences
+            .get(d)
+            .cloned()
+            .flatten()
+            .or_else(|| self.dm(d))
+    }
+
+    pub fn tier_item(&self, d: usize, tier: usize, item: usize) -> Option<Span> {
+        let found = self
+            .tier_items
+            .get(d)
+            .and_then(|t| t.get(tier))
+            .and_then(|i| i.get(item));
+        found.cloned().or_else(|| self.preferences(d))
+    }
+
+    pub fn rule(&self, r: usize) -> Option<Span> {
+        self.rules.get(r).cloned().flatten()
+    }
+}
+
+/// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
+pub(crate) fn closest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&word.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|&(d, c)| d <= 2.max(c.len() / 3))
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+/// "did you mean `x`? " followed by the list of what is valid here.
+pub(crate) fn suggestion(word: &str, valid: &[&str], what: &str) -> String {
+    let listed = valid
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match closest(word, valid.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`? {what}: {listed}"),
+        None => format!("{what}: {listed}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let src = SourceFile::new("m.toml", "a = 1\nbé = 2\n");
+        let err = src.error("x", Some(10..11));
+        assert_eq!(err.line_col(), Some((2, 4)));
+        assert_eq!(err.file_name(), "m.toml");
+        assert_eq!(src.error("x", None).line_col(), None);
+    }
+
+    #[test]
+    fn offsets_from_line_and_column() {
+        let src = SourceFile::new("m.json", "{\n  \"a\": 1\n}");
+        assert_eq!(src.offset_of(2, 3), Some(4));
+        assert_eq!(src.offset_of(9, 1), None);
+    }
+
+    #[test]
+    fn suggestions_prefer_near_misses() {
+        assert_eq!(
+            closest("blokade", ["blockade", "withdraw"]),
+            Some("blockade")
+        );
+        assert_eq!(closest("zzz", ["blockade", "withdraw"]), None);
+    }
+}
