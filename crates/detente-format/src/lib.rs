@@ -120,7 +120,7 @@ impl Loaded {
                 .source
                 .error(message, spans.preferences(dm_index))
                 .label("this ranking")
-                .help("add the state to a tier, or end the ranking with an all-dash pattern for \"all the rest\""),
+                .help("add it to a tier; a pattern with `-` or an expression can cover several states at once"),
             ModelError::RankingRepeats { dm_index, tier, item, .. } => self
                 .source
                 .error(message, spans.tier_item(dm_index, tier, item))

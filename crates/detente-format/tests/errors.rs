@@ -1,0 +1,601 @@
+//! Every kind of error in a model file: its message, and the line and column it points at.
+
+use detente_format::{FormatError, parse_gmcr, parse_toml};
+
+const BASE: &str = r#"format = "detente/1"
+
+[model]
+name = "Test"
+
+[[dm]]
+id = "us"
+preferences = ["a", "!b"]
+
+  [[dm.option]]
+  id = "a"
+  label = "A"
+
+  [[dm.option]]
+  id = "b"
+
+[[dm]]
+id = "them"
+ranking = ["NNY", ["YNY", "NYY"], "--N"]
+
+  [[dm.option]]
+  id = "c"
+
+[[rule]]
+not_both = ["a", "b"]
+"#;
+
+/// BASE with `old` replaced by `new` (which must occur).
+fn edit(old: &str, new: &str) -> String {
+    assert!(BASE.contains(old), "BASE lacks {old:?}");
+    BASE.replacen(old, new, 1)
+}
+
+/// The error of parsing, or else of compiling, `text`.
+fn error(text: &str) -> Box<FormatError> {
+    match parse_toml(text, "m.toml") {
+        Err(e) => e,
+        Ok(loaded) => loaded.compile(1000).expect_err("expected an error"),
+    }
+}
+
+/// 1-based (line, column) of the first `needle` in `text`, plus `skip` characters.
+fn at(text: &str, needle: &str, skip: usize) -> (usize, usize) {
+    let offset = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in text"));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count()
+        + 1;
+    (line, column + skip)
+}
+
+/// Asserts the message and the position, and that there is a hint.
+fn check(text: &str, message: &str, position: (usize, usize)) -> Box<FormatError> {
+    let e = error(text);
+    assert_eq!(e.message(), message);
+    assert_eq!(e.line_col(), Some(position), "{message}");
+    assert_eq!(e.file_name(), "m.toml");
+    assert!(
+        e.help_text().is_some_and(|h| !h.is_empty()),
+        "{message}: no help"
+    );
+    e
+}
+
+fn help(e: &FormatError) -> &str {
+    e.help_text().unwrap()
+}
+
+#[test]
+fn the_base_model_is_valid() {
+    let loaded = parse_toml(BASE, "m.toml").unwrap();
+    assert_eq!(loaded.compile(1000).unwrap().state_count(), 6);
+}
+
+#[test]
+fn toml_syntax_error() {
+    let text = edit(r#"not_both = ["a", "b"]"#, r#"not_both = ["a", "b""#);
+    let e = error(&text);
+    assert!(
+        e.message().starts_with("TOML syntax error: "),
+        "{}",
+        e.message()
+    );
+    assert_eq!(
+        e.line_col().map(|(line, _)| line),
+        Some(at(&text, "not_both", 0).0)
+    );
+    assert!(help(&e).contains("not valid TOML"));
+}
+
+#[test]
+fn missing_or_wrong_format_tag() {
+    let text = edit("format = \"detente/1\"\n", "");
+    check(&text, "missing `format = \"detente/1\"`", (1, 1));
+    let text = edit("detente/1", "detente/2");
+    let e = check(&text, "unsupported format `detente/2`", (1, 10));
+    assert!(help(&e).contains("detente/1"));
+    check(
+        &edit("\"detente/1\"", "1"),
+        "`format` must be a string, not an integer",
+        (1, 10),
+    );
+}
+
+#[test]
+fn unknown_keys_list_the_valid_ones() {
+    let text = edit("preferences =", "prefrences =");
+    let e = check(
+        &text,
+        "unknown key `prefrences` in [[dm]]",
+        at(&text, "prefrences", 0),
+    );
+    assert!(
+        help(&e).starts_with("did you mean `preferences`?"),
+        "{}",
+        help(&e)
+    );
+    assert!(help(&e).contains("`ranking`"));
+
+    let text = edit("label = \"A\"", "lable = \"A\"");
+    check(
+        &text,
+        "unknown key `lable` in [[dm.option]]",
+        at(&text, "lable", 0),
+    );
+
+    let text = edit("[model]", "colour = 3\n[model]");
+    check(
+        &text,
+        "unknown key `colour` in the top level",
+        at(&text, "colour", 0),
+    );
+
+    let text = edit(
+        "not_both = [\"a\", \"b\"]",
+        "not_both = [\"a\", \"b\"]\nnote = \"x\"",
+    );
+    check(
+        &text,
+        "unknown key `note` in [[rule]]",
+        at(&text, "note =", 0),
+    );
+}
+
+#[test]
+fn wrong_types() {
+    let text = edit("label = \"A\"", "irreversible = 3");
+    let e = check(
+        &text,
+        "`irreversible` must be a string, not an integer",
+        at(&text, "3", 0),
+    );
+    assert!(help(&e).contains("forward"));
+
+    let text = edit(r#"ranking = ["NNY", ["YNY", "NYY"], "--N"]"#, "ranking = 5");
+    check(
+        &text,
+        "`ranking` must be an array of tiers, best first, not an integer",
+        at(&text, "5", 0),
+    );
+
+    let text = edit("name = \"Test\"", "name = true");
+    check(
+        &text,
+        "`name` must be a string, not a boolean",
+        at(&text, "true", 0),
+    );
+
+    let text = edit("[[dm]]\nid = \"them\"", "[dm]\nid = \"them\"");
+    let e = error(&text);
+    assert!(e.line_col().is_some());
+
+    let text = edit("preferences = [\"a\", \"!b\"]", "preferences = [\"a\", 4]");
+    check(
+        &text,
+        "a preference statement must be a string or a table, not an integer",
+        at(&text, "4]", 0),
+    );
+}
+
+#[test]
+fn irreversible_must_be_forward_or_backward() {
+    let text = edit("label = \"A\"", "irreversible = \"sideways\"");
+    check(
+        &text,
+        "`irreversible` must be \"forward\" or \"backward\", not \"sideways\"",
+        at(&text, "\"sideways\"", 0),
+    );
+}
+
+#[test]
+fn unknown_option_in_expressions_points_inside_the_string() {
+    let text = edit(r#"["a", "!b"]"#, r#"["a", "!bb & a"]"#);
+    let e = check(&text, "unknown option `bb`", at(&text, "bb &", 0));
+    assert!(help(&e).starts_with("did you mean `b`?"), "{}", help(&e));
+    assert!(help(&e).contains("`a`, `b`, `c`"));
+
+    // In a rule, in a literal string, and in a statement table.
+    let text = edit(r#"not_both = ["a", "b"]"#, "require = 'a -> zz'");
+    check(&text, "unknown option `zz`", at(&text, "zz'", 0));
+    let text = edit(
+        r#"["a", "!b"]"#,
+        r#"[{ statement = "a | q", source = "s" }]"#,
+    );
+    check(&text, "unknown option `q`", at(&text, "q\"", 0));
+    let text = edit(r#"not_both = ["a", "b"]"#, r#"not_both = ["a", "bee"]"#);
+    check(&text, "unknown option `bee`", at(&text, "\"bee\"", 0));
+    let text = edit(r#""NNY""#, r#""c & d""#);
+    check(&text, "unknown option `d`", at(&text, "d\"", 0));
+}
+
+#[test]
+fn duplicate_ids() {
+    let text = edit("id = \"c\"", "id = \"a\"");
+    let e = check(
+        &text,
+        "option `a` is already defined under DM `us`",
+        at(&text, "\"a\"\n\n[[rule]]", 0),
+    );
+    assert!(help(&e).contains("unique"));
+    let text = edit("id = \"b\"", "id = \"a\"");
+    check(
+        &text,
+        "option `a` is already defined under DM `us`",
+        at(&text, "\"a\"\n\n[[dm]]", 0),
+    );
+    let text = edit("id = \"them\"", "id = \"us\"");
+    check(
+        &text,
+        "decision maker `us` is already defined",
+        at(&text, "\"us\"\nranking", 0),
+    );
+}
+
+#[test]
+fn malformed_expressions_point_at_the_exact_column() {
+    let text = edit(r#"["a", "!b"]"#, r#"["a", "!b &"]"#);
+    check(
+        &text,
+        "expected an option id, `!`, `(`, `true` or `false`, found end of expression",
+        at(&text, "\"]\n", 0),
+    );
+    let text = edit(r#"not_both = ["a", "b"]"#, r#"forbid = "(a | b) c""#);
+    check(
+        &text,
+        "unexpected `c` after a complete expression",
+        at(&text, ") c", 2),
+    );
+    let text = edit(r#"not_both = ["a", "b"]"#, r#"require = "a => b""#);
+    check(&text, "unexpected character `=`", at(&text, "=>", 0));
+}
+
+#[test]
+fn bad_patterns() {
+    let text = edit(r#""NNY""#, r#""NY""#);
+    let e = check(
+        &text,
+        "a ranking pattern `NY` has 2 characters, but the model has 3 options",
+        at(&text, "\"NY\"", 0),
+    );
+    assert!(help(&e).contains("a, b, c"));
+    let text = edit(r#""NNY""#, r#""NXY""#);
+    check(
+        &text,
+        "a ranking pattern `NXY` contains `X`; only Y, N and - are allowed",
+        at(&text, "XY", 0),
+    );
+}
+
+#[test]
+fn state_number_out_of_range() {
+    let text = edit(r#""NNY""#, "9");
+    let e = check(
+        &text,
+        "state 9 does not exist: the model has 6 feasible states",
+        at(&text, "9", 0),
+    );
+    assert!(help(&e).contains("1 to 6"));
+    let text = edit(r#""NNY""#, "0");
+    check(
+        &text,
+        "state 0 does not exist: the model has 6 feasible states",
+        at(&text, "0,", 0),
+    );
+}
+
+#[test]
+fn state_numbers_resolve_to_full_patterns() {
+    // Feasible: NNN YNN NYN NNY YNY NYY; state 4 is NNY.
+    let by_number = parse_toml(&edit(r#""NNY""#, "4"), "m.toml").unwrap();
+    let by_pattern = parse_toml(BASE, "m.toml").unwrap();
+    assert_eq!(by_number.model, by_pattern.model);
+}
+
+#[test]
+fn preferences_and_ranking_together() {
+    let text = edit(
+        "preferences = [\"a\", \"!b\"]",
+        "preferences = [\"a\"]\nranking = [\"---\"]",
+    );
+    check(
+        &text,
+        "decision maker `us` has both `preferences` and `ranking`",
+        at(&text, "ranking = [\"---\"]", 0),
+    );
+}
+
+#[test]
+fn contradictions_point_at_the_rule_that_empties_the_state_space() {
+    let text = edit(
+        r#"not_both = ["a", "b"]"#,
+        "not_both = [\"a\", \"b\"]\n\n[[rule]]\nrequire = \"a & b\"",
+    );
+    let e = check(
+        &text,
+        "the feasibility rules exclude every state: no feasible state is left",
+        at(&text, "require", 0),
+    );
+    assert!(help(&e).contains("rules 1 to 2"));
+    // Also when a state number forces enumeration during parsing.
+    let text = edit(r#""NNY""#, "1").replace("not_both = [\"a\", \"b\"]", "require = \"false\"");
+    check(
+        &text,
+        "the feasibility rules exclude every state: no feasible state is left",
+        at(&text, "require", 0),
+    );
+}
+
+#[test]
+fn rankings_that_omit_or_repeat_a_state() {
+    let text = edit(r#", "--N"]"#, "]");
+    check(
+        &text,
+        "the ranking of `them` does not place state 1 (NNN); every feasible state must appear in exactly one tier",
+        at(&text, "ranking", 0),
+    );
+    let text = edit(r#""NYY""#, r#""--Y""#);
+    check(
+        &text,
+        "the ranking of `them` places state 4 (NNY) twice: in tier 1 and again in tier 2",
+        at(&text, "\"--Y\"", 0),
+    );
+    let text = edit(r#""NNY""#, r#""YY-""#);
+    check(
+        &text,
+        "the ranking of `them` names no feasible state in tier 1, item 1",
+        at(&text, "\"YY-\"", 0),
+    );
+    let text = edit(r#""NNY", "#, r#""NNY", [], "#);
+    check(&text, "empty tie in `ranking`", at(&text, "[]", 0));
+}
+
+#[test]
+fn status_quo_errors() {
+    let text = edit("[model]", "status_quo = [\"zz\"]\n[model]");
+    let e = check(&text, "unknown option `zz`", at(&text, "\"zz\"", 0));
+    assert!(help(&e).contains("known options"));
+    let text = edit("[model]", "status_quo = \"YN\"\n[model]");
+    check(
+        &text,
+        "the status quo `YN` has 2 characters, but the model has 3 options",
+        at(&text, "\"YN\"", 0),
+    );
+    let text = edit("[model]", "status_quo = \"Y-N\"\n[model]");
+    check(
+        &text,
+        "the status quo `Y-N` contains `-`; only Y and N are allowed",
+        at(&text, "-N\"", 0),
+    );
+    let text = edit("[model]", "status_quo = [\"a\", \"b\"]\n[model]");
+    check(
+        &text,
+        "the status quo YYN is not a feasible state",
+        at(&text, "[\"a\", \"b\"]", 0),
+    );
+    let text = edit("name = \"Test\"", "name = \"Test\"\nstatus_quo = \"YYN\"");
+    check(
+        &text,
+        "the status quo YYN is not a feasible state",
+        at(&text, "\"YYN\"", 0),
+    );
+    let text = edit(
+        "[model]",
+        "status_quo = \"NNN\"\n[model]\nstatus_quo = \"NNN\"",
+    );
+    check(&text, "the status quo is given twice", (5, 14));
+}
+
+#[test]
+fn status_quo_forms_agree() {
+    let list = parse_toml(
+        &edit("[model]", "status_quo = [\"c\", \"a\"]\n[model]"),
+        "m.toml",
+    )
+    .unwrap();
+    let string = parse_toml(
+        &edit("name = \"Test\"", "name = \"Test\"\nstatus_quo = \"YNY\""),
+        "m.toml",
+    )
+    .unwrap();
+    assert_eq!(list.model.status_quo, Some(0b101));
+    assert_eq!(string.model.status_quo, Some(0b101));
+}
+
+#[test]
+fn too_many_options() {
+    let options: String = (0..64)
+        .map(|k| format!("  [[dm.option]]\n  id = \"o{k}\"\n"))
+        .collect();
+    let text = edit("  [[dm.option]]\n  id = \"c\"\n", &options);
+    let e = check(
+        &text,
+        "too many options: this is option 64",
+        at(&text, "\"o61\"", 0),
+    );
+    assert!(help(&e).contains("63"));
+}
+
+#[test]
+fn rule_shapes() {
+    let text = edit(
+        r#"not_both = ["a", "b"]"#,
+        "not_both = [\"a\", \"b\"]\nrequire = \"a\"",
+    );
+    check(
+        &text,
+        "a [[rule]] takes exactly one condition; this one has `not_both` and `require`",
+        at(&text, "require", 0),
+    );
+    let text = edit(r#"not_both = ["a", "b"]"#, "description = \"x\"");
+    check(
+        &text,
+        "this [[rule]] has no condition",
+        at(&text, "[[rule]]", 0),
+    );
+    let text = edit(r#"not_both = ["a", "b"]"#, r#"implies = ["a", "b", "c"]"#);
+    check(
+        &text,
+        "`implies` takes exactly two option ids",
+        at(&text, "[\"a\", \"b\", \"c\"]", 0),
+    );
+    let text = edit(r#"not_both = ["a", "b"]"#, r#"at_least_one = ["a"]"#);
+    check(
+        &text,
+        "`at_least_one` needs at least two option ids",
+        at(&text, "[\"a\"]", 0),
+    );
+    let text = edit(r#"not_both = ["a", "b"]"#, r#"exactly_one = ["a", "a"]"#);
+    check(&text, "option `a` is listed twice", at(&text, "\"a\"]", 0));
+}
+
+#[test]
+fn invalid_option_ids() {
+    let text = edit("id = \"b\"", "id = \"air strike\"");
+    let e = check(
+        &text,
+        "`air strike` is not a valid option id",
+        at(&text, "\"air strike\"", 0),
+    );
+    assert!(help(&e).contains("label"));
+    let text = edit("id = \"b\"", "id = \"iff\"");
+    let e = check(
+        &text,
+        "`iff` is not a valid option id",
+        at(&text, "\"iff\"", 0),
+    );
+    assert!(help(&e).contains("keyword"));
+}
+
+#[test]
+fn too_many_states_keeps_the_limit() {
+    let loaded = parse_toml(BASE, "m.toml").unwrap();
+    let e = loaded.compile(3).unwrap_err();
+    assert!(
+        e.message().contains("more than 3 feasible states"),
+        "{}",
+        e.message()
+    );
+}
+
+// ---------------------------------------------------------------- .gmcr
+
+const GMCR: &str = r#"{"useManualPreferenceRanking": false,
+ "options": [{"name": "A", "permittedDirection": "both"}, {"name": "B", "permittedDirection": "fwd"}],
+ "infeasibles": [],
+ "decisionMakers": [
+  {"name": "One", "options": [0], "preferences": [[[1, "Y"]]]},
+  {"name": "Two", "options": [1], "preferences": [[[0, "N"]]]}
+ ]}"#;
+
+/// The error of GMCR with `old` replaced by `new`, and that text.
+fn gmcr_error(old: &str, new: &str) -> (Box<FormatError>, String) {
+    assert!(GMCR.contains(old), "GMCR lacks {old:?}");
+    let text = GMCR.replacen(old, new, 1);
+    let e = match parse_gmcr(&text, "m.gmcr") {
+        Err(e) => e,
+        Ok(loaded) => loaded.compile(1000).expect_err("expected an error"),
+    };
+    assert!(e.help_text().is_some());
+    (e, text)
+}
+
+#[test]
+fn gmcr_base_is_valid() {
+    let loaded = parse_gmcr(GMCR, "m.gmcr").unwrap();
+    assert_eq!(loaded.compile(100).unwrap().state_count(), 4);
+}
+
+#[test]
+fn gmcr_json_errors_carry_line_and_column() {
+    let (e, text) = gmcr_error("\"infeasibles\": [],", "\"infeasibles\": [,");
+    assert!(
+        e.message().starts_with("invalid .gmcr file: "),
+        "{}",
+        e.message()
+    );
+    assert_eq!(e.line_col(), Some(at(&text, "[,", 1)));
+    let (e, _) = gmcr_error("[[[1, \"Y\"]]]", "[[[1, \"X\"]]]");
+    assert_eq!(e.line_col().map(|(l, _)| l), Some(5));
+    assert!(e.help_text().unwrap().contains("compound"));
+    let (e, _) = gmcr_error("\"options\": [0]", "\"options\": \"0\"");
+    assert_eq!(e.line_col().map(|(l, _)| l), Some(5));
+}
+
+#[test]
+fn gmcr_structural_errors() {
+    let (e, text) = gmcr_error("\"options\": [1]", "\"options\": [7]");
+    assert_eq!(
+        e.message(),
+        "decision maker `Two` lists option index 7, but the file has 2 options"
+    );
+    assert_eq!(e.line_col(), Some(at(&text, "\"Two\"", 0)));
+    let (e, _) = gmcr_error("\"options\": [1]", "\"options\": [0]");
+    assert_eq!(
+        e.message(),
+        "option `A` (index 0) is listed under both `One` and `Two`"
+    );
+    let (e, text) = gmcr_error("\"options\": [1]", "\"options\": []");
+    assert_eq!(
+        e.message(),
+        "option `B` (index 1) belongs to no decision maker"
+    );
+    assert_eq!(e.line_col(), Some(at(&text, "\"B\"", 0)));
+    let (e, text) = gmcr_error("\"fwd\"", "\"forward\"");
+    assert_eq!(e.message(), "option `B` has permittedDirection \"forward\"");
+    assert_eq!(e.line_col(), Some(at(&text, "\"forward\"", 0)));
+    let (e, _) = gmcr_error("[[[0, \"N\"]]]", "[[[5, \"N\"]]]");
+    assert_eq!(
+        e.message(),
+        "a condition names an option index outside 0 to 1"
+    );
+    let (e, _) = gmcr_error("false", "true");
+    assert_eq!(
+        e.message(),
+        "decision maker `One` has no preferenceRanking, but the file uses manual rankings"
+    );
+    let manual = GMCR
+        .replace("false", "true")
+        .replace(
+            "\"preferences\": [[[1, \"Y\"]]]",
+            "\"preferenceRanking\": [1, [2, 3], 4]",
+        )
+        .replace(
+            "\"preferences\": [[[0, \"N\"]]]",
+            "\"preferenceRanking\": [1, 5]",
+        );
+    let e = parse_gmcr(&manual, "m.gmcr").unwrap_err();
+    assert_eq!(
+        e.message(),
+        "the ranking of `Two` names state 5, but there are 4 feasible states"
+    );
+    assert_eq!(e.line_col(), Some(at(&manual, "\"Two\"", 0)));
+}
+
+#[test]
+fn gmcr_ranking_errors_are_located_at_the_dm() {
+    let manual = GMCR
+        .replace("false", "true")
+        .replace(
+            "\"preferences\": [[[1, \"Y\"]]]",
+            "\"preferenceRanking\": [1, [2, 3], 4]",
+        )
+        .replace(
+            "\"preferences\": [[[0, \"N\"]]]",
+            "\"preferenceRanking\": [1, 2]",
+        );
+    let e = parse_gmcr(&manual, "m.gmcr")
+        .unwrap()
+        .compile(100)
+        .unwrap_err();
+    assert_eq!(e.message(), "the ranking of `Two` does not place state 3 (NYN); every feasible state must appear in exactly one tier".replace("NYN", "NY"));
+    assert_eq!(e.line_col(), Some(at(&manual, "\"Two\"", 0)));
+}
