@@ -7,8 +7,8 @@
 use std::collections::HashSet;
 
 use detente_engine::{
-    Conflict, DEFAULT_MAX_STATES, DecisionMaker, Direction, Expr, Model, ModelError, Notes,
-    OptionDef, Preferences, Rule, Statement, Tier,
+    Conflict, DecisionMaker, Direction, Expr, Model, ModelError, Notes, OptionDef, Preferences,
+    Rule, Statement, Tier,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -201,7 +201,7 @@ pub(crate) fn import(file: &SourceFile) -> Res<(Model, Spans)> {
                     .help("add \"preferenceRanking\" for this DM, or set \"useManualPreferenceRanking\": false"));
             };
             if states.is_none() {
-                states = Some(crate::feasible_states(n, &model.rules, DEFAULT_MAX_STATES).map_err(|e| {
+                states = Some(crate::feasible_states(n, &model.rules, crate::NUMBERING_MAX_STATES).map_err(|e| {
                     let error = file.error(format!("cannot number the states of a manual ranking: {e}"), None);
                     match e {
                         ModelError::NoFeasibleState => error.help("the infeasibles exclude every state"),

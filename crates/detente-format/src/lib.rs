@@ -139,6 +139,10 @@ impl Loaded {
     }
 }
 
+/// Most feasible states enumerated while parsing, to turn state numbers into patterns.
+/// Numbers are for models small enough to tabulate; larger ones name states by pattern.
+const NUMBERING_MAX_STATES: usize = 1 << 20;
+
 /// The feasible states over `option_count` options under `rules`, numbered as in GMCR.md §5.
 fn feasible_states(
     option_count: usize,

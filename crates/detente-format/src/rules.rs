@@ -96,7 +96,7 @@ impl RuleForm {
                 exactly.into_iter().chain(at_most).collect()
             }
             Expr::Implies(p, q) => match (&**p, &**q) {
-                (Expr::Option(p), Expr::Option(q)) => vec![RuleForm::Implies(*p, *q)],
+                (Expr::Option(p), Expr::Option(q)) if p != q => vec![RuleForm::Implies(*p, *q)],
                 _ => vec![],
             },
             _ => vec![],
@@ -159,6 +159,7 @@ mod tests {
             RuleForm::Require(Expr::Or(vec![Expr::Option(0), Expr::not(Expr::Option(1))])),
             RuleForm::Require(Expr::And(vec![Expr::Option(0), Expr::Option(1)])),
             RuleForm::Require(Expr::Option(0)),
+            RuleForm::Require(RuleForm::Implies(1, 1).condition()),
         ];
         for form in forms {
             assert_eq!(RuleForm::recognise(&form.condition()), form);

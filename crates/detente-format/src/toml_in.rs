@@ -8,8 +8,8 @@ use std::ops::Range;
 
 use detente_engine::model::MAX_OPTIONS;
 use detente_engine::{
-    DEFAULT_MAX_STATES, DecisionMaker, Direction, Expr, Model, ModelError, Notes, OptionDef,
-    Preferences, Rule, StateSpace, Statement, Tier,
+    DecisionMaker, Direction, Expr, Model, ModelError, Notes, OptionDef, Preferences, Rule,
+    StateSpace, Statement, Tier,
 };
 use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
@@ -571,7 +571,7 @@ impl<'a> Reader<'a> {
     ) -> Res<Expr> {
         if self.states.is_none() {
             let n = self.ids.len();
-            let space = match crate::feasible_states(n, &model.rules, DEFAULT_MAX_STATES) {
+            let space = match crate::feasible_states(n, &model.rules, crate::NUMBERING_MAX_STATES) {
                 Ok(space) => space,
                 Err(ModelError::NoFeasibleState) => {
                     return Err(crate::no_feasible_state(
@@ -579,7 +579,7 @@ impl<'a> Reader<'a> {
                         n,
                         &model.rules,
                         spans,
-                        DEFAULT_MAX_STATES,
+                        crate::NUMBERING_MAX_STATES,
                     ));
                 }
                 Err(error) => {
