@@ -1,9 +1,10 @@
 //! No input makes the readers panic, and any well-formed model survives a TOML round trip.
 
 use detente_engine::{
-    DecisionMaker, Direction, Expr, Model, Notes, OptionDef, Preferences, Rule, Statement, Tier,
+    Conflict, DecisionMaker, Direction, Expr, Model, Notes, OptionDef, Preferences, Rule,
+    Statement, Tier,
 };
-use detente_format::{parse, parse_toml, to_gmcr, to_toml};
+use detente_format::{parse, parse_gmcr, parse_toml, to_gmcr, to_toml};
 use proptest::prelude::*;
 
 fn data(file: &str) -> String {
@@ -81,6 +82,20 @@ proptest! {
         let text = to_toml(&model);
         let again = parse_toml(&text, "m.toml").map_err(|e| TestCaseError::fail(format!("{e:?}\n{text}")))?;
         prop_assert_eq!(again.model, model, "{}", text);
+    }
+
+    /// Writing .gmcr and reading it back analyses the same: same states, moves and preferences.
+    #[test]
+    fn any_compilable_model_survives_gmcr(model in model()) {
+        let Ok(conflict) = Conflict::compile(&model, 100) else { return Ok(()) };
+        let written = to_gmcr(&model, &conflict).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        let again = parse_gmcr(&written, "m.gmcr").map_err(|e| TestCaseError::fail(format!("{e:?}\n{written}")))?;
+        let reread = again.compile(100).map_err(|e| TestCaseError::fail(format!("{e:?}\n{written}")))?;
+        prop_assert_eq!(reread.space().patterns(), conflict.space().patterns());
+        for d in 0..conflict.dm_count() {
+            prop_assert_eq!(reread.move_rule(d), conflict.move_rule(d));
+            prop_assert_eq!(reread.ranks(d), conflict.ranks(d), "DM {}\n{}", d, written);
+        }
     }
 }
 
