@@ -69,7 +69,9 @@ impl Conflict {
             return Err(ModelError::NoDecisionMakers);
         }
         if let Some(dm) = model.decision_makers.iter().find(|d| d.options.is_empty()) {
-            return Err(ModelError::DmWithoutOptions { dm: dm.name.clone() });
+            return Err(ModelError::DmWithoutOptions {
+                dm: dm.name.clone(),
+            });
         }
         let option_count = model.option_count();
         if option_count > MAX_OPTIONS {
@@ -100,9 +102,13 @@ impl Conflict {
             .collect::<Result<Vec<_>, _>>()?;
         let status_quo = match model.status_quo {
             None => None,
-            Some(p) => Some(space.index_of(p).ok_or_else(|| ModelError::StatusQuoInfeasible {
-                yn: yn_string(p, option_count),
-            })?),
+            Some(p) => Some(
+                space
+                    .index_of(p)
+                    .ok_or_else(|| ModelError::StatusQuoInfeasible {
+                        yn: yn_string(p, option_count),
+                    })?,
+            ),
         };
         Ok(Conflict {
             space,
@@ -155,7 +161,12 @@ impl Conflict {
 
     /// Visits every state u with t in R_dm(u): the states from which `dm` can move to `t`.
     #[inline]
-    pub fn for_each_predecessor(&self, dm: usize, t: StateIndex, mut visit: impl FnMut(StateIndex)) {
+    pub fn for_each_predecessor(
+        &self,
+        dm: usize,
+        t: StateIndex,
+        mut visit: impl FnMut(StateIndex),
+    ) {
         let to = self.space.pattern(t);
         for_each_nonempty_subset(self.moves[dm].flippable_into(to), |flip| {
             if let Some(u) = self.space.index_of(to ^ flip) {
@@ -166,7 +177,12 @@ impl Conflict {
 
     /// Visits every unilateral improvement of `dm` from `s` (R_dm^+(s)).
     #[inline]
-    pub fn for_each_improvement(&self, dm: usize, s: StateIndex, mut visit: impl FnMut(StateIndex)) {
+    pub fn for_each_improvement(
+        &self,
+        dm: usize,
+        s: StateIndex,
+        mut visit: impl FnMut(StateIndex),
+    ) {
         let here = self.rank(dm, s);
         let ranks = &self.ranks[dm];
         self.for_each_move(dm, s, |t| {
@@ -270,27 +286,25 @@ fn preference_ranks(model: &Model, d: usize, space: &StateSpace) -> Result<Vec<u
         }
         Preferences::Ranking { tiers, .. } => {
             const UNPLACED: u32 = u32::MAX;
+            let all_options = (1u64 << space.option_count()) - 1;
             let mut tier_of = vec![UNPLACED; space.len()];
             for (t, tier) in tiers.iter().enumerate() {
                 for (item, expr) in tier.items.iter().enumerate() {
                     let mut matched = false;
-                    for (s, &p) in space.patterns().iter().enumerate() {
-                        if !expr.eval(p) {
-                            continue;
-                        }
+                    for s in matching_states(expr, space, all_options) {
                         matched = true;
-                        if tier_of[s] != UNPLACED {
+                        if tier_of[s as usize] != UNPLACED {
                             return Err(ModelError::RankingRepeats {
                                 dm: dm.name.clone(),
                                 dm_index: d,
                                 tier: t,
                                 item,
-                                first_tier: tier_of[s] as usize,
-                                state: s + 1,
-                                yn: space.yn(s as u32),
+                                first_tier: tier_of[s as usize] as usize,
+                                state: space.id(s),
+                                yn: space.yn(s),
                             });
                         }
-                        tier_of[s] = t as u32;
+                        tier_of[s as usize] = t as u32;
                     }
                     if !matched {
                         return Err(ModelError::RankingItemEmpty {
@@ -313,6 +327,18 @@ fn preference_ranks(model: &Model, d: usize, space: &StateSpace) -> Result<Vec<u
             let worst = tiers.len() as u32 - 1;
             Ok(tier_of.into_iter().map(|t| worst - t).collect())
         }
+    }
+}
+
+/// The states where a ranking item holds; a full pattern is looked up, not scanned for.
+fn matching_states<'a>(
+    expr: &'a Expr,
+    space: &'a StateSpace,
+    all_options: u64,
+) -> Box<dyn Iterator<Item = StateIndex> + 'a> {
+    match expr.as_cube() {
+        Some((mask, values)) if mask == all_options => Box::new(space.index_of(values).into_iter()),
+        _ => Box::new((0..space.len() as StateIndex).filter(move |&s| expr.eval(space.pattern(s)))),
     }
 }
 

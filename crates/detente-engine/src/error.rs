@@ -17,13 +17,23 @@ pub enum ModelError {
     #[error("the feasibility rules exclude every state: no feasible state is left")]
     NoFeasibleState,
 
-    #[error("the model has more than {limit} feasible states (the state limit); raise it with --max-states or add feasibility rules")]
+    #[error(
+        "the model has more than {limit} feasible states (the state limit); raise it with --max-states or add feasibility rules"
+    )]
     TooManyStates { limit: usize },
 
-    #[error("decision maker `{dm}` has {count} preference statements; at most {limit} are supported")]
-    TooManyStatements { dm: String, count: usize, limit: usize },
+    #[error(
+        "decision maker `{dm}` has {count} preference statements; at most {limit} are supported"
+    )]
+    TooManyStatements {
+        dm: String,
+        count: usize,
+        limit: usize,
+    },
 
-    #[error("the ranking of `{dm}` does not place state {state} ({yn}); every feasible state must appear in exactly one tier")]
+    #[error(
+        "the ranking of `{dm}` does not place state {state} ({yn}); every feasible state must appear in exactly one tier"
+    )]
     RankingOmits {
         dm: String,
         dm_index: usize,

@@ -87,15 +87,37 @@ impl Expr {
                 }
                 all_known.then_some(false)
             }
-            Expr::Implies(p, q) => match (p.eval_partial(known, values), q.eval_partial(known, values)) {
-                (Some(false), _) | (_, Some(true)) => Some(true),
-                (Some(true), Some(false)) => Some(false),
-                _ => None,
-            },
-            Expr::Iff(p, q) => match (p.eval_partial(known, values), q.eval_partial(known, values)) {
+            Expr::Implies(p, q) => {
+                match (p.eval_partial(known, values), q.eval_partial(known, values)) {
+                    (Some(false), _) | (_, Some(true)) => Some(true),
+                    (Some(true), Some(false)) => Some(false),
+                    _ => None,
+                }
+            }
+            Expr::Iff(p, q) => match (p.eval_partial(known, values), q.eval_partial(known, values))
+            {
                 (Some(a), Some(b)) => Some(a == b),
                 _ => None,
             },
+        }
+    }
+
+    /// The formula as a cube (a conjunction of literals): `(mask, values)` such
+    /// that it holds exactly where `state & mask == values`. `None` if it is
+    /// not a cube or contradicts itself.
+    pub fn as_cube(&self) -> Option<(u64, u64)> {
+        match self {
+            Expr::Option(k) => Some((1 << k, 1 << k)),
+            Expr::Not(e) => match e.as_ref() {
+                Expr::Option(k) => Some((1 << k, 0)),
+                _ => None,
+            },
+            Expr::And(es) => es.iter().try_fold((0u64, 0u64), |(mask, values), e| {
+                let (m, v) = e.as_cube()?;
+                let clash = mask & m & (values ^ v) != 0;
+                (!clash).then_some((mask | m, values | v))
+            }),
+            _ => None,
         }
     }
 
@@ -126,11 +148,17 @@ impl Expr {
             Expr::Or(es) if es.is_empty() => "false".into(),
             Expr::And(es) | Expr::Or(es) if es.len() == 1 => es[0].render(name, level),
             Expr::And(es) => wrap(
-                es.iter().map(|e| e.render(name, 2)).collect::<Vec<_>>().join(" & "),
+                es.iter()
+                    .map(|e| e.render(name, 2))
+                    .collect::<Vec<_>>()
+                    .join(" & "),
                 level >= 2,
             ),
             Expr::Or(es) => wrap(
-                es.iter().map(|e| e.render(name, 2)).collect::<Vec<_>>().join(" | "),
+                es.iter()
+                    .map(|e| e.render(name, 2))
+                    .collect::<Vec<_>>()
+                    .join(" | "),
                 level >= 2,
             ),
             Expr::Implies(p, q) => wrap(
@@ -158,7 +186,10 @@ mod tests {
         let imp = Expr::Implies(Box::new(Expr::option(0)), Box::new(Expr::option(1)));
         let iff = Expr::Iff(Box::new(Expr::option(0)), Box::new(Expr::option(1)));
         let truth: Vec<(bool, bool)> = (0..4u64).map(|s| (imp.eval(s), iff.eval(s))).collect();
-        assert_eq!(truth, vec![(true, true), (false, false), (true, false), (true, true)]);
+        assert_eq!(
+            truth,
+            vec![(true, true), (false, false), (true, false), (true, true)]
+        );
     }
 
     #[test]
@@ -182,7 +213,10 @@ mod tests {
             Box::new(Expr::Or(vec![Expr::option(2), Expr::option(0)])),
         );
         assert_eq!(e.display(&names), "a & !b -> c | a");
-        let nested = Expr::And(vec![Expr::Or(vec![Expr::option(0), Expr::option(1)]), Expr::option(2)]);
+        let nested = Expr::And(vec![
+            Expr::Or(vec![Expr::option(0), Expr::option(1)]),
+            Expr::option(2),
+        ]);
         assert_eq!(nested.display(&names), "(a | b) & c");
     }
 }

@@ -6,6 +6,7 @@
 pub mod conflict;
 pub mod error;
 pub mod expr;
+pub mod generate;
 pub mod model;
 pub mod reference;
 pub mod space;
@@ -14,6 +15,8 @@ pub mod stability;
 pub use conflict::{Conflict, DEFAULT_MAX_STATES, MAX_STATEMENTS};
 pub use error::ModelError;
 pub use expr::Expr;
-pub use model::{DecisionMaker, Direction, Model, Notes, OptionDef, Preferences, Rule, Statement, Tier};
+pub use model::{
+    DecisionMaker, Direction, Model, Notes, OptionDef, Preferences, Rule, Statement, Tier,
+};
 pub use space::{StateIndex, StateSpace};
 pub use stability::{Analysis, Concept};

@@ -48,7 +48,9 @@ impl Reference {
                         let hits: Vec<usize> = tiers
                             .iter()
                             .enumerate()
-                            .flat_map(|(t, tier)| tier.items.iter().filter(move |e| e.eval(s)).map(move |_| t))
+                            .flat_map(|(t, tier)| {
+                                tier.items.iter().filter(move |e| e.eval(s)).map(move |_| t)
+                            })
                             .collect();
                         if hits.len() != 1 {
                             return None;
@@ -101,7 +103,13 @@ impl Reference {
 
     /// R_H(s) or R_H^+(s): states reached by legal sequences of one or more moves by members of H.
     pub fn reachable(&self, h: &[usize], s: usize, improving: bool) -> BTreeSet<usize> {
-        let step = |j: usize, x: usize| if improving { self.improvements(j, x) } else { self.moves(j, x) };
+        let step = |j: usize, x: usize| {
+            if improving {
+                self.improvements(j, x)
+            } else {
+                self.moves(j, x)
+            }
+        };
         let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
         let mut frontier: Vec<(usize, usize)> = Vec::new();
         for &j in h {
@@ -134,9 +142,11 @@ impl Reference {
         let improvements = self.improvements(i, s);
         match concept {
             Concept::Nash => improvements.is_empty(),
-            Concept::Gmr => improvements
-                .iter()
-                .all(|&s1| self.reachable(&h, s1, false).iter().any(|&s2| p[s2] <= p[s])),
+            Concept::Gmr => improvements.iter().all(|&s1| {
+                self.reachable(&h, s1, false)
+                    .iter()
+                    .any(|&s2| p[s2] <= p[s])
+            }),
             Concept::Smr => improvements.iter().all(|&s1| {
                 self.reachable(&h, s1, false)
                     .iter()
@@ -145,7 +155,9 @@ impl Reference {
             Concept::Seq => improvements
                 .iter()
                 .all(|&s1| self.reachable(&h, s1, true).iter().any(|&s2| p[s2] <= p[s])),
-            Concept::Sim => improvements.iter().all(|&s1| self.simultaneous_sanction(i, &h, s, s1)),
+            Concept::Sim => improvements
+                .iter()
+                .all(|&s1| self.simultaneous_sanction(i, &h, s, s1)),
         }
     }
 
@@ -156,7 +168,11 @@ impl Reference {
             .iter()
             .map(|&j| {
                 std::iter::once(0)
-                    .chain(self.improvements(j, s).into_iter().map(|t| self.states[t] ^ from))
+                    .chain(
+                        self.improvements(j, s)
+                            .into_iter()
+                            .map(|t| self.states[t] ^ from),
+                    )
                     .collect()
             })
             .collect();

@@ -39,7 +39,11 @@ impl StateSpace {
     ///
     /// Options are fixed from the highest bit down, so states come out sorted, and
     /// a branch is cut as soon as a rule is false whatever the remaining options.
-    pub fn enumerate(option_count: usize, rules: &[&Expr], max_states: usize) -> Result<StateSpace, ModelError> {
+    pub fn enumerate(
+        option_count: usize,
+        rules: &[&Expr],
+        max_states: usize,
+    ) -> Result<StateSpace, ModelError> {
         let mut rules_by_bit: Vec<Vec<&Expr>> = vec![Vec::new(); option_count];
         for rule in rules {
             let support = rule.support();
@@ -187,7 +191,9 @@ mod tests {
         ];
         let refs: Vec<&Expr> = rules.iter().collect();
         let space = StateSpace::enumerate(4, &refs, 100).unwrap();
-        let brute: Vec<u64> = (0..16u64).filter(|&s| rules.iter().all(|r| r.eval(s))).collect();
+        let brute: Vec<u64> = (0..16u64)
+            .filter(|&s| rules.iter().all(|r| r.eval(s)))
+            .collect();
         assert_eq!(space.patterns(), brute.as_slice());
         for (i, &p) in brute.iter().enumerate() {
             assert_eq!(space.index_of(p), Some(i as u32));
@@ -205,7 +211,10 @@ mod tests {
     fn contradiction_leaves_no_state() {
         let rules = [Expr::option(0), Expr::not(Expr::option(0))];
         let refs: Vec<&Expr> = rules.iter().collect();
-        assert!(matches!(StateSpace::enumerate(3, &refs, 100), Err(ModelError::NoFeasibleState)));
+        assert!(matches!(
+            StateSpace::enumerate(3, &refs, 100),
+            Err(ModelError::NoFeasibleState)
+        ));
     }
 
     #[test]

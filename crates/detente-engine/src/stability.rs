@@ -27,7 +27,13 @@ pub enum Concept {
 }
 
 impl Concept {
-    pub const ALL: [Concept; 5] = [Concept::Nash, Concept::Gmr, Concept::Smr, Concept::Seq, Concept::Sim];
+    pub const ALL: [Concept; 5] = [
+        Concept::Nash,
+        Concept::Gmr,
+        Concept::Smr,
+        Concept::Seq,
+        Concept::Sim,
+    ];
 
     /// Lower-case key used in JSON and on the command line.
     pub fn key(self) -> &'static str {
@@ -52,7 +58,9 @@ impl Concept {
     }
 
     pub fn from_key(key: &str) -> Option<Concept> {
-        Concept::ALL.into_iter().find(|c| c.key().eq_ignore_ascii_case(key))
+        Concept::ALL
+            .into_iter()
+            .find(|c| c.key().eq_ignore_ascii_case(key))
     }
 }
 
@@ -75,7 +83,12 @@ enum Responses {
 /// every state that reaches it and is not marked yet. A state reaching a marked
 /// state reaches its marker, which has a smaller value, so each state is marked
 /// once, with its least reachable value, and its predecessors are scanned once.
-fn least_reachable(conflict: &Conflict, movers: &[usize], responses: Responses, value: &[u32]) -> Vec<u32> {
+fn least_reachable(
+    conflict: &Conflict,
+    movers: &[usize],
+    responses: Responses,
+    value: &[u32],
+) -> Vec<u32> {
     let n = conflict.state_count();
     let mut least = vec![UNREACHABLE; n];
     let mut stack: Vec<StateIndex> = Vec::new();
@@ -171,10 +184,18 @@ pub fn stable_states(conflict: &Conflict, dm: usize, concept: Concept) -> FixedB
             conflict.for_each_improvement(dm, s, |_| none = false);
             none
         }),
-        Concept::Gmr => deterred_everywhere(conflict, dm, &least_reachable(conflict, &movers, Responses::Any, ranks)),
+        Concept::Gmr => deterred_everywhere(
+            conflict,
+            dm,
+            &least_reachable(conflict, &movers, Responses::Any, ranks),
+        ),
         Concept::Smr => {
             let exposure = best_within_one_move(conflict, dm);
-            deterred_everywhere(conflict, dm, &least_reachable(conflict, &movers, Responses::Any, &exposure))
+            deterred_everywhere(
+                conflict,
+                dm,
+                &least_reachable(conflict, &movers, Responses::Any, &exposure),
+            )
         }
         Concept::Seq => deterred_everywhere(
             conflict,
@@ -212,7 +233,9 @@ fn sim_stable(conflict: &Conflict, dm: usize, others: &[usize], s: StateIndex) -
         }
         let start = space.pattern(s1);
         stable = sanction_exists(&responses, start, false, &|p| {
-            space.index_of(p).is_some_and(|s2| conflict.rank(dm, s2) <= here)
+            space
+                .index_of(p)
+                .is_some_and(|s2| conflict.rank(dm, s2) <= here)
         });
     });
     stable
@@ -220,12 +243,19 @@ fn sim_stable(conflict: &Conflict, dm: usize, others: &[usize], s: StateIndex) -
 
 /// Whether some choice of one flip (or none) per responder, at least one flip
 /// in all, turns `pattern` into a state that `sanctions`.
-fn sanction_exists(responses: &[Vec<u64>], pattern: u64, moved: bool, sanctions: &dyn Fn(u64) -> bool) -> bool {
+fn sanction_exists(
+    responses: &[Vec<u64>],
+    pattern: u64,
+    moved: bool,
+    sanctions: &dyn Fn(u64) -> bool,
+) -> bool {
     match responses.split_first() {
         None => moved && sanctions(pattern),
         Some((mine, rest)) => {
             sanction_exists(rest, pattern, moved, sanctions)
-                || mine.iter().any(|&flip| sanction_exists(rest, pattern ^ flip, true, sanctions))
+                || mine
+                    .iter()
+                    .any(|&flip| sanction_exists(rest, pattern ^ flip, true, sanctions))
         }
     }
 }

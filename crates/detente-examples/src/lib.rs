@@ -26,12 +26,20 @@ macro_rules! example {
 }
 
 /// Every built-in model; the first is the default analysis.
-pub const EXAMPLES: &[Example] = &[
-    example!("nrc", "nrc-2025.toml", "Reviving the NATO-Russia Council as part of a Ukraine ceasefire package (May 2025)"),
+pub static EXAMPLES: &[Example] = &[
+    example!(
+        "nrc",
+        "nrc-2025.toml",
+        "Reviving the NATO-Russia Council as part of a Ukraine ceasefire package (May 2025)"
+    ),
     example!("prisoners", "prisoners.toml", "Prisoner's Dilemma"),
     example!("chicken", "chicken.toml", "Chicken"),
     example!("cuban", "cuban.toml", "The Cuban missile crisis (1962)"),
-    example!("syria-iraq", "syria-iraq.toml", "The Syria-Iraq Euphrates water conflict (1975)"),
+    example!(
+        "syria-iraq",
+        "syria-iraq.toml",
+        "The Syria-Iraq Euphrates water conflict (1975)"
+    ),
 ];
 
 /// The model `detente analyze` runs when given none.
@@ -52,7 +60,11 @@ mod tests {
     fn names_are_unique_and_found() {
         for e in EXAMPLES {
             assert!(std::ptr::eq(find(e.name).unwrap(), e));
-            assert!(e.source.contains("format = \"detente/1\""), "{} lacks the format tag", e.file_name);
+            assert!(
+                e.source.contains("format = \"detente/1\""),
+                "{} lacks the format tag",
+                e.file_name
+            );
         }
         assert!(find("no-such-model").is_none());
     }

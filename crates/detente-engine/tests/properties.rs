@@ -1,0 +1,114 @@
+//! Property tests: the fast engine equals the literal definitions
+//! (`detente_engine::reference`) on random models, and the inclusions of
+//! GMCR.md §3 hold.
+
+use detente_engine::generate::{PreferenceKind, Shape, generate};
+use detente_engine::reference::Reference;
+use detente_engine::{Analysis, Concept, Conflict, ModelError};
+use proptest::prelude::*;
+
+fn shapes() -> impl Strategy<Value = Shape> {
+    (
+        2usize..=5,
+        1usize..=3,
+        0usize..=3,
+        1usize..=3,
+        0u8..=60,
+        any::<bool>(),
+        1usize..=6,
+        any::<u64>(),
+    )
+        .prop_filter("at most 9 options", |(dms, per, ..)| dms * per <= 9)
+        .prop_map(
+            |(dms, options_per_dm, rules, rule_width, irreversible_percent, ranked, k, seed)| {
+                Shape {
+                    dms,
+                    options_per_dm,
+                    rules,
+                    rule_width,
+                    irreversible_percent,
+                    preferences: if ranked {
+                        PreferenceKind::Ranking { tiers: 2 * k }
+                    } else {
+                        PreferenceKind::Prioritization { statements: k }
+                    },
+                    seed,
+                }
+            },
+        )
+}
+
+/// Compiles a generated model, or `None` if its rules happen to exclude every state.
+fn compile(shape: &Shape) -> Option<(detente_engine::Model, Conflict)> {
+    let model = generate(shape);
+    match Conflict::compile(&model, 1 << 20) {
+        Ok(c) => Some((model, c)),
+        Err(ModelError::NoFeasibleState) => None,
+        Err(e) => panic!("generated model rejected: {e}"),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn fast_engine_matches_literal_definitions(shape in shapes()) {
+        let Some((model, conflict)) = compile(&shape) else { return Ok(()) };
+        let reference = Reference::new(&model).expect("generated rankings partition the states");
+        prop_assert_eq!(&reference.states[..], conflict.space().patterns());
+        let analysis = Analysis::run(&conflict, &Concept::ALL, &|| {});
+        for concept in Concept::ALL {
+            for dm in 0..conflict.dm_count() {
+                for s in 0..conflict.state_count() {
+                    prop_assert_eq!(
+                        analysis.is_stable(concept, dm, s as u32),
+                        reference.is_stable(concept, dm, s),
+                        "{} for DM {} at state {}", concept.label(), dm + 1, s + 1
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn preference_ranks_order_states_as_scores_do(shape in shapes()) {
+        let Some((model, conflict)) = compile(&shape) else { return Ok(()) };
+        let reference = Reference::new(&model).unwrap();
+        for dm in 0..conflict.dm_count() {
+            for a in 0..conflict.state_count() {
+                for b in 0..conflict.state_count() {
+                    prop_assert_eq!(
+                        conflict.rank(dm, a as u32).cmp(&conflict.rank(dm, b as u32)),
+                        reference.score[dm][a].cmp(&reference.score[dm][b])
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn moves_match_literal_definition(shape in shapes()) {
+        let Some((model, conflict)) = compile(&shape) else { return Ok(()) };
+        let reference = Reference::new(&model).unwrap();
+        for dm in 0..conflict.dm_count() {
+            for s in 0..conflict.state_count() {
+                let fast: Vec<usize> = conflict.moves_from(dm, s as u32).into_iter().map(|t| t as usize).collect();
+                prop_assert_eq!(fast, reference.moves(dm, s));
+            }
+        }
+    }
+
+    #[test]
+    fn stability_inclusions_of_gmcr_section_3_hold(shape in shapes()) {
+        let Some((_, conflict)) = compile(&shape) else { return Ok(()) };
+        let a = Analysis::run(&conflict, &Concept::ALL, &|| {});
+        for dm in 0..conflict.dm_count() {
+            let within = |small: Concept, big: Concept| a.stable(small, dm).is_subset(a.stable(big, dm));
+            prop_assert!(within(Concept::Nash, Concept::Smr), "Nash within SMR");
+            prop_assert!(within(Concept::Smr, Concept::Gmr), "SMR within GMR");
+            prop_assert!(within(Concept::Nash, Concept::Seq), "Nash within SEQ");
+            prop_assert!(within(Concept::Seq, Concept::Gmr), "SEQ within GMR");
+            prop_assert!(within(Concept::Nash, Concept::Sim), "Nash within SIM");
+        }
+    }
+}
