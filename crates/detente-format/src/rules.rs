@@ -77,22 +77,7 @@ impl RuleForm {
                     .first()
                     .and_then(|first| option_list(first, Expr::Or))
                     .map(RuleForm::ExactlyOne);
-                let at_most = parts.first().and_then(|first| match first {
-                    Expr::Not(pair) => option_list(pair, Expr::And).and_then(|p| {
-                        let head = p[0];
-                        let ids = std::iter::once(head)
-                            .chain(parts.iter().map_while(|part| match part {
-                                Expr::Not(pair) => match option_list(pair, Expr::And)?.as_slice() {
-                                    [h, other] if *h == head => Some(*other),
-                                    _ => None,
-                                },
-                                _ => None,
-                            }))
-                            .collect();
-                        Some(RuleForm::AtMostOne(ids))
-                    }),
-                    _ => None,
-                });
+                let at_most = at_most_one_ids(parts).map(RuleForm::AtMostOne);
                 exactly.into_iter().chain(at_most).collect()
             }
             Expr::Implies(p, q) => match (&**p, &**q) {
@@ -121,6 +106,20 @@ fn pairs_not_both(ids: &[OptionIndex]) -> Vec<Expr> {
         }
     }
     pairs
+}
+
+/// The ids of an `at_most_one` condition: the first option of the first pair, then its
+/// partners in the pairs that follow (the full condition is checked by the caller).
+fn at_most_one_ids(parts: &[Expr]) -> Option<Vec<OptionIndex>> {
+    let pair = |part: &Expr| match part {
+        Expr::Not(inner) => option_list(inner, Expr::And).filter(|p| p.len() == 2),
+        _ => None,
+    };
+    let head = pair(parts.first()?)?[0];
+    let partners = parts
+        .iter()
+        .map_while(|part| pair(part).filter(|p| p[0] == head).map(|p| p[1]));
+    Some(std::iter::once(head).chain(partners).collect())
 }
 
 /// The options of `expr` if it is `make(list of at least two distinct options)`.
