@@ -5,6 +5,7 @@
 
 pub mod conflict;
 pub mod error;
+pub mod explain;
 pub mod expr;
 pub mod generate;
 pub mod model;

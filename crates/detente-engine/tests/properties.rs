@@ -112,3 +112,30 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    #[test]
+    fn explanations_agree_with_stability(shape in shapes()) {
+        use detente_engine::explain::{Sanction, explain};
+        let Some((_, conflict)) = compile(&shape) else { return Ok(()) };
+        let a = Analysis::run(&conflict, &Concept::ALL, &|| {});
+        for concept in Concept::ALL {
+            for dm in 0..conflict.dm_count() {
+                for s in 0..conflict.state_count() as u32 {
+                    let why = explain(&conflict, dm, concept, s);
+                    let deterred = why.iter().all(|d| d.sanction.is_some());
+                    prop_assert_eq!(deterred, a.is_stable(concept, dm, s), "{} DM {} state {}", concept.label(), dm + 1, s + 1);
+                    for d in &why {
+                        if let Some(Sanction::Sequence(steps)) = &d.sanction {
+                            prop_assert!(steps.windows(2).all(|w| w[0].dm != w[1].dm), "no DM moves twice in a row");
+                            prop_assert!(steps.iter().all(|st| st.dm != dm));
+                            prop_assert!(conflict.rank(dm, d.sanction.as_ref().unwrap().result()) <= conflict.rank(dm, s));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
