@@ -6,6 +6,7 @@
 
 use std::collections::HashSet;
 
+use detente_engine::model::MAX_OPTIONS;
 use detente_engine::{
     Conflict, DecisionMaker, Direction, Expr, Model, ModelError, Notes, OptionDef, Preferences,
     Rule, Statement, Tier,
@@ -131,6 +132,14 @@ pub(crate) fn import(file: &SourceFile) -> Res<(Model, Spans)> {
     }
     let column: Vec<usize> = column.into_iter().flatten().collect();
     let n = column.len();
+    if n > MAX_OPTIONS {
+        return Err(file
+            .error(
+                format!("the file has {n} options; detente handles at most {MAX_OPTIONS}"),
+                file.find("\"options\""),
+            )
+            .help("a state is one 64-bit pattern; merge or drop options"));
+    }
     let convert = |cond: &Cond| -> Res<Expr> {
         cond_to_expr(cond, &column).ok_or_else(|| {
             file.error(
@@ -620,7 +629,7 @@ fn conjunction(mask: u64, bits: u64) -> Vec<(usize, YesNo)> {
 }
 
 /// Disjunctive normal form of `expr` (of its negation if `!positive`) as
-/// (mask, values) conjunctions; `None` beyond [`MAX_DNF_TERMS`] terms.
+/// (mask, values) conjunctions; `None` beyond [`MAX_DNF_TERMS`] terms (or for an option past bit 63).
 fn dnf(expr: &Expr, positive: bool) -> Option<Vec<(u64, u64)>> {
     let terms = match (expr, positive) {
         (Expr::Const(b), _) => {
@@ -630,7 +639,8 @@ fn dnf(expr: &Expr, positive: bool) -> Option<Vec<(u64, u64)>> {
                 vec![]
             }
         }
-        (Expr::Option(k), _) => vec![(1u64 << k, u64::from(positive) << k)],
+        (Expr::Option(k), _) if *k < 64 => vec![(1u64 << k, u64::from(positive) << k)],
+        (Expr::Option(_), _) => return None,
         (Expr::Not(e), _) => dnf(e, !positive)?,
         (Expr::And(parts), true) | (Expr::Or(parts), false) => {
             let mut acc = vec![(0, 0)];

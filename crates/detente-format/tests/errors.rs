@@ -599,3 +599,40 @@ fn gmcr_ranking_errors_are_located_at_the_dm() {
     assert_eq!(e.message(), "the ranking of `Two` does not place state 3 (NYN); every feasible state must appear in exactly one tier".replace("NYN", "NY"));
     assert_eq!(e.line_col(), Some(at(&manual, "\"Two\"", 0)));
 }
+
+#[test]
+fn gmcr_with_too_many_options() {
+    let options: Vec<String> = (0..64).map(|k| format!("{{\"name\": \"o{k}\"}}")).collect();
+    let indices: Vec<String> = (0..64).map(|k| k.to_string()).collect();
+    let text = format!(
+        "{{\"options\": [{}], \"decisionMakers\": [{{\"name\": \"D\", \"options\": [{}]}}], \"useManualPreferenceRanking\": true}}",
+        options.join(", "),
+        indices.join(", ")
+    );
+    let e = parse_gmcr(&text, "m.gmcr").unwrap_err();
+    assert_eq!(
+        e.message(),
+        "the file has 64 options; detente handles at most 63"
+    );
+    assert_eq!(e.line_col(), Some((1, 2)));
+}
+
+#[test]
+fn dm_without_options_and_too_many_statements_are_located() {
+    let text = edit("[[rule]]", "[[dm]]\nid = \"idle\"\n\n[[rule]]");
+    check(
+        &text,
+        "decision maker `idle` has no options",
+        at(&text, "[[dm]]\nid = \"idle\"", 0),
+    );
+    let statements = vec!["\"a\""; 64].join(", ");
+    let text = edit(
+        r#"preferences = ["a", "!b"]"#,
+        &format!("preferences = [{statements}]"),
+    );
+    check(
+        &text,
+        "decision maker `us` has 64 preference statements; at most 63 are supported",
+        at(&text, "preferences", 0),
+    );
+}
