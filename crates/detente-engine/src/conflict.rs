@@ -60,6 +60,8 @@ pub struct Conflict {
     /// `ranks[dm][state]`: higher is more preferred; equal is a tie.
     ranks: Vec<Vec<u32>>,
     status_quo: Option<StateIndex>,
+    /// The model's named states, in model order.
+    named_states: Vec<StateIndex>,
 }
 
 impl Conflict {
@@ -110,8 +112,23 @@ impl Conflict {
                     })?,
             ),
         };
+        let named_states = model
+            .named_states
+            .iter()
+            .enumerate()
+            .map(|(index, named)| {
+                space
+                    .index_of(named.pattern)
+                    .ok_or_else(|| ModelError::NamedStateInfeasible {
+                        index,
+                        name: named.name.clone(),
+                        yn: yn_string(named.pattern, option_count),
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Conflict {
             space,
+            named_states,
             moves,
             ranks,
             status_quo,
@@ -146,6 +163,11 @@ impl Conflict {
 
     pub fn status_quo(&self) -> Option<StateIndex> {
         self.status_quo
+    }
+
+    /// The state of each of the model's named states, in model order.
+    pub fn named_states(&self) -> &[StateIndex] {
+        &self.named_states
     }
 
     /// Visits every state in R_dm(s): one move of `dm` from `s`.

@@ -61,6 +61,13 @@ pub enum ModelError {
         item: usize,
     },
 
+    #[error("the named state `{name}` ({yn}) is not a feasible state")]
+    NamedStateInfeasible {
+        index: usize,
+        name: String,
+        yn: String,
+    },
+
     #[error("the status quo {yn} is not a feasible state")]
     StatusQuoInfeasible { yn: String },
 }

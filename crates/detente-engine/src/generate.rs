@@ -115,6 +115,7 @@ pub fn generate(shape: &Shape) -> Model {
         decision_makers,
         rules: Vec::new(),
         status_quo: None,
+        named_states: Vec::new(),
     };
     // Rules forbid one assignment of `rule_width` options, so each removes about 2^-width of the states.
     model.rules = (0..shape.rules)

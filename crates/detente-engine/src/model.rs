@@ -82,6 +82,16 @@ pub struct Rule {
     pub notes: Notes,
 }
 
+/// A state the analyst names because it matters: a proposed settlement, a feared outcome.
+/// Reports say whether each named state is stable and who would leave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedState {
+    pub name: String,
+    /// The options that are Y in the state (bit pattern in column order).
+    pub pattern: u64,
+    pub notes: Notes,
+}
+
 /// A whole conflict model.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Model {
@@ -91,6 +101,7 @@ pub struct Model {
     pub rules: Vec<Rule>,
     /// The state today, as the set of options that are Y (bit pattern in column order).
     pub status_quo: Option<u64>,
+    pub named_states: Vec<NamedState>,
 }
 
 /// Global index of an option in column order.

@@ -121,6 +121,8 @@ pub(crate) struct Spans {
     /// Per rule: its declaration.
     pub rules: Vec<Option<Span>>,
     pub status_quo: Option<Span>,
+    /// Per named state (`[[state]]`): its declaration.
+    pub named_states: Vec<Option<Span>>,
 }
 
 impl Spans {

@@ -131,6 +131,10 @@ impl Loaded {
                 .error(message, spans.tier_item(dm_index, tier, item))
                 .label("matches no feasible state")
                 .help("check it against the feasibility rules, or remove it"),
+            ModelError::NamedStateInfeasible { index, .. } => self
+                .source
+                .error(message, spans.named_states.get(index).cloned().flatten())
+                .help("a feasibility rule excludes this state; fix the state or the rule"),
             ModelError::StatusQuoInfeasible { .. } => self
                 .source
                 .error(message, spans.status_quo.clone())
