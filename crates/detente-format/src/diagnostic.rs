@@ -121,7 +121,7 @@ pub(crate) struct Spans {
     /// Per rule: its declaration.
     pub rules: Vec<Option<Span>>,
     pub status_quo: Option<Span>,
-    /// Per named state (`[[state]]`): its declaration.
+    /// Per named state (`[[state]]`): the `options` or `yn` value that gives it.
     pub named_states: Vec<Option<Span>>,
 }
 

@@ -3,6 +3,9 @@
 //! Conditions there are COND lists: a list of literals is a conjunction, a
 //! `compound` is a disjunction of CONDs. Options are reordered on import so each
 //! DM's options are contiguous, which makes our state numbers the tool's.
+//!
+//! The format has no place for a status quo or for named states (`[[state]]`):
+//! import gives none, export drops them.
 
 use std::collections::HashSet;
 

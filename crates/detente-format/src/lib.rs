@@ -134,6 +134,7 @@ impl Loaded {
             ModelError::NamedStateInfeasible { index, .. } => self
                 .source
                 .error(message, spans.named_states.get(index).cloned().flatten())
+                .label("this state")
                 .help("a feasibility rule excludes this state; fix the state or the rule"),
             ModelError::StatusQuoInfeasible { .. } => self
                 .source

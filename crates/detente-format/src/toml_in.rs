@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use detente_engine::model::MAX_OPTIONS;
+use detente_engine::model::{MAX_OPTIONS, NamedState};
 use detente_engine::{
     DecisionMaker, Direction, Expr, Model, ModelError, Notes, OptionDef, Preferences, Rule,
     StateSpace, Statement, Tier,
@@ -22,7 +22,7 @@ use crate::rules::{KINDS, RuleForm};
 /// The value of the required `format` key.
 pub(crate) const FORMAT_TAG: &str = "detente/1";
 
-const ROOT_KEYS: &[&str] = &["format", "status_quo", "model", "dm", "rule"];
+const ROOT_KEYS: &[&str] = &["format", "status_quo", "model", "dm", "rule", "state"];
 const MODEL_KEYS: &[&str] = &["name", "description", "source", "status_quo"];
 const DM_KEYS: &[&str] = &[
     "id",
@@ -38,6 +38,7 @@ const DM_KEYS: &[&str] = &[
 const OPTION_KEYS: &[&str] = &["id", "label", "irreversible", "description", "source"];
 const STATEMENT_KEYS: &[&str] = &["statement", "description", "source"];
 const NOTE_KEYS: &[&str] = &["description", "source"];
+const STATE_KEYS: &[&str] = &["name", "options", "yn", "description", "source"];
 
 type Val<'i> = Spanned<DeValue<'i>>;
 type Res<T> = Result<T, Box<FormatError>>;
@@ -164,6 +165,12 @@ impl<'a> Reader<'a> {
         if let Some(value) = top.or(nested) {
             model.status_quo = Some(self.status_quo(value)?);
             spans.status_quo = Some(value.span());
+        }
+
+        for value in self.tables_of(&root, "state", "[[state]]")? {
+            let (state, span) = self.named_state(value, &model.named_states)?;
+            model.named_states.push(state);
+            spans.named_states.push(Some(span));
         }
         Ok((model, spans))
     }
@@ -634,6 +641,99 @@ impl<'a> Reader<'a> {
                 example,
             )),
         }
+    }
+
+    // ------------------------------------------------------------ named states
+
+    /// A `[[state]]`, and the span of the `options` or `yn` value that gives it.
+    fn named_state(&self, value: &Val, earlier: &[NamedState]) -> Res<(NamedState, Span)> {
+        let table = self.table(value, "[[state]]", STATE_KEYS)?;
+        let name_example = "name = \"Proposed settlement\"";
+        let Some(name_value) = table.get("name") else {
+            return Err(self
+                .file
+                .error("this [[state]] has no `name`", Some(table.span.clone()))
+                .help(format!(
+                    "add `{name_example}`: reports refer to the state by it"
+                )));
+        };
+        let name = self.string(name_value, "`name`", name_example)?;
+        if name.trim().is_empty() {
+            return Err(self
+                .file
+                .error(
+                    "the name of a [[state]] must not be empty",
+                    Some(name_value.span()),
+                )
+                .help(format!("write `{name_example}`")));
+        }
+        if let Some(first) = earlier
+            .iter()
+            .find(|s| s.name.trim().eq_ignore_ascii_case(name.trim()))
+        {
+            let message = if first.name == name {
+                format!("a state named `{name}` is already defined")
+            } else {
+                format!(
+                    "a state named `{name}` is already defined (as `{}`)",
+                    first.name
+                )
+            };
+            return Err(self
+                .file
+                .error(message, Some(name_value.span()))
+                .label("defined again here")
+                .help("state names must be unique (ignoring case); rename one of them"));
+        }
+        let example = "options = [\"a\", \"c\"] or yn = \"YNYN\"";
+        let mut given: Vec<(&str, Span)> = ["options", "yn"]
+            .iter()
+            .filter_map(|&k| table.key_span(k).map(|s| (k, s)))
+            .collect();
+        given.sort_by_key(|(_, s)| s.start);
+        let key = match given.as_slice() {
+            [] => {
+                return Err(self
+                    .file
+                    .error(
+                        format!("the [[state]] `{name}` has neither `options` nor `yn`"),
+                        Some(table.span.clone()),
+                    )
+                    .help(format!(
+                        "say which options are Y there: {example} (one Y/N per option, in column order)"
+                    )));
+            }
+            [(key, _)] => *key,
+            [_, (_, second), ..] => {
+                return Err(self
+                    .file
+                    .error(
+                        format!("the [[state]] `{name}` has both `options` and `yn`"),
+                        Some(second.clone()),
+                    )
+                    .help("give either the list of options that are Y (`options`) or the full Y/N string (`yn`), not both"));
+            }
+        };
+        let value = table.get(key).expect("key present");
+        let pattern = if key == "options" {
+            self.option_list(value, "options")?
+                .into_iter()
+                .fold(0u64, |bits, k| bits | 1 << k)
+        } else {
+            let text = self.string(value, "`yn`", "yn = \"YNYN\"")?;
+            match pattern::parse(text, self.ids.len(), false) {
+                Ok((_, bits)) => bits,
+                Err(error) => {
+                    return Err(self.pattern_error(value, text, error, "the state pattern", false));
+                }
+            }
+        };
+        let state = NamedState {
+            name: name.to_string(),
+            pattern,
+            notes: self.notes(&table)?,
+        };
+        Ok((state, value.span()))
     }
 
     fn pattern_error(

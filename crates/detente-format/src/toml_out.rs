@@ -91,6 +91,14 @@ pub(crate) fn write(model: &Model) -> String {
         let _ = writeln!(out, "{} = {value}", form.kind());
         notes(&mut out, "", &rule.notes);
     }
+
+    for state in &model.named_states {
+        out.push_str("\n[[state]]\n");
+        key(&mut out, "", "name", &state.name);
+        let on: Vec<usize> = (0..n).filter(|k| state.pattern >> k & 1 == 1).collect();
+        let _ = writeln!(out, "options = {}", id_list(&on, &ids));
+        notes(&mut out, "", &state.notes);
+    }
     out
 }
 

@@ -223,3 +223,49 @@ fn old_and_new_gmcr_keys_are_both_accepted() {
     // Content sniffing when the extension says nothing.
     assert_eq!(parse(&text, "chicken").unwrap().kind, FileKind::Gmcr);
 }
+
+#[test]
+fn named_states_round_trip_through_toml_and_are_dropped_by_gmcr() {
+    let text = r#"format = "detente/1"
+[[dm]]
+id = "a"
+preferences = ["x"]
+  [[dm.option]]
+  id = "x"
+  [[dm.option]]
+  id = "y"
+[[dm]]
+id = "b"
+preferences = ["!z"]
+  [[dm.option]]
+  id = "z"
+[[rule]]
+not_both = ["x", "y"]
+[[state]]
+name = "Deal \"quoted\""
+yn = "YNY"
+description = "the deal"
+source = "Article: \"...\""
+[[state]]
+name = "Nothing"
+options = []
+"#;
+    let loaded = parse_toml(text, "t.toml").unwrap();
+    assert_eq!(loaded.model.named_states.len(), 2);
+    assert_eq!(loaded.model.named_states[0].pattern, 0b101);
+    let written = to_toml(&loaded.model);
+    // Written after the rules, by option ids.
+    let rule_at = written.find("[[rule]]").unwrap();
+    let state_at = written.find("[[state]]").unwrap();
+    assert!(rule_at < state_at, "{written}");
+    assert!(written.contains("options = [\"x\", \"z\"]"), "{written}");
+    assert!(written.contains("options = []"), "{written}");
+    let again = parse_toml(&written, "t.toml").unwrap_or_else(|e| panic!("{e:?}\n{written}"));
+    assert_eq!(again.model, loaded.model, "{written}");
+
+    let conflict = loaded.compile(DEFAULT_MAX_STATES).unwrap();
+    let gmcr = to_gmcr(&loaded.model, &conflict).unwrap();
+    let imported = parse_gmcr(&gmcr, "t.gmcr").unwrap();
+    assert!(imported.model.named_states.is_empty());
+    assert!(!gmcr.contains("Deal"), "{gmcr}");
+}

@@ -636,3 +636,178 @@ fn dm_without_options_and_too_many_statements_are_located() {
         at(&text, "preferences", 0),
     );
 }
+
+// ---------------------------------------------------------------- named states
+
+/// BASE with a `[[state]]` table of `body` appended.
+fn with_state(body: &str) -> String {
+    format!("{BASE}\n[[state]]\n{body}\n")
+}
+
+#[test]
+fn named_states_by_options_or_yn() {
+    let text = format!(
+        "{BASE}\n[[state]]\nname = \"Deal\"\noptions = [\"c\", \"a\"]\ndescription = \"d\"\nsource = \"s\"\n\n[[state]]\nname = \"War\"\nyn = \"NYN\"\n\n[[state]]\nname = \"Nothing\"\noptions = []\n"
+    );
+    let loaded = parse_toml(&text, "m.toml").unwrap();
+    let states = &loaded.model.named_states;
+    let summary: Vec<(&str, u64)> = states
+        .iter()
+        .map(|s| (s.name.as_str(), s.pattern))
+        .collect();
+    assert_eq!(summary, [("Deal", 0b101), ("War", 0b010), ("Nothing", 0)]);
+    assert_eq!(states[0].notes.description.as_deref(), Some("d"));
+    assert_eq!(states[0].notes.source.as_deref(), Some("s"));
+    assert_eq!(loaded.compile(1000).unwrap().named_states().len(), 3);
+}
+
+#[test]
+fn named_state_with_an_unknown_option() {
+    let text = with_state("name = \"Deal\"\noptions = [\"a\", \"cc\"]");
+    let e = check(&text, "unknown option `cc`", at(&text, "\"cc\"", 0));
+    assert!(help(&e).starts_with("did you mean `c`?"), "{}", help(&e));
+    assert!(help(&e).contains("`a`, `b`, `c`"));
+    let text = with_state("name = \"Deal\"\noptions = [\"a\", \"a\"]");
+    check(
+        &text,
+        "option `a` is listed twice",
+        at(&text, "\"a\"]\n", 0),
+    );
+}
+
+#[test]
+fn named_state_with_a_bad_yn() {
+    let text = with_state("name = \"Deal\"\nyn = \"YN\"");
+    let e = check(
+        &text,
+        "the state pattern `YN` has 2 characters, but the model has 3 options",
+        at(&text, "\"YN\"", 0),
+    );
+    assert!(help(&e).contains("a, b, c"), "{}", help(&e));
+    let text = with_state("name = \"Deal\"\nyn = \"Y-N\"");
+    check(
+        &text,
+        "the state pattern `Y-N` contains `-`; only Y and N are allowed",
+        at(&text, "\"Y-N\"", 2),
+    );
+}
+
+#[test]
+fn named_state_needs_exactly_one_of_options_and_yn() {
+    let text = with_state("name = \"Deal\"\nyn = \"YNN\"\noptions = [\"a\"]");
+    let e = check(
+        &text,
+        "the [[state]] `Deal` has both `options` and `yn`",
+        at(&text, "options = [\"a\"]", 0),
+    );
+    assert!(help(&e).contains("not both"));
+    let text = with_state("name = \"Deal\"\ndescription = \"x\"");
+    check(
+        &text,
+        "the [[state]] `Deal` has neither `options` nor `yn`",
+        at(&text, "[[state]]", 0),
+    );
+}
+
+#[test]
+fn named_state_names_are_required_and_unique() {
+    let text = with_state("options = [\"a\"]");
+    check(
+        &text,
+        "this [[state]] has no `name`",
+        at(&text, "[[state]]", 0),
+    );
+    let text = with_state("name = \" \"\noptions = [\"a\"]");
+    check(
+        &text,
+        "the name of a [[state]] must not be empty",
+        at(&text, "\" \"", 0),
+    );
+    let text = format!(
+        "{BASE}\n[[state]]\nname = \"Deal\"\noptions = [\"a\"]\n\n[[state]]\nname = \"Deal\"\nyn = \"NNY\"\n"
+    );
+    let e = check(
+        &text,
+        "a state named `Deal` is already defined",
+        at(&text, "\"Deal\"\nyn", 0),
+    );
+    assert!(help(&e).contains("unique"));
+    let text = format!(
+        "{BASE}\n[[state]]\nname = \"Deal\"\noptions = [\"a\"]\n\n[[state]]\nname = \"deal\"\nyn = \"NNY\"\n"
+    );
+    check(
+        &text,
+        "a state named `deal` is already defined (as `Deal`)",
+        at(&text, "\"deal\"", 0),
+    );
+}
+
+#[test]
+fn named_state_types_and_keys() {
+    let text = with_state("name = \"Deal\"\noptions = \"a\"");
+    check(
+        &text,
+        "`options` must be an array of option ids, not a string",
+        at(&text, "options = \"a\"", "options = ".len()),
+    );
+    let text = with_state("name = \"Deal\"\noptions = [1]");
+    check(
+        &text,
+        "an item of `options` must be a string, not an integer",
+        at(&text, "1]", 0),
+    );
+    let text = with_state("name = \"Deal\"\nyn = 101");
+    check(
+        &text,
+        "`yn` must be a string, not an integer",
+        at(&text, "101", 0),
+    );
+    let text = with_state("name = 7\nyn = \"YNN\"");
+    check(
+        &text,
+        "`name` must be a string, not an integer",
+        at(&text, "7\n", 0),
+    );
+    let text = edit("[model]", "state = \"YNN\"\n[model]");
+    check(
+        &text,
+        "`state` must be an array of tables, not a string",
+        at(&text, "\"YNN\"", 0),
+    );
+    let text = with_state("name = \"Deal\"\noption = [\"a\"]");
+    let e = check(
+        &text,
+        "unknown key `option` in [[state]]",
+        at(&text, "option = ", 0),
+    );
+    assert!(
+        help(&e).starts_with("did you mean `options`?"),
+        "{}",
+        help(&e)
+    );
+}
+
+#[test]
+fn infeasible_named_state_is_located_at_compile() {
+    // The rule not_both = ["a", "b"] excludes YYN.
+    let text = format!(
+        "{BASE}\n[[state]]\nname = \"Fine\"\nyn = \"NNY\"\n\n[[state]]\nname = \"Deal\"\noptions = [\"a\", \"b\"]\n"
+    );
+    let loaded = parse_toml(&text, "m.toml").unwrap();
+    let e = loaded.compile(1000).unwrap_err();
+    assert_eq!(
+        e.message(),
+        "the named state `Deal` (YYN) is not a feasible state"
+    );
+    assert_eq!(
+        e.line_col(),
+        Some(at(&text, "options = [\"a\", \"b\"]", "options = ".len()))
+    );
+    assert!(help(&e).contains("feasibility rule"));
+    let text = with_state("name = \"Deal\"\nyn = \"YYN\"");
+    check(
+        &text,
+        "the named state `Deal` (YYN) is not a feasible state",
+        at(&text, "\"YYN\"", 0),
+    );
+}

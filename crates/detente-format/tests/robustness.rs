@@ -1,5 +1,6 @@
 //! No input makes the readers panic, and any well-formed model survives a TOML round trip.
 
+use detente_engine::model::NamedState;
 use detente_engine::{
     Conflict, DecisionMaker, Direction, Expr, Model, Notes, OptionDef, Preferences, Rule,
     Statement, Tier,
@@ -15,10 +16,12 @@ fn data(file: &str) -> String {
 fn seeds() -> Vec<(String, &'static str)> {
     let cuban = data("Cuban.gmcr");
     let chicken = data("Chicken.gmcr");
-    let cuban_toml = to_toml(&parse(&cuban, "Cuban.gmcr").unwrap().model);
+    let cuban_toml = to_toml(&parse(&cuban, "Cuban.gmcr").unwrap().model)
+        + "\n[[state]]\nname = \"Deal\"\noptions = [\"blockade\", \"withdraw\"]\nsource = \"s\"\n";
     let chicken_toml = to_toml(&parse(&chicken, "Chicken.gmcr").unwrap().model)
         .replace("\"YNNN\"", "2")
-        .replace("[model]", "status_quo = \"NY\"\n[model]");
+        .replace("[model]", "status_quo = \"NY\"\n[model]")
+        + "\n[[state]]\nname = \"Swerve\"\nyn = \"YN\"\n";
     vec![
         (cuban, "m.gmcr"),
         (chicken, "m.gmcr"),
@@ -175,9 +178,10 @@ fn model() -> impl Strategy<Value = Model> {
         prop::option::of(0u64..1 << N),
         "[A-Za-z \"é]{0,10}",
         notes(),
+        prop::collection::vec(("[A-Za-z \"é#]{0,8}", 0u64..1 << N, notes()), 0..3),
     )
         .prop_map(
-            |(directions, preferences, rules, status_quo, name, notes)| {
+            |(directions, preferences, rules, status_quo, name, notes, states)| {
                 let option = |k: usize| OptionDef {
                     id: ["a", "b", "c", "d"][k].to_string(),
                     label: if k == 0 {
@@ -199,12 +203,23 @@ fn model() -> impl Strategy<Value = Model> {
                         notes: Notes::default(),
                     })
                     .collect();
+                // Names are unique: the position makes them so.
+                let named_states = states
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (name, pattern, notes))| NamedState {
+                        name: format!("S{i} {name}"),
+                        pattern,
+                        notes,
+                    })
+                    .collect();
                 Model {
                     name,
                     notes,
                     decision_makers,
                     rules,
                     status_quo,
+                    named_states,
                 }
             },
         )
