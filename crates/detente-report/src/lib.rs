@@ -1,1 +1,100 @@
+//! Renders an analysis for people and programs: terminal tables, Markdown,
+//! CSV, versioned JSON, and a plain-English summary. Everything writes to a
+//! `std::io::Write` as it goes, so large results are streamed, not built up.
 
+mod csv;
+mod describe;
+mod json;
+mod summary;
+mod text;
+
+pub use describe::{ChangeText, compress_ids, describe_change, describe_state};
+pub use json::SCHEMA;
+pub use summary::{state_verdict, summary};
+
+use detente_engine::{Analysis, Concept, Conflict, Model, StateIndex};
+use std::io::{self, Write};
+
+/// Output formats offered by every command that prints results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+}
+
+/// A finished analysis with the model it came from.
+pub struct Report<'a> {
+    pub model: &'a Model,
+    pub conflict: &'a Conflict,
+    pub analysis: &'a Analysis,
+    /// Show every state in the tableau, however many there are.
+    pub all_states: bool,
+}
+
+/// Up to this many states, the tableau shows all of them by default.
+pub const FULL_TABLEAU_LIMIT: usize = 32;
+
+impl Report<'_> {
+    pub fn write(&self, format: Format, out: &mut dyn Write) -> io::Result<()> {
+        match format {
+            Format::Table => text::write_analysis(self, text::Flavour::Terminal, out),
+            Format::Markdown => text::write_analysis(self, text::Flavour::Markdown, out),
+            Format::Json => json::write_analysis(self, out),
+            Format::Csv => csv::write_analysis(self, out),
+        }
+    }
+
+    /// The states the tableau shows: all of them for small models, otherwise the
+    /// status quo, the named states and the equilibria under the selective
+    /// concepts (Nash, SEQ, SIM). GMR and SMR equilibria, often many, are listed
+    /// by number in the "Stable states" table instead.
+    pub fn tableau_states(&self) -> Vec<StateIndex> {
+        let n = self.conflict.state_count();
+        if self.all_states || n <= FULL_TABLEAU_LIMIT {
+            return (0..n as StateIndex).collect();
+        }
+        let concepts = self.analysis.concepts();
+        let selective: Vec<Concept> = concepts
+            .iter()
+            .copied()
+            .filter(|c| SELECTIVE.contains(c))
+            .collect();
+        let mut shown = fixedbitset::FixedBitSet::with_capacity(n);
+        for &c in if selective.is_empty() {
+            concepts
+        } else {
+            &selective
+        } {
+            shown.union_with(&self.analysis.equilibria(c));
+        }
+        for s in self
+            .conflict
+            .status_quo()
+            .iter()
+            .chain(self.conflict.named_states())
+        {
+            shown.insert(*s as usize);
+        }
+        shown.ones().map(|s| s as StateIndex).collect()
+    }
+}
+
+/// Concepts whose equilibria are few enough to show in a tableau of a large model.
+const SELECTIVE: [Concept; 3] = [Concept::Nash, Concept::Seq, Concept::Sim];
+
+/// Writes the feasible states alone (for `detente states`).
+pub fn write_states(
+    model: &Model,
+    conflict: &Conflict,
+    format: Format,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Json => json::write_states(model, conflict, out),
+        Format::Csv => csv::write_states(model, conflict, out),
+        Format::Table => text::write_states(model, conflict, text::Flavour::Terminal, out),
+        Format::Markdown => text::write_states(model, conflict, text::Flavour::Markdown, out),
+    }
+}

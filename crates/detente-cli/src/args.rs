@@ -1,0 +1,142 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const ABOUT: &str = "Conflict analysis with the Graph Model for Conflict Resolution (GMCR).";
+
+const LONG_ABOUT: &str = "\
+Conflict analysis with the Graph Model for Conflict Resolution (GMCR).
+
+A model names the decision makers (DMs), the options each controls, which
+combinations are feasible and how each DM ranks the resulting states. detente
+finds the states that are stable for each DM under the standard solution
+concepts (Nash, GMR, SMR, SEQ, SIM) and the equilibria: states stable for all.
+
+Run with no arguments to analyse the built-in NATO-Russia Council scenario
+(May 2025). Models are TOML files (docs/MODEL_FORMAT.md) or the desktop tool
+GMCR+'s .gmcr files.";
+
+const AFTER_HELP: &str = "\
+Examples:
+  detente                                  analyse the NRC scenario
+  detente analyze --example cuban          analyse a built-in classic
+  detente analyze model.toml --format json machine-readable results
+  detente check model.gmcr                 validate a file and count its states
+  detente convert old.gmcr new.toml        move a GMCR+ model to detente's format
+
+Exit codes: 0 success; 1 output could not be written; 2 bad input (a malformed
+model, an unknown example, a model over the limits, bad arguments).";
+
+#[derive(Debug, Parser)]
+#[command(name = "detente", version, about = ABOUT, long_about = LONG_ABOUT, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Analyse a model: stable states per DM and concept, equilibria, a summary.
+    Analyze(AnalyzeArgs),
+    /// Validate a model and count its DMs, options and feasible states.
+    Check(CheckArgs),
+    /// List the feasible states of a model with their numbers.
+    States(StatesArgs),
+    /// Convert a model between detente's TOML and GMCR+'s .gmcr (by extension).
+    Convert(ConvertArgs),
+    /// List the built-in models.
+    Examples,
+}
+
+/// Where the model comes from: a file, a built-in example, or (neither) the NRC scenario.
+#[derive(Debug, Args)]
+pub struct ModelSource {
+    /// Model file (.toml or .gmcr). Default: the built-in NRC scenario.
+    pub model: Option<PathBuf>,
+    /// Use a built-in model instead of a file (see `detente examples`).
+    #[arg(long, short = 'e', conflicts_with = "model", value_name = "NAME")]
+    pub example: Option<String>,
+    /// Refuse models with more feasible states than this.
+    #[arg(long, value_name = "N", default_value_t = detente_engine::DEFAULT_MAX_STATES)]
+    pub max_states: usize,
+}
+
+impl Default for ModelSource {
+    /// The NRC scenario with the default state limit, as `detente` alone runs it.
+    fn default() -> Self {
+        ModelSource {
+            model: None,
+            example: None,
+            max_states: detente_engine::DEFAULT_MAX_STATES,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    /// Tables for the terminal.
+    #[default]
+    Table,
+    /// Versioned JSON (docs/JSON_SCHEMA.md).
+    Json,
+    /// One row per state.
+    Csv,
+    /// Markdown tables, for reports.
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConceptArg {
+    Nash,
+    Gmr,
+    Smr,
+    Seq,
+    Sim,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub source: ModelSource,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t)]
+    pub format: OutputFormat,
+    /// Solution concepts to compute (comma-separated). Default: all.
+    #[arg(
+        long,
+        short = 'c',
+        value_enum,
+        value_delimiter = ',',
+        value_name = "LIST"
+    )]
+    pub concepts: Vec<ConceptArg>,
+    /// Show every feasible state in the tableau, not only the status quo and equilibria.
+    #[arg(long)]
+    pub all_states: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub source: ModelSource,
+}
+
+#[derive(Debug, Args)]
+pub struct StatesArgs {
+    #[command(flatten)]
+    pub source: ModelSource,
+    #[arg(long, short = 'f', value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The model to read (.toml or .gmcr).
+    pub input: PathBuf,
+    /// Where to write it; the extension (.toml or .gmcr) picks the format.
+    pub output: PathBuf,
+    /// Refuse models with more feasible states than this.
+    #[arg(long, value_name = "N", default_value_t = detente_engine::DEFAULT_MAX_STATES)]
+    pub max_states: usize,
+}

@@ -1,0 +1,186 @@
+//! One function per subcommand.
+
+use crate::Failure;
+use crate::args::{
+    AnalyzeArgs, CheckArgs, Cli, Command, ConceptArg, ConvertArgs, OutputFormat, StatesArgs,
+};
+use crate::input::{Prepared, prepare, read_file};
+use detente_engine::{Analysis, Concept};
+use detente_report::{Format, Report};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use miette::miette;
+use std::io::{IsTerminal, Write};
+
+/// Models at least this large show a progress bar (an analysis of about a second or more).
+const PROGRESS_MIN_STATES: usize = 250_000;
+
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    match cli
+        .command
+        .unwrap_or(Command::Analyze(AnalyzeArgs::default()))
+    {
+        Command::Analyze(args) => analyze(args),
+        Command::Check(args) => check(args),
+        Command::States(args) => states(args),
+        Command::Convert(args) => convert(args),
+        Command::Examples => examples(),
+    }
+}
+
+fn format_of(format: OutputFormat) -> Format {
+    match format {
+        OutputFormat::Table => Format::Table,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Csv => Format::Csv,
+        OutputFormat::Markdown => Format::Markdown,
+    }
+}
+
+fn concept_of(c: ConceptArg) -> Concept {
+    match c {
+        ConceptArg::Nash => Concept::Nash,
+        ConceptArg::Gmr => Concept::Gmr,
+        ConceptArg::Smr => Concept::Smr,
+        ConceptArg::Seq => Concept::Seq,
+        ConceptArg::Sim => Concept::Sim,
+    }
+}
+
+/// A bar on stderr for large analyses; hidden when stderr is not a terminal or the output is JSON.
+fn progress(jobs: usize, states: usize, format: OutputFormat) -> ProgressBar {
+    let visible = states >= PROGRESS_MIN_STATES
+        && format != OutputFormat::Json
+        && std::io::stderr().is_terminal();
+    let bar = ProgressBar::with_draw_target(
+        Some(jobs as u64),
+        if visible {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        },
+    );
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} analysing {msg} [{bar:30}] {pos}/{len} concept × DM jobs, {elapsed}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar.set_message(format!("{states} states"));
+    bar
+}
+
+fn analyze(args: AnalyzeArgs) -> Result<(), Failure> {
+    let Prepared { loaded, conflict } = prepare(&args.source)?;
+    let concepts: Vec<Concept> = if args.concepts.is_empty() {
+        Concept::ALL.to_vec()
+    } else {
+        args.concepts.iter().copied().map(concept_of).collect()
+    };
+    let bar = progress(
+        Analysis::job_count(&conflict, &concepts),
+        conflict.state_count(),
+        args.format,
+    );
+    let analysis = Analysis::run(&conflict, &concepts, &|| bar.inc(1));
+    bar.finish_and_clear();
+    let report = Report {
+        model: &loaded.model,
+        conflict: &conflict,
+        analysis: &analysis,
+        all_states: args.all_states,
+    };
+    report.write(format_of(args.format), &mut std::io::stdout().lock())?;
+    Ok(())
+}
+
+fn check(args: CheckArgs) -> Result<(), Failure> {
+    let Prepared { loaded, conflict } = prepare(&args.source)?;
+    let model = &loaded.model;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}: valid", model.name)?;
+    writeln!(out, "  decision makers: {}", model.decision_makers.len())?;
+    writeln!(out, "  options:         {}", model.option_count())?;
+    writeln!(
+        out,
+        "  feasible states: {} of {}",
+        conflict.state_count(),
+        1u128 << model.option_count()
+    )?;
+    writeln!(out, "  feasibility rules: {}", model.rules.len())?;
+    if let Some(sq) = conflict.status_quo() {
+        writeln!(
+            out,
+            "  status quo:      state {} ({})",
+            sq + 1,
+            conflict.space().yn(sq)
+        )?;
+    }
+    for (named, &s) in model.named_states.iter().zip(conflict.named_states()) {
+        writeln!(
+            out,
+            "  named state:     \"{}\" = state {} ({})",
+            named.name,
+            s + 1,
+            conflict.space().yn(s)
+        )?;
+    }
+    Ok(())
+}
+
+fn states(args: StatesArgs) -> Result<(), Failure> {
+    let Prepared { loaded, conflict } = prepare(&args.source)?;
+    detente_report::write_states(
+        &loaded.model,
+        &conflict,
+        format_of(args.format),
+        &mut std::io::stdout().lock(),
+    )?;
+    Ok(())
+}
+
+fn convert(args: ConvertArgs) -> Result<(), Failure> {
+    let text = read_file(&args.input)?;
+    let loaded = detente_format::parse(&text, &args.input.display().to_string())
+        .map_err(|e| miette::Report::new(*e))?;
+    let extension = args
+        .output
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let written = match extension.as_deref() {
+        Some("toml") => detente_format::to_toml(&loaded.model),
+        Some("gmcr") | Some("json") => {
+            let conflict = loaded
+                .compile(args.max_states)
+                .map_err(|e| miette::Report::new(*e))?;
+            detente_format::to_gmcr(&loaded.model, &conflict)
+                .map_err(|e| miette::Report::new(*e))?
+        }
+        _ => {
+            return Err(Failure::Input(miette!(
+                help = "name the output file with .toml (detente) or .gmcr (GMCR+)",
+                "cannot tell the output format of `{}`",
+                args.output.display()
+            )));
+        }
+    };
+    std::fs::write(&args.output, written).map_err(|e| {
+        Failure::Output(anyhow::anyhow!(
+            "cannot write `{}`: {e}",
+            args.output.display()
+        ))
+    })?;
+    eprintln!("wrote {}", args.output.display());
+    Ok(())
+}
+
+fn examples() -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    for (i, e) in detente_examples::EXAMPLES.iter().enumerate() {
+        let default = if i == 0 { " (default)" } else { "" };
+        writeln!(out, "{:<12} {}{default}", e.name, e.title)?;
+    }
+    writeln!(out, "\nRun one with: detente analyze --example NAME")?;
+    Ok(())
+}
