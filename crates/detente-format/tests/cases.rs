@@ -269,3 +269,30 @@ options = []
     assert!(imported.model.named_states.is_empty());
     assert!(!gmcr.contains("Deal"), "{gmcr}");
 }
+
+/// Every ```toml example in docs/MODEL_FORMAT.md is a valid model.
+#[test]
+fn format_documentation_examples_are_valid() {
+    let path = format!("{}/../../docs/MODEL_FORMAT.md", env!("CARGO_MANIFEST_DIR"));
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let blocks: Vec<&str> = doc
+        .split("```toml\n")
+        .skip(1)
+        .map(|rest| rest.split("```").next().unwrap())
+        .collect();
+    assert!(!blocks.is_empty(), "no toml example in {path}");
+    for block in &blocks {
+        let loaded = parse_toml(block, "example.toml").unwrap_or_else(|e| panic!("{e:?}"));
+        loaded
+            .compile(DEFAULT_MAX_STATES)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+    }
+    let first = parse_toml(blocks[0], "example.toml").unwrap();
+    let conflict = first.compile(DEFAULT_MAX_STATES).unwrap();
+    assert_eq!(conflict.state_count(), 9);
+    assert_eq!(first.model.named_states.len(), 2);
+    assert_eq!(first.model.status_quo, Some(0b0010));
+    // The comment on the state number says which state it is.
+    let written = to_toml(&first.model);
+    assert!(written.contains("  \"NYYN\",\n"), "{written}");
+}
