@@ -1,0 +1,233 @@
+//! The command line as a user meets it: snapshots of the output formats,
+//! exit codes, and located errors for bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn detente(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_detente"))
+        .args(args)
+        .output()
+        .expect("run detente")
+}
+
+fn stdout(args: &[&str]) -> String {
+    let out = detente(args);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A scratch directory for one test, under target/.
+fn scratch(test: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(test);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn case(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cases")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn table_output_of_the_cuban_missile_crisis() {
+    insta::assert_snapshot!(stdout(&["analyze", "--example", "cuban"]));
+}
+
+#[test]
+fn markdown_output_of_chicken() {
+    insta::assert_snapshot!(stdout(&[
+        "analyze",
+        "--example",
+        "chicken",
+        "--format",
+        "markdown"
+    ]));
+}
+
+#[test]
+fn csv_output_of_prisoners_dilemma() {
+    insta::assert_snapshot!(stdout(&[
+        "analyze",
+        "--example",
+        "prisoners",
+        "--format",
+        "csv"
+    ]));
+}
+
+#[test]
+fn json_output_of_syria_iraq() {
+    insta::assert_snapshot!(stdout(&[
+        "analyze",
+        "--example",
+        "syria-iraq",
+        "--format",
+        "json"
+    ]));
+}
+
+#[test]
+fn json_output_of_the_nrc_scenario() {
+    insta::assert_snapshot!(stdout(&["analyze", "--format", "json"]));
+}
+
+#[test]
+fn no_arguments_analyse_the_nrc_scenario() {
+    let text = stdout(&[]);
+    assert!(
+        text.starts_with("Reviving the NATO-Russia Council"),
+        "{}",
+        &text[..200]
+    );
+    assert_eq!(text, stdout(&["analyze", "--example", "nrc"]));
+}
+
+#[test]
+fn examples_states_and_check() {
+    insta::assert_snapshot!("examples", stdout(&["examples"]));
+    insta::assert_snapshot!("states", stdout(&["states", "--example", "chicken"]));
+    insta::assert_snapshot!("check", stdout(&["check", &case("Cuban.gmcr")]));
+}
+
+#[test]
+fn concepts_can_be_chosen() {
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&[
+        "analyze",
+        "-e",
+        "cuban",
+        "-f",
+        "json",
+        "--concepts",
+        "nash,seq",
+    ]))
+    .unwrap();
+    assert_eq!(doc["concepts"], serde_json::json!(["nash", "seq"]));
+    assert_eq!(doc["equilibria"]["seq"], serde_json::json!([5, 6, 7]));
+}
+
+#[test]
+fn convert_round_trips_between_formats_without_changing_results() {
+    let dir = scratch("convert");
+    let toml = dir.join("cuban.toml");
+    let gmcr = dir.join("cuban-again.gmcr");
+    detente(&["convert", &case("Cuban.gmcr"), toml.to_str().unwrap()]);
+    detente(&["convert", toml.to_str().unwrap(), gmcr.to_str().unwrap()]);
+    let results = |path: &str| -> serde_json::Value {
+        let mut doc: serde_json::Value =
+            serde_json::from_str(&stdout(&["analyze", path, "-f", "json"])).unwrap();
+        doc["model"] = serde_json::Value::Null;
+        doc
+    };
+    let original = results(&case("Cuban.gmcr"));
+    assert_eq!(
+        results(toml.to_str().unwrap())["equilibria"],
+        original["equilibria"]
+    );
+    assert_eq!(
+        results(gmcr.to_str().unwrap())["stability"],
+        original["stability"]
+    );
+}
+
+/// Runs `detente check` on `text` saved as `name`, expecting exit code 2 and a located message.
+fn rejects(name: &str, text: &str, message: &str, location: &str) {
+    let dir = scratch(&format!("bad-{}", name.replace('.', "-")));
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    let out = detente(&["check", path.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+    assert!(
+        stderr.contains(message),
+        "{name}: expected {message:?} in\n{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("{name}:{location}")),
+        "{name}: expected location {location} in\n{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+const GOOD: &str = r#"format = "detente/1"
+
+[model]
+name = "two"
+
+[[dm]]
+id = "a"
+preferences = ["x"]
+  [[dm.option]]
+  id = "x"
+
+[[dm]]
+id = "b"
+preferences = ["!x"]
+  [[dm.option]]
+  id = "y"
+"#;
+
+#[test]
+fn bad_models_exit_2_with_a_located_message() {
+    rejects(
+        "unknown.toml",
+        &GOOD.replace(r#"["!x"]"#, r#"["!z"]"#),
+        "unknown option",
+        "14:18",
+    );
+    rejects(
+        "dup.toml",
+        &GOOD.replace(r#"id = "y""#, r#"id = "x""#),
+        "already",
+        "16:",
+    );
+    rejects(
+        "syntax.toml",
+        &GOOD.replace(r#"["x"]"#, r#"["x &"]"#),
+        "expression",
+        "8:",
+    );
+    rejects(
+        "contradiction.toml",
+        &format!("{GOOD}\n[[rule]]\nrequire = \"x & !x\"\n"),
+        "no feasible state",
+        "",
+    );
+    rejects(
+        "type.toml",
+        &GOOD.replace(r#"id = "x""#, "id = 3"),
+        "string",
+        "10:",
+    );
+    rejects("broken.gmcr", "{\"options\": [", "", "1:");
+}
+
+#[test]
+fn other_bad_input_exits_2() {
+    let missing = detente(&["check", "/no/such/model.toml"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read"));
+
+    let unknown = detente(&["analyze", "--example", "atlantis"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("no built-in model called `atlantis`")
+    );
+
+    let too_big = detente(&["analyze", "--max-states", "100"]);
+    assert_eq!(too_big.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&too_big.stderr).contains("100"));
+
+    assert_eq!(
+        detente(&["analyze", "--format", "yaml"]).status.code(),
+        Some(2)
+    );
+}
