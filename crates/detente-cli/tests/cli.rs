@@ -231,3 +231,15 @@ fn other_bad_input_exits_2() {
         Some(2)
     );
 }
+
+#[test]
+fn the_readme_example_model_is_valid() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md")).unwrap();
+    let start = readme.find("```toml\n").expect("a TOML example") + "```toml\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let path = scratch("readme").join("example.toml");
+    std::fs::write(&path, &readme[start..end]).unwrap();
+    let report = stdout(&["analyze", path.to_str().unwrap(), "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(doc["equilibria"]["nash"], serde_json::json!([1]));
+}
