@@ -47,6 +47,8 @@ pub enum Command {
     Convert(ConvertArgs),
     /// List the built-in models.
     Examples,
+    /// Write a random model of a given shape (reproducible from its seed), for benchmarks and stress tests.
+    Generate(GenerateArgs),
 }
 
 /// Where the model comes from: a file, a built-in example, or (neither) the NRC scenario.
@@ -139,4 +141,46 @@ pub struct ConvertArgs {
     /// Refuse models with more feasible states than this.
     #[arg(long, value_name = "N", default_value_t = detente_engine::DEFAULT_MAX_STATES)]
     pub max_states: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PreferenceArg {
+    /// Random option prioritization (`--statements` statements per DM).
+    Prioritization,
+    /// A random ranking of the feasible states with ties (`--tiers` tiers); small models only.
+    Ranking,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Number of decision makers.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=63))]
+    pub dms: u16,
+    /// Options per decision maker.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=63))]
+    pub options_per_dm: u16,
+    /// Number of infeasibility rules; each forbids one combination of `--rule-width` options.
+    #[arg(long, default_value_t = 0)]
+    pub rules: usize,
+    /// Options per infeasibility rule (each rule removes about 1/2^width of the states).
+    #[arg(long, default_value_t = 3)]
+    pub rule_width: usize,
+    /// Percentage of options that are irreversible (half forward, half backward).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub irreversible: u8,
+    /// How preferences are drawn.
+    #[arg(long, value_enum, default_value_t = PreferenceArg::Prioritization)]
+    pub preferences: PreferenceArg,
+    /// Preference statements per DM (with --preferences prioritization).
+    #[arg(long, default_value_t = 6)]
+    pub statements: usize,
+    /// Tiers per ranking (with --preferences ranking); fewer tiers than states means ties.
+    #[arg(long, default_value_t = 8)]
+    pub tiers: usize,
+    /// Seed: the same shape and seed always give the same model.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write the model here (.toml or .gmcr) instead of standard output (TOML).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

@@ -2,14 +2,18 @@
 
 use crate::Failure;
 use crate::args::{
-    AnalyzeArgs, CheckArgs, Cli, Command, ConceptArg, ConvertArgs, OutputFormat, StatesArgs,
+    AnalyzeArgs, CheckArgs, Cli, Command, ConceptArg, ConvertArgs, GenerateArgs, OutputFormat,
+    PreferenceArg, StatesArgs,
 };
 use crate::input::{Prepared, prepare, read_file};
+use detente_engine::generate::{PreferenceKind, Shape};
 use detente_engine::{Analysis, Concept};
+use detente_format::Loaded;
 use detente_report::{Format, Report};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use miette::miette;
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 
 /// Models at least this large show a progress bar (an analysis of about a second or more).
 const PROGRESS_MIN_STATES: usize = 250_000;
@@ -24,6 +28,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::States(args) => states(args),
         Command::Convert(args) => convert(args),
         Command::Examples => examples(),
+        Command::Generate(args) => generate(args),
     }
 }
 
@@ -143,8 +148,12 @@ fn convert(args: ConvertArgs) -> Result<(), Failure> {
     let text = read_file(&args.input)?;
     let loaded = detente_format::parse(&text, &args.input.display().to_string())
         .map_err(|e| miette::Report::new(*e))?;
-    let extension = args
-        .output
+    write_model(&loaded, &args.output, args.max_states)
+}
+
+/// Writes a model in the format the output file's extension names.
+fn write_model(loaded: &Loaded, output: &Path, max_states: usize) -> Result<(), Failure> {
+    let extension = output
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
@@ -152,7 +161,7 @@ fn convert(args: ConvertArgs) -> Result<(), Failure> {
         Some("toml") => detente_format::to_toml(&loaded.model),
         Some("gmcr") | Some("json") => {
             let conflict = loaded
-                .compile(args.max_states)
+                .compile(max_states)
                 .map_err(|e| miette::Report::new(*e))?;
             detente_format::to_gmcr(&loaded.model, &conflict)
                 .map_err(|e| miette::Report::new(*e))?
@@ -161,19 +170,67 @@ fn convert(args: ConvertArgs) -> Result<(), Failure> {
             return Err(Failure::Input(miette!(
                 help = "name the output file with .toml (detente) or .gmcr (GMCR+)",
                 "cannot tell the output format of `{}`",
-                args.output.display()
+                output.display()
             )));
         }
     };
-    std::fs::write(&args.output, written).map_err(|e| {
-        Failure::Output(anyhow::anyhow!(
-            "cannot write `{}`: {e}",
-            args.output.display()
-        ))
+    std::fs::write(output, written).map_err(|e| {
+        Failure::Output(anyhow::anyhow!("cannot write `{}`: {e}", output.display()))
     })?;
-    eprintln!("wrote {}", args.output.display());
+    eprintln!("wrote {}", output.display());
     Ok(())
 }
+
+fn generate(args: GenerateArgs) -> Result<(), Failure> {
+    let options = usize::from(args.dms) * usize::from(args.options_per_dm);
+    if options > detente_engine::model::MAX_OPTIONS {
+        return Err(Failure::Input(miette!(
+            help = "lower --dms or --options-per-dm",
+            "{} DMs with {} options each make {options} options; detente handles at most {}",
+            args.dms,
+            args.options_per_dm,
+            detente_engine::model::MAX_OPTIONS
+        )));
+    }
+    if args.preferences == PreferenceArg::Ranking && options > RANKING_MAX_OPTIONS {
+        return Err(Failure::Input(miette!(
+            help = "use --preferences prioritization for larger models",
+            "random rankings list every state; they are limited to {RANKING_MAX_OPTIONS} options, not {options}"
+        )));
+    }
+    let shape = Shape {
+        dms: args.dms.into(),
+        options_per_dm: args.options_per_dm.into(),
+        rules: args.rules,
+        rule_width: args.rule_width,
+        irreversible_percent: args.irreversible,
+        preferences: match args.preferences {
+            PreferenceArg::Prioritization => PreferenceKind::Prioritization {
+                statements: args.statements.min(detente_engine::MAX_STATEMENTS),
+            },
+            PreferenceArg::Ranking => PreferenceKind::Ranking { tiers: args.tiers },
+        },
+        seed: args.seed,
+    };
+    let model = detente_engine::generate::generate(&shape);
+    match &args.output {
+        None => {
+            std::io::stdout()
+                .lock()
+                .write_all(detente_format::to_toml(&model).as_bytes())?;
+            Ok(())
+        }
+        Some(path) => {
+            let text = detente_format::to_toml(&model);
+            let loaded = detente_format::parse_toml(&text, "generated.toml")
+                .map_err(|e| miette::Report::new(*e))?;
+            write_model(&loaded, path, detente_engine::DEFAULT_MAX_STATES)
+        }
+    }
+}
+
+/// Random rankings name every state by pattern; beyond this the file would be huge.
+const RANKING_MAX_OPTIONS: usize = 16;
 
 fn examples() -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();

@@ -234,7 +234,9 @@ fn other_bad_input_exits_2() {
 
 #[test]
 fn the_readme_example_model_is_valid() {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))
+            .unwrap();
     let start = readme.find("```toml\n").expect("a TOML example") + "```toml\n".len();
     let end = start + readme[start..].find("```").unwrap();
     let path = scratch("readme").join("example.toml");
