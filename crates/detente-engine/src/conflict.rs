@@ -4,10 +4,12 @@
 //! Nothing here allocates per state beyond flat arrays: moves are enumerated on
 //! the fly from masks and a lookup, never stored.
 
+use crate::columns::Columns;
 use crate::error::ModelError;
 use crate::expr::Expr;
 use crate::model::{Direction, MAX_OPTIONS, Model, Preferences};
 use crate::space::{StateIndex, StateSpace, yn_string};
+use rayon::prelude::*;
 
 /// Most preference statements per DM: scores are sums of distinct powers of two in a `u64`.
 pub const MAX_STATEMENTS: usize = 63;
@@ -96,12 +98,11 @@ impl Conflict {
         let rules: Vec<&Expr> = model.rules.iter().map(|r| &r.condition).collect();
         let space = StateSpace::enumerate(option_count, &rules, max_states)?;
         let moves = move_rules(model);
-        let ranks = model
-            .decision_makers
-            .iter()
-            .enumerate()
-            .map(|(d, _)| preference_ranks(model, d, &space))
+        let columns = Columns::new(&space);
+        let ranks = (0..model.decision_makers.len())
+            .map(|d| preference_ranks(model, d, &space, &columns))
             .collect::<Result<Vec<_>, _>>()?;
+        drop(columns);
         let status_quo = match model.status_quo {
             None => None,
             Some(p) => Some(
@@ -232,7 +233,6 @@ impl Conflict {
 
     /// Total number of unilateral moves over all DMs and states (the size of the graph).
     pub fn move_count(&self) -> u64 {
-        use rayon::prelude::*;
         (0..self.state_count() as u32)
             .into_par_iter()
             .map(|s| {
@@ -278,32 +278,37 @@ fn move_rules(model: &Model) -> Vec<MoveRule> {
 /// Turns raw scores (higher is better) into dense ranks 0..distinct, keeping order and ties.
 fn dense_ranks(scores: &[u64]) -> Vec<u32> {
     let mut distinct = scores.to_vec();
-    distinct.sort_unstable();
+    distinct.par_sort_unstable();
     distinct.dedup();
     scores
-        .iter()
+        .par_iter()
         .map(|v| distinct.binary_search(v).expect("score present") as u32)
         .collect()
 }
 
-fn preference_ranks(model: &Model, d: usize, space: &StateSpace) -> Result<Vec<u32>, ModelError> {
-    use rayon::prelude::*;
+fn preference_ranks(
+    model: &Model,
+    d: usize,
+    space: &StateSpace,
+    columns: &Columns,
+) -> Result<Vec<u32>, ModelError> {
     let dm = &model.decision_makers[d];
     match &dm.preferences {
         Preferences::Prioritization(statements) => {
             let k = statements.len();
-            let scores: Vec<u64> = space
-                .patterns()
-                .par_iter()
-                .map(|&p| {
-                    statements
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, st)| st.expr.eval(p))
-                        .map(|(j, _)| 1u64 << (k - 1 - j))
-                        .sum()
-                })
-                .collect();
+            let mut scores = vec![0u64; space.len()];
+            for (j, statement) in statements.iter().enumerate() {
+                let weight = 1u64 << (k - 1 - j);
+                let truth = columns.truth(&statement.expr);
+                scores
+                    .par_chunks_mut(64)
+                    .zip(truth.par_iter())
+                    .for_each(|(chunk, &word)| {
+                        for (b, score) in chunk.iter_mut().enumerate() {
+                            *score += weight * (word >> b & 1);
+                        }
+                    });
+            }
             Ok(dense_ranks(&scores))
         }
         Preferences::Ranking { tiers, .. } => {
@@ -313,7 +318,7 @@ fn preference_ranks(model: &Model, d: usize, space: &StateSpace) -> Result<Vec<u
             for (t, tier) in tiers.iter().enumerate() {
                 for (item, expr) in tier.items.iter().enumerate() {
                     let mut matched = false;
-                    for s in matching_states(expr, space, all_options) {
+                    for s in matching_states(expr, space, columns, all_options) {
                         matched = true;
                         if tier_of[s as usize] != UNPLACED {
                             return Err(ModelError::RankingRepeats {
@@ -353,14 +358,15 @@ fn preference_ranks(model: &Model, d: usize, space: &StateSpace) -> Result<Vec<u
 }
 
 /// The states where a ranking item holds; a full pattern is looked up, not scanned for.
-fn matching_states<'a>(
-    expr: &'a Expr,
-    space: &'a StateSpace,
+fn matching_states(
+    expr: &Expr,
+    space: &StateSpace,
+    columns: &Columns,
     all_options: u64,
-) -> Box<dyn Iterator<Item = StateIndex> + 'a> {
+) -> Vec<StateIndex> {
     match expr.as_cube() {
-        Some((mask, values)) if mask == all_options => Box::new(space.index_of(values).into_iter()),
-        _ => Box::new((0..space.len() as StateIndex).filter(move |&s| expr.eval(space.pattern(s)))),
+        Some((mask, values)) if mask == all_options => space.index_of(values).into_iter().collect(),
+        _ => crate::columns::ones(&columns.truth(expr)).collect(),
     }
 }
 

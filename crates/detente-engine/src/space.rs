@@ -6,6 +6,8 @@
 
 use crate::error::ModelError;
 use crate::expr::Expr;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Index of a feasible state in [`StateSpace::patterns`] (its id minus one).
 pub type StateIndex = u32;
@@ -16,7 +18,7 @@ const ABSENT: u32 = u32::MAX;
 /// Largest option count for which the dense lookup table is always used (4 MiB).
 const DENSE_ALWAYS_BITS: usize = 20;
 /// Largest option count for which a dense lookup table is ever used (256 MiB).
-const DENSE_MAX_BITS: usize = 26;
+pub(crate) const DENSE_MAX_BITS: usize = 26;
 
 #[derive(Debug, Clone)]
 enum Lookup {
@@ -59,13 +61,35 @@ impl StateSpace {
                 }
             }
         }
-        let mut search = Enumeration {
-            rules_by_bit,
-            max_states,
-            patterns: Vec::new(),
-        };
-        search.extend(option_count, 0, 0)?;
-        let patterns = search.patterns;
+        // The top options are fixed first, one branch per prefix, and the
+        // branches are searched in parallel; concatenated in prefix order, the
+        // states stay sorted.
+        let split = option_count.min(PARALLEL_PREFIX_BITS);
+        let low = option_count - split;
+        let found = AtomicUsize::new(0);
+        let branches: Vec<Vec<u64>> = (0..1u64 << split)
+            .into_par_iter()
+            .map(|prefix| {
+                let mut search = Enumeration {
+                    rules_by_bit: &rules_by_bit,
+                    max_states,
+                    found: &found,
+                    patterns: Vec::new(),
+                };
+                let known = ((1u64 << split) - 1) << low;
+                let values = prefix << low;
+                let excluded = (low..option_count).any(|k| {
+                    search.rules_by_bit[k]
+                        .iter()
+                        .any(|r| r.eval_partial(known, values) == Some(false))
+                });
+                if !excluded {
+                    search.extend(low, known, values)?;
+                }
+                Ok(search.patterns)
+            })
+            .collect::<Result<_, ModelError>>()?;
+        let patterns = branches.concat();
         if patterns.is_empty() {
             return Err(ModelError::NoFeasibleState);
         }
@@ -144,9 +168,14 @@ pub fn yn_string(pattern: u64, option_count: usize) -> String {
         .collect()
 }
 
+/// Options fixed up front to split the enumeration into parallel branches.
+const PARALLEL_PREFIX_BITS: usize = 6;
+
 struct Enumeration<'a> {
-    rules_by_bit: Vec<Vec<&'a Expr>>,
+    rules_by_bit: &'a [Vec<&'a Expr>],
     max_states: usize,
+    /// States found by all branches together, to enforce the limit early.
+    found: &'a AtomicUsize,
     patterns: Vec<u64>,
 }
 
@@ -154,7 +183,7 @@ impl Enumeration<'_> {
     /// Extends a partial state in which the options at or above `remaining` are fixed.
     fn extend(&mut self, remaining: usize, known: u64, values: u64) -> Result<(), ModelError> {
         if remaining == 0 {
-            if self.patterns.len() == self.max_states {
+            if self.found.fetch_add(1, Ordering::Relaxed) >= self.max_states {
                 return Err(ModelError::TooManyStates {
                     limit: self.max_states,
                 });

@@ -82,7 +82,8 @@ enum Responses {
 /// States are taken in increasing `value`; each marks, by a backward search,
 /// every state that reaches it and is not marked yet. A state reaching a marked
 /// state reaches its marker, which has a smaller value, so each state is marked
-/// once, with its least reachable value, and its predecessors are scanned once.
+/// once, with its least reachable value, and its predecessors are scanned once
+/// (or less: see [`ScannedGroups`]).
 fn least_reachable(
     conflict: &Conflict,
     movers: &[usize],
@@ -92,6 +93,10 @@ fn least_reachable(
     let n = conflict.state_count();
     let mut least = vec![UNREACHABLE; n];
     let mut stack: Vec<StateIndex> = Vec::new();
+    let mut groups: Vec<Option<ScannedGroups>> = movers
+        .iter()
+        .map(|&j| ScannedGroups::new(conflict, j))
+        .collect();
     for v in order_by_value(value) {
         if least[v as usize] != UNREACHABLE {
             continue;
@@ -99,22 +104,98 @@ fn least_reachable(
         let marker = value[v as usize];
         stack.push(v);
         while let Some(t) = stack.pop() {
-            for &j in movers {
+            for (&j, group) in movers.iter().zip(groups.iter_mut()) {
                 let rank_t = conflict.rank(j, t);
+                let mut mark = |u: StateIndex| {
+                    if least[u as usize] == UNREACHABLE {
+                        least[u as usize] = marker;
+                        stack.push(u);
+                    }
+                };
+                if let Some(group) = group {
+                    match group.visit(conflict, responses, t, rank_t) {
+                        Scan::Needed => {}
+                        Scan::Done => continue,
+                        Scan::DoneExcept(x) => {
+                            mark(x);
+                            continue;
+                        }
+                    }
+                }
                 conflict.for_each_predecessor(j, t, |u| {
                     let counts = match responses {
                         Responses::Any => true,
                         Responses::Improvements => conflict.rank(j, u) < rank_t,
                     };
-                    if counts && least[u as usize] == UNREACHABLE {
-                        least[u as usize] = marker;
-                        stack.push(u);
+                    if counts {
+                        mark(u);
                     }
                 });
             }
         }
     }
     least
+}
+
+/// Whether a state's predecessors under one mover still need scanning.
+enum Scan {
+    Needed,
+    Done,
+    /// All are marked already except possibly this one.
+    DoneExcept(StateIndex),
+}
+
+/// Remembers which predecessor sets of one mover j were scanned already.
+///
+/// States that differ only in j's reversible options have the same set of
+/// j-predecessors, apart from themselves: if x and t are such states,
+/// preds(t) = preds(x) ∪ {x} \ {t} (the flippable bits into x and t are the
+/// same, and x and t differ only in them). So once x's predecessors are
+/// marked, t needs no scan, only x itself. For improvements the predecessors
+/// of t are those ranked below t by j, a subset of x's when j ranks x at least
+/// as high as t (and x is then not one of them).
+struct ScannedGroups {
+    /// j's reversible options: the bits that vary within a group.
+    both: u64,
+    /// Indexed by a state's pattern with the `both` bits cleared. For any
+    /// moves: 1 + the state whose predecessors were scanned (0: none yet);
+    /// for improvements: 1 + the highest rank among scanned states.
+    scanned: Vec<u32>,
+}
+
+impl ScannedGroups {
+    /// `None` when the model is too wide for a dense table or j has no reversible option.
+    fn new(conflict: &Conflict, j: usize) -> Option<ScannedGroups> {
+        let both = conflict.move_rule(j).both;
+        let bits = conflict.space().option_count();
+        (both != 0 && bits <= crate::space::DENSE_MAX_BITS).then(|| ScannedGroups {
+            both,
+            scanned: vec![0; 1 << bits],
+        })
+    }
+
+    fn visit(
+        &mut self,
+        conflict: &Conflict,
+        responses: Responses,
+        t: StateIndex,
+        rank_t: u32,
+    ) -> Scan {
+        let slot = &mut self.scanned[(conflict.space().pattern(t) & !self.both) as usize];
+        match responses {
+            Responses::Any if *slot == 0 => {
+                *slot = t + 1;
+                Scan::Needed
+            }
+            Responses::Any if *slot == t + 1 => Scan::Done,
+            Responses::Any => Scan::DoneExcept(*slot - 1),
+            Responses::Improvements if *slot > rank_t => Scan::Done,
+            Responses::Improvements => {
+                *slot = rank_t + 1;
+                Scan::Needed
+            }
+        }
+    }
 }
 
 /// State indices sorted by `value`, ascending (counting sort: values are small ranks).

@@ -141,7 +141,8 @@ pub fn state_verdict(
     out
 }
 
-/// Which concepts deter the move `s -> best` of DM `d`, with one sanction as an example.
+/// Which concepts deter the move `s -> best` of DM `d`, and how: one sentence
+/// per distinct sanction, naming the concepts it serves.
 fn deterrence(
     model: &Model,
     conflict: &Conflict,
@@ -150,9 +151,8 @@ fn deterrence(
     s: StateIndex,
     best: StateIndex,
 ) -> String {
-    let mut deterred = Vec::new();
+    let mut sanctions: Vec<(Vec<Concept>, Sanction)> = Vec::new();
     let mut free = Vec::new();
-    let mut example: Option<Sanction> = None;
     for &c in concepts.iter().filter(|&&c| c != Concept::Nash) {
         let why = explain(conflict, d, c, s);
         match why
@@ -160,47 +160,20 @@ fn deterrence(
             .find(|w| w.improvement == best)
             .and_then(|w| w.sanction)
         {
-            Some(sanction) => {
-                deterred.push(c);
-                example.get_or_insert(sanction);
-            }
+            Some(sanction) => match sanctions.iter_mut().find(|(_, known)| *known == sanction) {
+                Some((served, _)) => served.push(c),
+                None => sanctions.push((vec![c], sanction)),
+            },
             None => free.push(c),
         }
     }
     let mut text = String::new();
-    if let Some(sanction) = example {
-        let (moves, result) = match &sanction {
-            Sanction::Sequence(steps) => (steps.clone(), sanction.result()),
-            Sanction::Simultaneous { moves, result } => (moves.clone(), *result),
-        };
-        let mut from = best;
-        let answers: Vec<String> = moves
-            .iter()
-            .map(|step| {
-                let text = format!(
-                    "{} moves to state {} ({})",
-                    model.decision_makers[step.dm].name,
-                    step.to + 1,
-                    describe_change(
-                        model,
-                        conflict,
-                        if matches!(sanction, Sanction::Sequence(_)) {
-                            from
-                        } else {
-                            s
-                        },
-                        step.to
-                    )
-                );
-                from = step.to;
-                text
-            })
-            .collect();
+    for (served, sanction) in &sanctions {
         text.push_str(&format!(
             " Under {} this is deterred: {}, leaving state {}, which {} likes no more than state {}.",
-            list_concepts(&deterred),
-            answers.join(", then "),
-            result + 1,
+            list_concepts(served),
+            describe_sanction(model, conflict, s, best, sanction),
+            sanction.result() + 1,
             model.decision_makers[d].name,
             s + 1
         ));
@@ -212,4 +185,41 @@ fn deterrence(
         ));
     }
     text
+}
+
+/// The moves of a sanction in words: a chain ("X moves to ..., then Y moves to ...")
+/// or simultaneous moves from `s` ("at the same time, X moves to ...").
+fn describe_sanction(
+    model: &Model,
+    conflict: &Conflict,
+    s: StateIndex,
+    s1: StateIndex,
+    sanction: &Sanction,
+) -> String {
+    let step = |dm: usize, from: StateIndex, to: StateIndex| {
+        format!(
+            "{} moves to state {} ({})",
+            model.decision_makers[dm].name,
+            to + 1,
+            describe_change(model, conflict, from, to)
+        )
+    };
+    match sanction {
+        Sanction::Sequence(steps) => {
+            let mut from = s1;
+            let words: Vec<String> = steps
+                .iter()
+                .map(|st| {
+                    let text = step(st.dm, from, st.to);
+                    from = st.to;
+                    text
+                })
+                .collect();
+            words.join(", then ")
+        }
+        Sanction::Simultaneous { moves, .. } => {
+            let words: Vec<String> = moves.iter().map(|st| step(st.dm, s, st.to)).collect();
+            format!("at the same time, {}", words.join(" and "))
+        }
+    }
 }
