@@ -1,0 +1,150 @@
+//! Criterion benchmarks of the engine on generated models (docs/PERFORMANCE.md).
+//!
+//! For each size: `compile` (state enumeration, move rules, preference ranks)
+//! and `Analysis::run` for each concept on its own, all DMs. The `floor` group
+//! times `Conflict::move_count` (every DM's moves enumerated once) on the
+//! ~1M-state target model, the lower bound the concepts are compared with.
+//!
+//! Run: `cargo bench -p detente-engine --bench analysis` (about 3 minutes on
+//! 2 cores); filter with e.g. `-- 'concept/gmr'`.
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use detente_engine::generate::{PreferenceKind, Shape, generate};
+use detente_engine::{Analysis, Concept, Conflict, DEFAULT_MAX_STATES};
+use std::hint::black_box;
+use std::time::Duration;
+
+/// One benchmarked model size and how long to spend on it.
+struct Size {
+    /// Label in benchmark ids, e.g. `2^16`.
+    label: &'static str,
+    shape: Shape,
+    samples: usize,
+    warm_up: Duration,
+    measure: Duration,
+    /// SIM is benchmarked only where it is cheap (about 6 s per run at 2^20).
+    sim: bool,
+}
+
+/// Four DMs, 20% irreversible options, six prioritization statements per DM,
+/// `rules` infeasibility rules of width 4 (each removes about 1/16 of the states).
+fn shape(options_per_dm: usize, rules: usize, seed: u64) -> Shape {
+    Shape {
+        dms: 4,
+        options_per_dm,
+        rules,
+        rule_width: 4,
+        irreversible_percent: 20,
+        preferences: PreferenceKind::Prioritization { statements: 6 },
+        seed,
+    }
+}
+
+/// The ~1M-state target of scripts/bench-targets.sh (model "b"): the same shape and seed.
+fn target_1m() -> Shape {
+    shape(5, 4, 2)
+}
+
+fn sizes() -> Vec<Size> {
+    let ms = Duration::from_millis;
+    vec![
+        Size {
+            label: "2^12",
+            shape: shape(3, 2, 12),
+            samples: 30,
+            warm_up: ms(300),
+            measure: ms(1000),
+            sim: true,
+        },
+        Size {
+            label: "2^16",
+            shape: shape(4, 3, 16),
+            samples: 15,
+            warm_up: ms(300),
+            measure: ms(1500),
+            sim: true,
+        },
+        Size {
+            label: "2^20",
+            shape: target_1m(),
+            samples: 10,
+            warm_up: ms(200),
+            measure: ms(2000),
+            sim: false,
+        },
+    ]
+}
+
+fn compile(shape: &Shape) -> Conflict {
+    Conflict::compile(&generate(shape), DEFAULT_MAX_STATES).expect("generated models compile")
+}
+
+fn bench_sizes(c: &mut Criterion) {
+    for size in sizes() {
+        let model = generate(&size.shape);
+        let conflict = compile(&size.shape);
+        let states = conflict.state_count();
+        eprintln!(
+            "model {}: {} DMs x {} options, {} rules, {} states, {} moves",
+            size.label,
+            size.shape.dms,
+            size.shape.options_per_dm,
+            size.shape.rules,
+            states,
+            conflict.move_count()
+        );
+        let id = format!("{} ({states} states)", size.label);
+
+        let mut group = c.benchmark_group("compile");
+        group
+            .sample_size(size.samples)
+            .warm_up_time(size.warm_up)
+            .measurement_time(size.measure)
+            .throughput(Throughput::Elements(states as u64));
+        group.bench_function(BenchmarkId::from_parameter(&id), |b| {
+            b.iter(|| Conflict::compile(black_box(&model), DEFAULT_MAX_STATES).unwrap())
+        });
+        group.finish();
+
+        for concept in Concept::ALL {
+            if concept == Concept::Sim && !size.sim {
+                continue;
+            }
+            let mut group = c.benchmark_group(format!("concept/{}", concept.key()));
+            group
+                .sample_size(size.samples)
+                .warm_up_time(size.warm_up)
+                .measurement_time(size.measure)
+                .throughput(Throughput::Elements(states as u64));
+            group.bench_function(BenchmarkId::from_parameter(&id), |b| {
+                b.iter(|| Analysis::run(black_box(&conflict), &[concept], &|| {}))
+            });
+            group.finish();
+        }
+    }
+}
+
+/// The floor: enumerating every DM's moves from every state once, at ~1M states,
+/// next to the four concepts of the targets run together as the CLI runs them.
+fn bench_floor(c: &mut Criterion) {
+    let conflict = compile(&target_1m());
+    let states = conflict.state_count();
+    let id = format!("2^20 ({states} states)");
+    let mut group = c.benchmark_group("floor");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(200))
+        .measurement_time(Duration::from_secs(2))
+        .throughput(Throughput::Elements(states as u64));
+    group.bench_function(BenchmarkId::new("move_count", &id), |b| {
+        b.iter(|| black_box(&conflict).move_count())
+    });
+    let four = [Concept::Nash, Concept::Gmr, Concept::Smr, Concept::Seq];
+    group.bench_function(BenchmarkId::new("nash+gmr+smr+seq", &id), |b| {
+        b.iter(|| Analysis::run(black_box(&conflict), &four, &|| {}))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_sizes, bench_floor);
+criterion_main!(benches);
