@@ -104,7 +104,7 @@ pub struct AnalyzeArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t)]
     pub format: OutputFormat,
-    /// Solution concepts to compute (comma-separated). Default: all.
+    /// Solution concepts to compute (comma-separated). Default: all five; SIM only up to 100,000 states.
     #[arg(
         long,
         short = 'c',

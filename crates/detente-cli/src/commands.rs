@@ -15,6 +15,9 @@ use miette::miette;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
+/// Above this many states SIM is left out unless asked for.
+const SIM_DEFAULT_MAX_STATES: usize = 100_000;
+
 /// Models at least this large show a progress bar (an analysis of about a second or more).
 const PROGRESS_MIN_STATES: usize = 250_000;
 
@@ -66,7 +69,7 @@ fn progress(jobs: usize, states: usize, format: OutputFormat) -> ProgressBar {
     );
     bar.set_style(
         ProgressStyle::with_template(
-            "{spinner} analysing {msg} [{bar:30}] {pos}/{len} concept × DM jobs, {elapsed}",
+            "{spinner} analysing {msg} [{bar:30}] {pos}/{len} decision makers, {elapsed}",
         )
         .expect("valid template")
         .progress_chars("=> "),
@@ -77,13 +80,22 @@ fn progress(jobs: usize, states: usize, format: OutputFormat) -> ProgressBar {
 
 fn analyze(args: AnalyzeArgs) -> Result<(), Failure> {
     let Prepared { loaded, conflict } = prepare(&args.source)?;
-    let concepts: Vec<Concept> = if args.concepts.is_empty() {
+    let concepts: Vec<Concept> = if !args.concepts.is_empty() {
+        args.concepts.iter().copied().map(concept_of).collect()
+    } else if conflict.state_count() <= SIM_DEFAULT_MAX_STATES {
         Concept::ALL.to_vec()
     } else {
-        args.concepts.iter().copied().map(concept_of).collect()
+        eprintln!(
+            "note: SIM is not computed by default above {SIM_DEFAULT_MAX_STATES} states (its search grows with the product of \
+             the other DMs' improvements); ask for it with --concepts nash,gmr,smr,seq,sim"
+        );
+        Concept::ALL
+            .into_iter()
+            .filter(|&c| c != Concept::Sim)
+            .collect()
     };
     let bar = progress(
-        Analysis::job_count(&conflict, &concepts),
+        Analysis::job_count(&conflict),
         conflict.state_count(),
         args.format,
     );

@@ -228,63 +228,86 @@ fn best_within_one_move(conflict: &Conflict, dm: usize) -> Vec<u32> {
         .collect()
 }
 
-/// States where every improvement of `dm` leads to a state whose least
-/// reachable value is at most the DM's rank at the start.
-fn deterred_everywhere(conflict: &Conflict, dm: usize, least: &[u32]) -> FixedBitSet {
-    stable_where(conflict, |s| {
-        let here = conflict.rank(dm, s);
-        let mut deterred = true;
-        conflict.for_each_improvement(dm, s, |s1| deterred &= least[s1 as usize] <= here);
-        deterred
-    })
-}
-
-fn stable_where(conflict: &Conflict, test: impl Fn(StateIndex) -> bool + Sync) -> FixedBitSet {
-    let flags: Vec<bool> = (0..conflict.state_count() as StateIndex)
-        .into_par_iter()
-        .map(&test)
-        .collect();
-    let mut set = FixedBitSet::with_capacity(flags.len());
-    for (s, &f) in flags.iter().enumerate() {
-        set.set(s, f);
-    }
-    set
-}
-
 fn others(conflict: &Conflict, dm: usize) -> Vec<usize> {
     (0..conflict.dm_count()).filter(|&j| j != dm).collect()
 }
 
-/// The states stable for `dm` under `concept`.
-pub fn stable_states(conflict: &Conflict, dm: usize, concept: Concept) -> FixedBitSet {
-    let ranks = conflict.ranks(dm);
+/// The least value, over states the others can reach, that decides a concept:
+/// `None` for Nash and SIM, which need none.
+fn least_for(conflict: &Conflict, dm: usize, concept: Concept) -> Option<Vec<u32>> {
     let movers = others(conflict, dm);
+    let ranks = conflict.ranks(dm);
     match concept {
-        Concept::Nash => stable_where(conflict, |s| {
-            let mut none = true;
-            conflict.for_each_improvement(dm, s, |_| none = false);
-            none
-        }),
-        Concept::Gmr => deterred_everywhere(
+        Concept::Nash | Concept::Sim => None,
+        Concept::Gmr => Some(least_reachable(conflict, &movers, Responses::Any, ranks)),
+        Concept::Smr => Some(least_reachable(
             conflict,
-            dm,
-            &least_reachable(conflict, &movers, Responses::Any, ranks),
-        ),
-        Concept::Smr => {
-            let exposure = best_within_one_move(conflict, dm);
-            deterred_everywhere(
-                conflict,
-                dm,
-                &least_reachable(conflict, &movers, Responses::Any, &exposure),
-            )
-        }
-        Concept::Seq => deterred_everywhere(
+            &movers,
+            Responses::Any,
+            &best_within_one_move(conflict, dm),
+        )),
+        Concept::Seq => Some(least_reachable(
             conflict,
-            dm,
-            &least_reachable(conflict, &movers, Responses::Improvements, ranks),
-        ),
-        Concept::Sim => stable_where(conflict, |s| sim_stable(conflict, dm, &movers, s)),
+            &movers,
+            Responses::Improvements,
+            ranks,
+        )),
     }
+}
+
+/// The states stable for `dm` under each of `concepts` (sorted, distinct).
+///
+/// The reachability each concept needs is computed first, one parallel job per
+/// concept; then a single pass over the states enumerates each improvement of
+/// `dm` once and tests it against every concept: s is stable iff every
+/// improvement s1 has a least reachable value at most `dm`'s rank at s (Nash:
+/// iff there is no improvement).
+pub fn stable_for_dm(conflict: &Conflict, dm: usize, concepts: &[Concept]) -> Vec<FixedBitSet> {
+    let least: Vec<Option<Vec<u32>>> = concepts
+        .par_iter()
+        .map(|&c| least_for(conflict, dm, c))
+        .collect();
+    let movers = others(conflict, dm);
+    let flags: Vec<u8> = (0..conflict.state_count() as StateIndex)
+        .into_par_iter()
+        .map(|s| {
+            let here = conflict.rank(dm, s);
+            let mut stable: u8 = (1 << concepts.len()) - 1;
+            conflict.for_each_improvement(dm, s, |s1| {
+                for (c, concept_least) in least.iter().enumerate() {
+                    let deterred = concept_least
+                        .as_ref()
+                        .is_some_and(|l| l[s1 as usize] <= here);
+                    if !deterred && concepts[c] != Concept::Sim {
+                        stable &= !(1 << c);
+                    }
+                }
+            });
+            for (c, &concept) in concepts.iter().enumerate() {
+                if concept == Concept::Sim
+                    && stable >> c & 1 == 1
+                    && !sim_stable(conflict, dm, &movers, s)
+                {
+                    stable &= !(1 << c);
+                }
+            }
+            stable
+        })
+        .collect();
+    (0..concepts.len())
+        .map(|c| {
+            let mut set = FixedBitSet::with_capacity(flags.len());
+            for (s, &f) in flags.iter().enumerate() {
+                set.set(s, f >> c & 1 == 1);
+            }
+            set
+        })
+        .collect()
+}
+
+/// The states stable for `dm` under one concept.
+pub fn stable_states(conflict: &Conflict, dm: usize, concept: Concept) -> FixedBitSet {
+    stable_for_dm(conflict, dm, &[concept]).remove(0)
 }
 
 /// SIM at one state: every improvement of `dm` can be met by the others'
@@ -350,36 +373,27 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// Runs every (concept, DM) pair in parallel; `on_done` is called after each.
+    /// Analyses DM after DM (each in parallel inside); `on_done` is called after each DM.
     pub fn run(conflict: &Conflict, concepts: &[Concept], on_done: &(dyn Fn() + Sync)) -> Analysis {
         let mut concepts = concepts.to_vec();
         concepts.sort_unstable();
         concepts.dedup();
-        let dms = conflict.dm_count();
-        let jobs: Vec<(usize, usize)> = (0..concepts.len())
-            .flat_map(|c| (0..dms).map(move |d| (c, d)))
-            .collect();
-        let sets: Vec<FixedBitSet> = jobs
-            .par_iter()
-            .map(|&(c, d)| {
-                let set = stable_states(conflict, d, concepts[c]);
+        let per_dm: Vec<Vec<FixedBitSet>> = (0..conflict.dm_count())
+            .map(|d| {
+                let sets = stable_for_dm(conflict, d, &concepts);
                 on_done();
-                set
+                sets
             })
             .collect();
-        let mut sets = sets.into_iter();
         let stable = (0..concepts.len())
-            .map(|_| sets.by_ref().take(dms).collect())
+            .map(|c| per_dm.iter().map(|sets| sets[c].clone()).collect())
             .collect();
         Analysis { concepts, stable }
     }
 
-    /// Number of (concept, DM) jobs [`Analysis::run`] performs.
-    pub fn job_count(conflict: &Conflict, concepts: &[Concept]) -> usize {
-        let mut c = concepts.to_vec();
-        c.sort_unstable();
-        c.dedup();
-        c.len() * conflict.dm_count()
+    /// Number of steps [`Analysis::run`] reports through `on_done`: one per DM.
+    pub fn job_count(conflict: &Conflict) -> usize {
+        conflict.dm_count()
     }
 
     pub fn concepts(&self) -> &[Concept] {
