@@ -276,7 +276,21 @@ fn move_rules(model: &Model) -> Vec<MoveRule> {
 }
 
 /// Turns raw scores (higher is better) into dense ranks 0..distinct, keeping order and ties.
-fn dense_ranks(scores: &[u64]) -> Vec<u32> {
+fn dense_ranks(scores: &[u64], score_bits: usize) -> Vec<u32> {
+    if score_bits <= COUNTING_RANK_BITS {
+        // Scores are small: mark the ones present, and a prefix sum gives each its rank.
+        let mut rank_of = vec![0u32; 1 << score_bits];
+        for &v in scores {
+            rank_of[v as usize] = 1;
+        }
+        let mut next = 0;
+        for slot in rank_of.iter_mut() {
+            let present = *slot;
+            *slot = next;
+            next += present;
+        }
+        return scores.par_iter().map(|&v| rank_of[v as usize]).collect();
+    }
     let mut distinct = scores.to_vec();
     distinct.par_sort_unstable();
     distinct.dedup();
@@ -285,6 +299,9 @@ fn dense_ranks(scores: &[u64]) -> Vec<u32> {
         .map(|v| distinct.binary_search(v).expect("score present") as u32)
         .collect()
 }
+
+/// Scores below 2^this are ranked with a table instead of a sort.
+const COUNTING_RANK_BITS: usize = 24;
 
 fn preference_ranks(
     model: &Model,
@@ -309,7 +326,7 @@ fn preference_ranks(
                         }
                     });
             }
-            Ok(dense_ranks(&scores))
+            Ok(dense_ranks(&scores, k))
         }
         Preferences::Ranking { tiers, .. } => {
             const UNPLACED: u32 = u32::MAX;
@@ -398,6 +415,7 @@ mod tests {
 
     #[test]
     fn dense_ranks_keep_order_and_ties() {
-        assert_eq!(dense_ranks(&[40, 3, 40, 7]), vec![2, 0, 2, 1]);
+        assert_eq!(dense_ranks(&[40, 3, 40, 7], 6), vec![2, 0, 2, 1]);
+        assert_eq!(dense_ranks(&[40, 3, 40, 7], 64), vec![2, 0, 2, 1]);
     }
 }
