@@ -18,9 +18,10 @@ pub enum ModelError {
     NoFeasibleState,
 
     #[error(
-        "the model has more than {limit} feasible states (the state limit); raise it with --max-states or add feasibility rules"
+        "the model has more than {limit} feasible states, the state limit (its {options} options allow up to {} states); raise the limit with --max-states or add feasibility rules",
+        1u128 << .options
     )]
-    TooManyStates { limit: usize },
+    TooManyStates { limit: usize, options: usize },
 
     #[error(
         "decision maker `{dm}` has {count} preference statements; at most {limit} are supported"

@@ -73,6 +73,7 @@ impl StateSpace {
                 let mut search = Enumeration {
                     rules_by_bit: &rules_by_bit,
                     max_states,
+                    option_count,
                     found: &found,
                     patterns: Vec::new(),
                 };
@@ -174,6 +175,7 @@ const PARALLEL_PREFIX_BITS: usize = 6;
 struct Enumeration<'a> {
     rules_by_bit: &'a [Vec<&'a Expr>],
     max_states: usize,
+    option_count: usize,
     /// States found by all branches together, to enforce the limit early.
     found: &'a AtomicUsize,
     patterns: Vec<u64>,
@@ -186,6 +188,7 @@ impl Enumeration<'_> {
             if self.found.fetch_add(1, Ordering::Relaxed) >= self.max_states {
                 return Err(ModelError::TooManyStates {
                     limit: self.max_states,
+                    options: self.option_count,
                 });
             }
             self.patterns.push(values);
@@ -233,7 +236,14 @@ mod tests {
     #[test]
     fn state_limit_is_enforced() {
         let err = StateSpace::enumerate(10, &[], 1000).unwrap_err();
-        assert!(matches!(err, ModelError::TooManyStates { limit: 1000 }));
+        assert!(matches!(
+            err,
+            ModelError::TooManyStates {
+                limit: 1000,
+                options: 10
+            }
+        ));
+        assert!(err.to_string().contains("up to 1024 states"));
     }
 
     #[test]
