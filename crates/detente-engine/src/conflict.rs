@@ -182,18 +182,18 @@ impl Conflict {
         });
     }
 
-    /// Visits every state u with t in R_dm(u): the states from which `dm` can move to `t`.
+    /// Visits every state u with t in R_dm(u), the states from which `dm` can
+    /// move to the state whose pattern is `to`, with u's pattern.
     #[inline]
-    pub fn for_each_predecessor(
+    pub fn for_each_predecessor_pattern(
         &self,
         dm: usize,
-        t: StateIndex,
-        mut visit: impl FnMut(StateIndex),
+        to: u64,
+        mut visit: impl FnMut(StateIndex, u64),
     ) {
-        let to = self.space.pattern(t);
         for_each_nonempty_subset(self.moves[dm].flippable_into(to), |flip| {
             if let Some(u) = self.space.index_of(to ^ flip) {
-                visit(u);
+                visit(u, to ^ flip);
             }
         });
     }

@@ -68,7 +68,7 @@ impl Concept {
 const UNREACHABLE: u32 = u32::MAX;
 
 /// Which moves of the responders count.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Responses {
     /// Any unilateral move (GMR, SMR).
     Any,
@@ -82,8 +82,9 @@ enum Responses {
 /// States are taken in increasing `value`; each marks, by a backward search,
 /// every state that reaches it and is not marked yet. A state reaching a marked
 /// state reaches its marker, which has a smaller value, so each state is marked
-/// once, with its least reachable value, and its predecessors are scanned once
-/// (or less: see [`ScannedGroups`]).
+/// once, with its least reachable value, and its predecessors are scanned at
+/// most twice (once as an unmarked root), and mostly not at all: see
+/// [`ScannedGroups`].
 fn least_reachable(
     conflict: &Conflict,
     movers: &[usize],
@@ -92,108 +93,115 @@ fn least_reachable(
 ) -> Vec<u32> {
     let n = conflict.state_count();
     let mut least = vec![UNREACHABLE; n];
-    let mut stack: Vec<StateIndex> = Vec::new();
+    // Each entry carries the state's pattern, known when it is pushed, to
+    // spare a random memory access when it is popped.
+    let mut stack: Vec<(StateIndex, u64)> = Vec::new();
     let mut groups: Vec<Option<ScannedGroups>> = movers
         .iter()
-        .map(|&j| ScannedGroups::new(conflict, j))
+        .map(|&j| ScannedGroups::new(conflict, j, responses))
         .collect();
     for v in order_by_value(value) {
         if least[v as usize] != UNREACHABLE {
             continue;
         }
         let marker = value[v as usize];
-        stack.push(v);
-        while let Some(t) = stack.pop() {
+        // The root is the only unmarked entry: everything pushed later is marked when pushed.
+        let mut marked = false;
+        stack.push((v, conflict.space().pattern(v)));
+        while let Some((t, pattern)) = stack.pop() {
             for (&j, group) in movers.iter().zip(groups.iter_mut()) {
-                let rank_t = conflict.rank(j, t);
-                let mut mark = |u: StateIndex| {
-                    if least[u as usize] == UNREACHABLE {
-                        least[u as usize] = marker;
-                        stack.push(u);
-                    }
+                // Only improvements compare ranks; skip the memory access otherwise.
+                let rank_t = match responses {
+                    Responses::Any => 0,
+                    Responses::Improvements => conflict.rank(j, t),
                 };
-                if let Some(group) = group {
-                    match group.visit(conflict, responses, t, rank_t) {
-                        Scan::Needed => {}
-                        Scan::Done => continue,
-                        Scan::DoneExcept(x) => {
-                            mark(x);
-                            continue;
-                        }
-                    }
+                if let Some(group) = group
+                    && group.already_scanned(pattern, marked, rank_t)
+                {
+                    continue;
                 }
-                conflict.for_each_predecessor(j, t, |u| {
+                conflict.for_each_predecessor_pattern(j, pattern, |u, from| {
                     let counts = match responses {
                         Responses::Any => true,
                         Responses::Improvements => conflict.rank(j, u) < rank_t,
                     };
-                    if counts {
-                        mark(u);
+                    if counts && least[u as usize] == UNREACHABLE {
+                        least[u as usize] = marker;
+                        stack.push((u, from));
                     }
                 });
             }
+            marked = true;
         }
     }
     least
 }
 
-/// Whether a state's predecessors under one mover still need scanning.
-enum Scan {
-    Needed,
-    Done,
-    /// All are marked already except possibly this one.
-    DoneExcept(StateIndex),
-}
-
 /// Remembers which predecessor sets of one mover j were scanned already.
 ///
-/// States that differ only in j's reversible options have the same set of
-/// j-predecessors, apart from themselves: if x and t are such states,
-/// preds(t) = preds(x) ∪ {x} \ {t} (the flippable bits into x and t are the
-/// same, and x and t differ only in them). So once x's predecessors are
-/// marked, t needs no scan, only x itself. For improvements the predecessors
-/// of t are those ranked below t by j, a subset of x's when j ranks x at least
-/// as high as t (and x is then not one of them).
+/// States that differ only in j's reversible options form a group with the
+/// same j-predecessors apart from themselves: if x and t are in one group,
+/// preds(t) = preds(x) ∪ {x} \ {t} (the bits flippable into x and into t are
+/// the same, and x and t differ only in them). Once a *marked* x has had its
+/// predecessors marked, nothing in preds(t) is left unmarked, so t needs no
+/// scan. For improvements, preds(t) are those j ranks below t: a subset of x's
+/// when j ranks x at least as high as t (and x is then not among them).
+///
+/// Groups are keyed by the pattern with j's reversible bits squeezed out, so
+/// the table has 2^(options - reversible) entries and mostly stays in cache.
 struct ScannedGroups {
-    /// j's reversible options: the bits that vary within a group.
-    both: u64,
-    /// Indexed by a state's pattern with the `both` bits cleared. For any
-    /// moves: 1 + the state whose predecessors were scanned (0: none yet);
-    /// for improvements: 1 + the highest rank among scanned states.
-    scanned: Vec<u32>,
+    /// Positions of j's reversible options, highest first.
+    squeezed: Vec<u32>,
+    /// Any moves: groups scanned from a marked state.
+    any: FixedBitSet,
+    /// Improvements: 1 + the highest rank j gives a scanned state (0: none).
+    best_rank: Vec<u32>,
 }
 
 impl ScannedGroups {
-    /// `None` when the model is too wide for a dense table or j has no reversible option.
-    fn new(conflict: &Conflict, j: usize) -> Option<ScannedGroups> {
+    /// `None` when j has no reversible option or the table would be too large.
+    fn new(conflict: &Conflict, j: usize, responses: Responses) -> Option<ScannedGroups> {
         let both = conflict.move_rule(j).both;
-        let bits = conflict.space().option_count();
-        (both != 0 && bits <= crate::space::DENSE_MAX_BITS).then(|| ScannedGroups {
-            both,
-            scanned: vec![0; 1 << bits],
+        let key_bits = conflict.space().option_count() - both.count_ones() as usize;
+        if both == 0 || key_bits > crate::space::DENSE_MAX_BITS {
+            return None;
+        }
+        let squeezed = (0..64).rev().filter(|q| both >> q & 1 == 1).collect();
+        let (any, best_rank) = match responses {
+            Responses::Any => (FixedBitSet::with_capacity(1 << key_bits), Vec::new()),
+            Responses::Improvements => (FixedBitSet::new(), vec![0; 1 << key_bits]),
+        };
+        Some(ScannedGroups {
+            squeezed,
+            any,
+            best_rank,
         })
     }
 
-    fn visit(
-        &mut self,
-        conflict: &Conflict,
-        responses: Responses,
-        t: StateIndex,
-        rank_t: u32,
-    ) -> Scan {
-        let slot = &mut self.scanned[(conflict.space().pattern(t) & !self.both) as usize];
-        match responses {
-            Responses::Any if *slot == 0 => {
-                *slot = t + 1;
-                Scan::Needed
+    fn key(&self, pattern: u64) -> usize {
+        self.squeezed.iter().fold(pattern, |k, &q| {
+            (k & ((1 << q) - 1)) | ((k >> (q + 1)) << q)
+        }) as usize
+    }
+
+    /// Whether the predecessors of a state with this pattern need no scan; if
+    /// they do, records that they are about to be scanned.
+    fn already_scanned(&mut self, pattern: u64, marked: bool, rank: u32) -> bool {
+        let key = self.key(pattern);
+        if self.best_rank.is_empty() {
+            if self.any.contains(key) {
+                return true;
             }
-            Responses::Any if *slot == t + 1 => Scan::Done,
-            Responses::Any => Scan::DoneExcept(*slot - 1),
-            Responses::Improvements if *slot > rank_t => Scan::Done,
-            Responses::Improvements => {
-                *slot = rank_t + 1;
-                Scan::Needed
+            // An unmarked root's own group stays open: the root itself may still need marking.
+            if marked {
+                self.any.insert(key);
             }
+            false
+        } else if self.best_rank[key] > rank {
+            true
+        } else {
+            self.best_rank[key] = rank + 1;
+            false
         }
     }
 }
