@@ -45,6 +45,8 @@ pub enum Command {
     States(StatesArgs),
     /// Convert a model between detente's TOML and GMCR+'s .gmcr (by extension).
     Convert(ConvertArgs),
+    /// Explain why a state is or is not stable: each DM's improvements and what deters them.
+    Explain(ExplainArgs),
     /// List the built-in models.
     Examples,
     /// Write a random model of a given shape (reproducible from its seed), for benchmarks and stress tests.
@@ -183,4 +185,33 @@ pub struct GenerateArgs {
     /// Write the model here (.toml or .gmcr) instead of standard output (TOML).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The model file (optional: default the NRC scenario, or --example) and the state: its
+    /// number, its Y/N string, the name of a named state, or `sq` for the status quo.
+    #[arg(num_args = 1..=2, required = true, value_name = "[MODEL] STATE")]
+    pub args: Vec<String>,
+    /// Use a built-in model (see `detente examples`).
+    #[arg(long, short = 'e', value_name = "NAME")]
+    pub example: Option<String>,
+    /// Explain for these decision makers only (name or id; repeatable). Default: all.
+    #[arg(long, value_name = "NAME")]
+    pub dm: Vec<String>,
+    /// Solution concepts to explain (comma-separated). Default: all five.
+    #[arg(
+        long,
+        short = 'c',
+        value_enum,
+        value_delimiter = ',',
+        value_name = "LIST"
+    )]
+    pub concepts: Vec<ConceptArg>,
+    /// Output format (csv is not offered for explanations).
+    #[arg(long, short = 'f', value_enum, default_value_t)]
+    pub format: OutputFormat,
+    /// Refuse models with more feasible states than this.
+    #[arg(long, value_name = "N", default_value_t = detente_engine::DEFAULT_MAX_STATES)]
+    pub max_states: usize,
 }

@@ -1,15 +1,16 @@
 //! One function per subcommand.
 
 use crate::Failure;
+use crate::args::ModelSource;
 use crate::args::{
-    AnalyzeArgs, CheckArgs, Cli, Command, ConceptArg, ConvertArgs, GenerateArgs, OutputFormat,
-    PreferenceArg, StatesArgs,
+    AnalyzeArgs, CheckArgs, Cli, Command, ConceptArg, ConvertArgs, ExplainArgs, GenerateArgs,
+    OutputFormat, PreferenceArg, StatesArgs,
 };
 use crate::input::{Prepared, prepare, read_file};
 use detente_engine::generate::{PreferenceKind, Shape};
-use detente_engine::{Analysis, Concept};
+use detente_engine::{Analysis, Concept, StateIndex};
 use detente_format::Loaded;
-use detente_report::{Format, Report};
+use detente_report::{Explanation, Format, Report};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use miette::miette;
 use std::io::{IsTerminal, Write};
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Check(args) => check(args),
         Command::States(args) => states(args),
         Command::Convert(args) => convert(args),
+        Command::Explain(args) => explain(args),
         Command::Examples => examples(),
         Command::Generate(args) => generate(args),
     }
@@ -243,6 +245,129 @@ fn generate(args: GenerateArgs) -> Result<(), Failure> {
 
 /// Random rankings name every state by pattern; beyond this the file would be huge.
 const RANKING_MAX_OPTIONS: usize = 16;
+
+fn explain(args: ExplainArgs) -> Result<(), Failure> {
+    let (model_path, state_text) = match args.args.as_slice() {
+        [state] => (None, state.as_str()),
+        [model, state] => (Some(model.into()), state.as_str()),
+        _ => unreachable!("clap takes one or two values"),
+    };
+    if model_path.is_some() && args.example.is_some() {
+        return Err(Failure::Input(miette!(
+            help = "give either a model file or --example, not both",
+            "two models named"
+        )));
+    }
+    let source = ModelSource {
+        model: model_path,
+        example: args.example.clone(),
+        max_states: args.max_states,
+    };
+    let Prepared { loaded, conflict } = prepare(&source)?;
+    let model = &loaded.model;
+    let state = find_state(model, &conflict, state_text)?;
+    let dms = if args.dm.is_empty() {
+        (0..model.decision_makers.len()).collect()
+    } else {
+        args.dm
+            .iter()
+            .map(|name| {
+                model.find_dm(name).ok_or_else(|| {
+                    let names: Vec<&str> = model
+                        .decision_makers
+                        .iter()
+                        .map(|d| d.name.as_str())
+                        .collect();
+                    miette!(
+                        help = format!("decision makers: {}", names.join(", ")),
+                        "no decision maker called `{name}`"
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let concepts = if args.concepts.is_empty() {
+        Concept::ALL.to_vec()
+    } else {
+        args.concepts.iter().copied().map(concept_of).collect()
+    };
+    if args.format == OutputFormat::Csv {
+        return Err(Failure::Input(miette!(
+            help = "use --format table, markdown or json",
+            "explanations have no CSV form"
+        )));
+    }
+    let explanation = Explanation {
+        model,
+        conflict: &conflict,
+        state,
+        dms,
+        concepts,
+    };
+    explanation.write(format_of(args.format), &mut std::io::stdout().lock())?;
+    Ok(())
+}
+
+/// A state named on the command line: its number, its Y/N string, a named state, or `sq`.
+fn find_state(
+    model: &detente_engine::Model,
+    conflict: &detente_engine::Conflict,
+    text: &str,
+) -> miette::Result<StateIndex> {
+    let space = conflict.space();
+    let count = space.len();
+    if let Ok(id) = text.parse::<usize>() {
+        return (1..=count)
+            .contains(&id)
+            .then(|| (id - 1) as StateIndex)
+            .ok_or_else(|| {
+                miette!(
+                    help = format!("states are numbered 1 to {count}"),
+                    "there is no state {id}"
+                )
+            });
+    }
+    if matches!(
+        text.to_ascii_lowercase().as_str(),
+        "sq" | "status-quo" | "status_quo"
+    ) {
+        return conflict.status_quo().ok_or_else(|| {
+            miette!(
+                help = "add `status_quo` to the model, or name the state",
+                "the model has no status quo"
+            )
+        });
+    }
+    let options = model.option_count();
+    if text.len() == options && text.chars().all(|c| matches!(c, 'Y' | 'N' | 'y' | 'n')) {
+        let pattern = text.chars().enumerate().fold(0u64, |p, (k, c)| {
+            p | (u64::from(c.eq_ignore_ascii_case(&'y')) << k)
+        });
+        return space.index_of(pattern).ok_or_else(|| {
+            miette!(
+                help = "a feasibility rule excludes it; `detente states` lists the feasible states",
+                "{text} is not a feasible state"
+            )
+        });
+    }
+    model
+        .named_states
+        .iter()
+        .zip(conflict.named_states())
+        .find(|(n, _)| n.name.eq_ignore_ascii_case(text))
+        .map(|(_, &s)| s)
+        .ok_or_else(|| {
+            let names: Vec<String> = model.named_states.iter().map(|n| format!("\"{}\"", n.name)).collect();
+            miette!(
+                help = format!(
+                    "name a state by its number (1 to {count}), its Y/N string ({options} letters), `sq`{}{}",
+                    if names.is_empty() { "" } else { ", or one of " },
+                    names.join(", ")
+                ),
+                "no state called `{text}`"
+            )
+        })
+}
 
 fn examples() -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();

@@ -245,3 +245,41 @@ fn the_readme_example_model_is_valid() {
     let doc: serde_json::Value = serde_json::from_str(&report).unwrap();
     assert_eq!(doc["equilibria"]["nash"], serde_json::json!([1]));
 }
+
+#[test]
+fn explain_tells_why_a_state_is_or_is_not_stable() {
+    insta::assert_snapshot!("explain_cuban_3", stdout(&["explain", "-e", "cuban", "3"]));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&[
+        "explain",
+        &case("Cuban.gmcr"),
+        "NYYN",
+        "--dm",
+        "USSR",
+        "-f",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(doc["schema"], "detente.explanation/1");
+    assert_eq!(doc["state"], 7);
+    let verdicts = doc["decision_makers"][0]["verdicts"].as_array().unwrap();
+    let stable: Vec<(&str, bool)> = verdicts
+        .iter()
+        .map(|v| {
+            (
+                v["concept"].as_str().unwrap(),
+                v["stable"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    // State 7 is stable for the USSR under every concept (Cuban.expected.json).
+    assert!(stable.iter().all(|&(_, s)| s), "{stable:?}");
+    let named = stdout(&["explain", "Proposed package", "--dm", "Russia", "-c", "seq"]);
+    assert!(named.contains("\"Proposed package\""), "{named}");
+    for bad in [
+        vec!["explain", "0"],
+        vec!["explain", "no such state"],
+        vec!["explain", "-e", "cuban", "YYYY"],
+    ] {
+        assert_eq!(detente(&bad).status.code(), Some(2), "{bad:?}");
+    }
+}

@@ -185,7 +185,7 @@ pub(crate) fn write_analysis(report: &Report, out: &mut dyn Write) -> io::Result
         equilibria,
         summary: crate::summary(model, conflict, analysis),
     };
-    finish(out, &body, conflict.state_count())
+    json_body(out, &body, conflict.state_count())
 }
 
 pub(crate) fn write_states(
@@ -208,14 +208,19 @@ pub(crate) fn write_states(
         state_count: conflict.state_count(),
         states: States(conflict),
     };
-    finish(out, &body, conflict.state_count())
+    json_body(out, &body, conflict.state_count())
 }
 
 /// Above this many states JSON is written compactly: one id per line would
 /// multiply the size of the stability lists several times over.
 const PRETTY_MAX_STATES: usize = 4096;
 
-fn finish(out: &mut dyn Write, body: &impl Serialize, states: usize) -> io::Result<()> {
+/// Writes a JSON document, pretty unless the model is large.
+pub(crate) fn json_body(
+    out: &mut dyn Write,
+    body: &impl Serialize,
+    states: usize,
+) -> io::Result<()> {
     let mut buffered = io::BufWriter::with_capacity(1 << 16, out);
     if states <= PRETTY_MAX_STATES {
         serde_json::to_writer_pretty(&mut buffered, body)?;

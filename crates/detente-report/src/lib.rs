@@ -4,12 +4,15 @@
 
 mod csv;
 mod describe;
+mod explanation;
 mod json;
 mod summary;
 mod text;
 
 pub use describe::{ChangeText, compress_ids, describe_change, describe_state};
+pub use explanation::{EXPLANATION_SCHEMA, Explanation};
 pub use json::SCHEMA;
+pub(crate) use json::json_body;
 pub use summary::{state_verdict, summary};
 
 use detente_engine::{Analysis, Concept, Conflict, Model, StateIndex};

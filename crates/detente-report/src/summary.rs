@@ -189,7 +189,7 @@ fn deterrence(
 
 /// The moves of a sanction in words: a chain ("X moves to ..., then Y moves to ...")
 /// or simultaneous moves from `s` ("at the same time, X moves to ...").
-fn describe_sanction(
+pub(crate) fn describe_sanction(
     model: &Model,
     conflict: &Conflict,
     s: StateIndex,
