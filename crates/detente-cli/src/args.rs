@@ -47,6 +47,8 @@ pub enum Command {
     Convert(ConvertArgs),
     /// Explain why a state is or is not stable: each DM's improvements and what deters them.
     Explain(ExplainArgs),
+    /// Status quo analysis: the equilibria reachable from the status quo by unilateral improvements.
+    Evolve(EvolveArgs),
     /// List the built-in models.
     Examples,
     /// Write a random model of a given shape (reproducible from its seed), for benchmarks and stress tests.
@@ -214,4 +216,35 @@ pub struct ExplainArgs {
     /// Refuse models with more feasible states than this.
     #[arg(long, value_name = "N", default_value_t = detente_engine::DEFAULT_MAX_STATES)]
     pub max_states: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum EvolveFormat {
+    /// Plain text.
+    #[default]
+    Table,
+    Json,
+    Markdown,
+    /// Graphviz DOT of the paths (render with `dot -Tsvg`).
+    Dot,
+}
+
+#[derive(Debug, Args)]
+pub struct EvolveArgs {
+    #[command(flatten)]
+    pub source: ModelSource,
+    /// Start here instead of the status quo: a state number, Y/N string or named state.
+    #[arg(long, value_name = "STATE")]
+    pub from: Option<String>,
+    /// Which equilibria count as destinations (comma-separated). Default: all five concepts.
+    #[arg(
+        long,
+        short = 'c',
+        value_enum,
+        value_delimiter = ',',
+        value_name = "LIST"
+    )]
+    pub concepts: Vec<ConceptArg>,
+    #[arg(long, short = 'f', value_enum, default_value_t)]
+    pub format: EvolveFormat,
 }

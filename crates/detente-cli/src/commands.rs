@@ -3,14 +3,14 @@
 use crate::Failure;
 use crate::args::ModelSource;
 use crate::args::{
-    AnalyzeArgs, CheckArgs, Cli, Command, ConceptArg, ConvertArgs, ExplainArgs, GenerateArgs,
-    OutputFormat, PreferenceArg, StatesArgs,
+    AnalyzeArgs, CheckArgs, Cli, Command, ConceptArg, ConvertArgs, EvolveArgs, EvolveFormat,
+    ExplainArgs, GenerateArgs, OutputFormat, PreferenceArg, StatesArgs,
 };
 use crate::input::{Prepared, prepare, read_file};
 use detente_engine::generate::{PreferenceKind, Shape};
 use detente_engine::{Analysis, Concept, StateIndex};
 use detente_format::Loaded;
-use detente_report::{Explanation, Format, Report};
+use detente_report::{EvolutionFormat, EvolutionReport, Explanation, Format, Report};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use miette::miette;
 use std::io::{IsTerminal, Write};
@@ -32,6 +32,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::States(args) => states(args),
         Command::Convert(args) => convert(args),
         Command::Explain(args) => explain(args),
+        Command::Evolve(args) => evolve(args),
         Command::Examples => examples(),
         Command::Generate(args) => generate(args),
     }
@@ -305,6 +306,41 @@ fn explain(args: ExplainArgs) -> Result<(), Failure> {
         concepts,
     };
     explanation.write(format_of(args.format), &mut std::io::stdout().lock())?;
+    Ok(())
+}
+
+fn evolve(args: EvolveArgs) -> Result<(), Failure> {
+    let Prepared { loaded, conflict } = prepare(&args.source)?;
+    let model = &loaded.model;
+    let start = match &args.from {
+        Some(text) => find_state(model, &conflict, text)?,
+        None => conflict.status_quo().ok_or_else(|| {
+            miette!(
+                help = "add `status_quo` to the model, or give a starting state with --from",
+                "the model has no status quo to start from"
+            )
+        })?,
+    };
+    let concepts = if args.concepts.is_empty() {
+        Concept::ALL.to_vec()
+    } else {
+        args.concepts.iter().copied().map(concept_of).collect()
+    };
+    let analysis = Analysis::run(&conflict, &concepts, &|| {});
+    let evolution = detente_engine::evolve::Evolution::from(&conflict, start);
+    let report = EvolutionReport {
+        model,
+        conflict: &conflict,
+        analysis: &analysis,
+        evolution: &evolution,
+    };
+    let format = match args.format {
+        EvolveFormat::Table => EvolutionFormat::Text,
+        EvolveFormat::Json => EvolutionFormat::Json,
+        EvolveFormat::Markdown => EvolutionFormat::Markdown,
+        EvolveFormat::Dot => EvolutionFormat::Dot,
+    };
+    report.write(format, &mut std::io::stdout().lock())?;
     Ok(())
 }
 

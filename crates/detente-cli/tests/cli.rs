@@ -283,3 +283,28 @@ fn explain_tells_why_a_state_is_or_is_not_stable() {
         assert_eq!(detente(&bad).status.code(), Some(2), "{bad:?}");
     }
 }
+
+#[test]
+fn evolve_finds_the_reachable_equilibria_and_their_paths() {
+    insta::assert_snapshot!(
+        "evolve_cuban_from_1",
+        stdout(&["evolve", "-e", "cuban", "--from", "1"])
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&[
+        "evolve", "-e", "cuban", "--from", "1", "-f", "json", "-c", "nash",
+    ]))
+    .unwrap();
+    assert_eq!(doc["schema"], "detente.evolution/1");
+    // Historically the crisis ended in state 6 (blockade... then withdrawal): the only Nash equilibrium.
+    let targets = doc["reachable_equilibria"].as_array().unwrap();
+    assert_eq!(targets.len(), 1);
+    assert_eq!(targets[0]["state"], 6);
+    assert_eq!(targets[0]["path"].as_array().unwrap().len(), 2);
+    let dot = stdout(&["evolve", "-e", "cuban", "--from", "1", "-f", "dot"]);
+    assert!(
+        dot.starts_with("digraph evolution {") && dot.contains("s1 -> s2"),
+        "{dot}"
+    );
+    // The classic cases have no status quo: evolve needs --from.
+    assert_eq!(detente(&["evolve", "-e", "chicken"]).status.code(), Some(2));
+}

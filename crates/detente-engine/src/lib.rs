@@ -6,6 +6,7 @@
 pub mod columns;
 pub mod conflict;
 pub mod error;
+pub mod evolve;
 pub mod explain;
 pub mod expr;
 pub mod generate;

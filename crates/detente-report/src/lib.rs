@@ -4,12 +4,14 @@
 
 mod csv;
 mod describe;
+mod evolution;
 mod explanation;
 mod json;
 mod summary;
 mod text;
 
 pub use describe::{ChangeText, compress_ids, describe_change, describe_state};
+pub use evolution::{EVOLUTION_SCHEMA, EvolutionFormat, EvolutionReport};
 pub use explanation::{EXPLANATION_SCHEMA, Explanation};
 pub use json::SCHEMA;
 pub(crate) use json::json_body;

@@ -1,0 +1,290 @@
+//! `detente evolve`: the equilibria the conflict can reach from a starting
+//! state by unilateral improvements, each with a shortest path, move by move,
+//! and why each move is an improvement for the DM who makes it.
+
+use crate::describe::{describe_change, describe_state};
+use crate::json_body;
+use detente_engine::evolve::Evolution;
+use detente_engine::{Analysis, Concept, Conflict, Model, Preferences, StateIndex};
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// Schema tag of `detente evolve --format json`.
+pub const EVOLUTION_SCHEMA: &str = "detente.evolution/1";
+
+/// Most equilibria listed with their paths; the rest are counted.
+const LISTED: usize = 25;
+
+/// Output forms of an evolution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EvolutionFormat {
+    Text,
+    Markdown,
+    Json,
+    /// Graphviz DOT: the shortest paths to the reachable equilibria.
+    Dot,
+}
+
+pub struct EvolutionReport<'a> {
+    pub model: &'a Model,
+    pub conflict: &'a Conflict,
+    pub analysis: &'a Analysis,
+    pub evolution: &'a Evolution,
+}
+
+#[derive(Serialize)]
+struct MoveJson {
+    decision_maker: String,
+    from: usize,
+    to: usize,
+    change: String,
+    why: String,
+}
+
+#[derive(Serialize)]
+struct TargetJson {
+    state: usize,
+    yn: String,
+    description: String,
+    concepts: Vec<&'static str>,
+    path: Vec<MoveJson>,
+}
+
+#[derive(Serialize)]
+struct EvolutionJson {
+    schema: &'static str,
+    start: usize,
+    start_description: String,
+    reachable_count: usize,
+    reachable_equilibria: Vec<TargetJson>,
+    unlisted_equilibria: usize,
+    unreachable_equilibria: Vec<(String, Vec<usize>)>,
+}
+
+/// Why `dm` prefers `to` over `from`, in the terms its preferences were given in.
+fn why(model: &Model, conflict: &Conflict, dm: usize, from: StateIndex, to: StateIndex) -> String {
+    let name = &model.decision_makers[dm].name;
+    let ids = |k: usize| model.option(k).id.clone();
+    match &model.decision_makers[dm].preferences {
+        Preferences::Prioritization(statements) => {
+            let (a, b) = (conflict.space().pattern(from), conflict.space().pattern(to));
+            let decisive = statements
+                .iter()
+                .enumerate()
+                .find(|(_, st)| st.expr.eval(a) != st.expr.eval(b));
+            match decisive {
+                Some((j, st)) => format!(
+                    "for {name}, preference statement {} (`{}`) becomes true, which outweighs every less important one",
+                    j + 1,
+                    st.expr.display(&ids)
+                ),
+                None => format!("{name} prefers it"),
+            }
+        }
+        Preferences::Ranking { .. } => {
+            format!("{name} ranks state {} above state {}", to + 1, from + 1)
+        }
+    }
+}
+
+impl EvolutionReport<'_> {
+    fn build(&self) -> EvolutionJson {
+        let (model, conflict, analysis, evolution) =
+            (self.model, self.conflict, self.analysis, self.evolution);
+        let concepts = analysis.concepts();
+        let equilibria: Vec<_> = concepts.iter().map(|&c| analysis.equilibria(c)).collect();
+        let concepts_of = |s: StateIndex| -> Vec<&'static str> {
+            concepts
+                .iter()
+                .zip(&equilibria)
+                .filter(|(_, eq)| eq.contains(s as usize))
+                .map(|(c, _)| c.key())
+                .collect()
+        };
+        let mut targets = Vec::new();
+        let mut unlisted = 0;
+        for &s in evolution.reached() {
+            let in_concepts = concepts_of(s);
+            if in_concepts.is_empty() {
+                continue;
+            }
+            if targets.len() == LISTED {
+                unlisted += 1;
+                continue;
+            }
+            let mut from = evolution.start;
+            let path = evolution
+                .path_to(s)
+                .expect("reached")
+                .into_iter()
+                .map(|step| {
+                    let m = MoveJson {
+                        decision_maker: model.decision_makers[step.dm].name.clone(),
+                        from: from as usize + 1,
+                        to: step.to as usize + 1,
+                        change: describe_change(model, conflict, from, step.to).to_string(),
+                        why: why(model, conflict, step.dm, from, step.to),
+                    };
+                    from = step.to;
+                    m
+                })
+                .collect();
+            targets.push(TargetJson {
+                state: s as usize + 1,
+                yn: conflict.space().yn(s),
+                description: describe_state(model, conflict, s),
+                concepts: in_concepts,
+                path,
+            });
+        }
+        let unreachable = concepts
+            .iter()
+            .zip(&equilibria)
+            .map(|(c, eq)| {
+                let ids = eq
+                    .ones()
+                    .filter(|&s| !evolution.is_reached(s as StateIndex))
+                    .map(|s| s + 1)
+                    .collect();
+                (c.key().to_string(), ids)
+            })
+            .collect();
+        EvolutionJson {
+            schema: EVOLUTION_SCHEMA,
+            start: evolution.start as usize + 1,
+            start_description: describe_state(model, conflict, evolution.start),
+            reachable_count: evolution.reached().len(),
+            reachable_equilibria: targets,
+            unlisted_equilibria: unlisted,
+            unreachable_equilibria: unreachable,
+        }
+    }
+
+    pub fn write(&self, format: EvolutionFormat, out: &mut dyn Write) -> io::Result<()> {
+        let body = self.build();
+        match format {
+            EvolutionFormat::Json => json_body(out, &body, 0),
+            EvolutionFormat::Dot => self.write_dot(&body, out),
+            EvolutionFormat::Text | EvolutionFormat::Markdown => {
+                let md = format == EvolutionFormat::Markdown;
+                let label = |key: &str| Concept::from_key(key).map_or("?", Concept::label);
+                let sq = if self.conflict.status_quo() == Some(self.evolution.start) {
+                    ", the status quo"
+                } else {
+                    ""
+                };
+                let title = format!("From state {}{sq} ({})", body.start, body.start_description);
+                writeln!(out, "{}{title}", if md { "# " } else { "" })?;
+                writeln!(
+                    out,
+                    "\n{} states can be reached by unilateral improvements (the start included).",
+                    body.reachable_count
+                )?;
+                if body.reachable_equilibria.is_empty() {
+                    writeln!(out, "No equilibrium can be reached that way.")?;
+                }
+                for target in &body.reachable_equilibria {
+                    let concepts: Vec<&str> = target.concepts.iter().map(|k| label(k)).collect();
+                    let moves = target.path.len();
+                    if moves == 0 {
+                        let heading = format!(
+                            "The start itself is an equilibrium under {}",
+                            concepts.join(", ")
+                        );
+                        writeln!(out, "\n{}{heading}.", if md { "## " } else { "" })?;
+                        continue;
+                    }
+                    let heading = format!(
+                        "State {} ({}), an equilibrium under {}: {} move{}",
+                        target.state,
+                        target.description,
+                        concepts.join(", "),
+                        moves,
+                        if moves == 1 { "" } else { "s" }
+                    );
+                    writeln!(out, "\n{}{heading}", if md { "## " } else { "" })?;
+                    for (k, m) in target.path.iter().enumerate() {
+                        writeln!(
+                            out,
+                            "{}{}. {} moves from state {} to {}: {}. Why: {}.",
+                            if md { "" } else { "  " },
+                            k + 1,
+                            m.decision_maker,
+                            m.from,
+                            m.to,
+                            m.change,
+                            m.why
+                        )?;
+                    }
+                }
+                if body.unlisted_equilibria > 0 {
+                    writeln!(
+                        out,
+                        "\n…and {} more reachable equilibria (see --format json).",
+                        body.unlisted_equilibria
+                    )?;
+                }
+                writeln!(out)?;
+                for (concept, ids) in &body.unreachable_equilibria {
+                    if !ids.is_empty() {
+                        writeln!(
+                            out,
+                            "{} equilibria not reachable from here: {}.",
+                            label(concept),
+                            crate::compress_ids(ids.iter().copied())
+                        )?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn write_dot(&self, body: &EvolutionJson, out: &mut dyn Write) -> io::Result<()> {
+        const COLOURS: [&str; 8] = [
+            "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
+        ];
+        let dm_index = |name: &str| {
+            self.model
+                .decision_makers
+                .iter()
+                .position(|d| d.name == name)
+                .unwrap_or(0)
+        };
+        let quote = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+        writeln!(
+            out,
+            "digraph evolution {{\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];"
+        )?;
+        writeln!(
+            out,
+            "  s{} [shape=box, style=bold, label=\"{}\\nstart\"];",
+            body.start, body.start
+        )?;
+        let mut edges = std::collections::BTreeSet::new();
+        for target in &body.reachable_equilibria {
+            if target.state == body.start {
+                continue;
+            }
+            writeln!(
+                out,
+                "  s{} [shape=doublecircle, label=\"{}\\n{}\"];",
+                target.state,
+                target.state,
+                target.concepts.join(",")
+            )?;
+            for m in &target.path {
+                edges.insert((m.from, m.to, m.decision_maker.clone()));
+            }
+        }
+        for (from, to, dm) in edges {
+            writeln!(
+                out,
+                "  s{from} -> s{to} [color=\"{}\", label=\"{}\"];",
+                COLOURS[dm_index(&dm) % COLOURS.len()],
+                quote(&dm)
+            )?;
+        }
+        writeln!(out, "}}")
+    }
+}
