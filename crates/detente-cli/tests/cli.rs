@@ -295,7 +295,7 @@ fn evolve_finds_the_reachable_equilibria_and_their_paths() {
     ]))
     .unwrap();
     assert_eq!(doc["schema"], "detente.evolution/1");
-    // Historically the crisis ended in state 6 (blockade... then withdrawal): the only Nash equilibrium.
+    // State 6 (air strike, then Soviet withdrawal) is the model's only Nash equilibrium.
     let targets = doc["reachable_equilibria"].as_array().unwrap();
     assert_eq!(targets.len(), 1);
     assert_eq!(targets[0]["state"], 6);
