@@ -1,6 +1,7 @@
 //! Command-line arguments.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use detente_engine::Concept;
 use std::path::PathBuf;
 
 const ABOUT: &str = "Conflict analysis with the Graph Model for Conflict Resolution (GMCR).";
@@ -101,14 +102,11 @@ pub enum ConceptArg {
     Sim,
 }
 
+/// The solution concepts a command works with.
 #[derive(Debug, Args, Default)]
-pub struct AnalyzeArgs {
-    #[command(flatten)]
-    pub source: ModelSource,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t)]
-    pub format: OutputFormat,
-    /// Solution concepts to compute (comma-separated). Default: all five; SIM only up to 100,000 states.
+pub struct ConceptsArg {
+    /// Solution concepts (comma-separated: nash, gmr, smr, seq, sim). Default: all five
+    /// (for `analyze`, SIM only up to 100,000 states).
     #[arg(
         long,
         short = 'c',
@@ -117,6 +115,40 @@ pub struct AnalyzeArgs {
         value_name = "LIST"
     )]
     pub concepts: Vec<ConceptArg>,
+}
+
+impl ConceptsArg {
+    /// The concepts asked for, or `None` if none were named.
+    pub fn chosen(&self) -> Option<Vec<Concept>> {
+        (!self.concepts.is_empty()).then(|| {
+            self.concepts
+                .iter()
+                .map(|c| match c {
+                    ConceptArg::Nash => Concept::Nash,
+                    ConceptArg::Gmr => Concept::Gmr,
+                    ConceptArg::Smr => Concept::Smr,
+                    ConceptArg::Seq => Concept::Seq,
+                    ConceptArg::Sim => Concept::Sim,
+                })
+                .collect()
+        })
+    }
+
+    /// The concepts asked for, or all five.
+    pub fn or_all(&self) -> Vec<Concept> {
+        self.chosen().unwrap_or_else(|| Concept::ALL.to_vec())
+    }
+}
+
+#[derive(Debug, Args, Default)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub source: ModelSource,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t)]
+    pub format: OutputFormat,
+    #[command(flatten)]
+    pub concepts: ConceptsArg,
     /// Show every feasible state in the tableau, not only the status quo and equilibria.
     #[arg(long)]
     pub all_states: bool,
@@ -201,15 +233,8 @@ pub struct ExplainArgs {
     /// Explain for these decision makers only (name or id; repeatable). Default: all.
     #[arg(long, value_name = "NAME")]
     pub dm: Vec<String>,
-    /// Solution concepts to explain (comma-separated). Default: all five.
-    #[arg(
-        long,
-        short = 'c',
-        value_enum,
-        value_delimiter = ',',
-        value_name = "LIST"
-    )]
-    pub concepts: Vec<ConceptArg>,
+    #[command(flatten)]
+    pub concepts: ConceptsArg,
     /// Output format (csv is not offered for explanations).
     #[arg(long, short = 'f', value_enum, default_value_t)]
     pub format: OutputFormat,
@@ -236,15 +261,8 @@ pub struct EvolveArgs {
     /// Start here instead of the status quo: a state number, Y/N string or named state.
     #[arg(long, value_name = "STATE")]
     pub from: Option<String>,
-    /// Which equilibria count as destinations (comma-separated). Default: all five concepts.
-    #[arg(
-        long,
-        short = 'c',
-        value_enum,
-        value_delimiter = ',',
-        value_name = "LIST"
-    )]
-    pub concepts: Vec<ConceptArg>,
+    #[command(flatten)]
+    pub concepts: ConceptsArg,
     #[arg(long, short = 'f', value_enum, default_value_t)]
     pub format: EvolveFormat,
 }

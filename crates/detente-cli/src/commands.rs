@@ -3,8 +3,8 @@
 use crate::Failure;
 use crate::args::ModelSource;
 use crate::args::{
-    AnalyzeArgs, CheckArgs, Cli, Command, ConceptArg, ConvertArgs, EvolveArgs, EvolveFormat,
-    ExplainArgs, GenerateArgs, OutputFormat, PreferenceArg, StatesArgs,
+    AnalyzeArgs, CheckArgs, Cli, Command, ConvertArgs, EvolveArgs, EvolveFormat, ExplainArgs,
+    GenerateArgs, OutputFormat, PreferenceArg, StatesArgs,
 };
 use crate::input::{Prepared, prepare, read_file};
 use detente_engine::generate::{PreferenceKind, Shape};
@@ -47,16 +47,6 @@ fn format_of(format: OutputFormat) -> Format {
     }
 }
 
-fn concept_of(c: ConceptArg) -> Concept {
-    match c {
-        ConceptArg::Nash => Concept::Nash,
-        ConceptArg::Gmr => Concept::Gmr,
-        ConceptArg::Smr => Concept::Smr,
-        ConceptArg::Seq => Concept::Seq,
-        ConceptArg::Sim => Concept::Sim,
-    }
-}
-
 /// A bar on stderr for large analyses; hidden when stderr is not a terminal or the output is JSON.
 fn progress(jobs: usize, states: usize, format: OutputFormat) -> ProgressBar {
     let visible = states >= PROGRESS_MIN_STATES
@@ -83,8 +73,8 @@ fn progress(jobs: usize, states: usize, format: OutputFormat) -> ProgressBar {
 
 fn analyze(args: AnalyzeArgs) -> Result<(), Failure> {
     let Prepared { loaded, conflict } = prepare(&args.source)?;
-    let concepts: Vec<Concept> = if !args.concepts.is_empty() {
-        args.concepts.iter().copied().map(concept_of).collect()
+    let concepts: Vec<Concept> = if let Some(chosen) = args.concepts.chosen() {
+        chosen
     } else if conflict.state_count() <= SIM_DEFAULT_MAX_STATES {
         Concept::ALL.to_vec()
     } else {
@@ -287,11 +277,7 @@ fn explain(args: ExplainArgs) -> Result<(), Failure> {
             })
             .collect::<Result<Vec<_>, _>>()?
     };
-    let concepts = if args.concepts.is_empty() {
-        Concept::ALL.to_vec()
-    } else {
-        args.concepts.iter().copied().map(concept_of).collect()
-    };
+    let concepts = args.concepts.or_all();
     if args.format == OutputFormat::Csv {
         return Err(Failure::Input(miette!(
             help = "use --format table, markdown or json",
@@ -321,11 +307,7 @@ fn evolve(args: EvolveArgs) -> Result<(), Failure> {
             )
         })?,
     };
-    let concepts = if args.concepts.is_empty() {
-        Concept::ALL.to_vec()
-    } else {
-        args.concepts.iter().copied().map(concept_of).collect()
-    };
+    let concepts = args.concepts.or_all();
     let analysis = Analysis::run(&conflict, &concepts, &|| {});
     let evolution = detente_engine::evolve::Evolution::from(&conflict, start);
     let report = EvolutionReport {

@@ -51,7 +51,7 @@ impl Columns {
 
     /// Clears the bits past the last state, so that `not` never invents states.
     fn trim(&self, c: &mut Column) {
-        if self.states % 64 != 0
+        if !self.states.is_multiple_of(64)
             && let Some(last) = c.last_mut()
         {
             *last &= (1u64 << (self.states % 64)) - 1;

@@ -96,6 +96,9 @@ fn write_options(model: &Model, flavour: Flavour, out: &mut dyn Write) -> io::Re
     writeln!(out, "{table}")
 }
 
+/// A labelled tableau row computed per state (stability marks, equilibria).
+type ExtraRow<'a> = (String, Box<dyn Fn(StateIndex) -> String + 'a>);
+
 /// Rows of option values for `states`, one block per `TABLEAU_COLUMNS` states,
 /// followed by `extra` rows computed per state.
 fn write_tableau(
@@ -103,7 +106,7 @@ fn write_tableau(
     conflict: &Conflict,
     states: &[StateIndex],
     flavour: Flavour,
-    extra: &[(String, Box<dyn Fn(StateIndex) -> String + '_>)],
+    extra: &[ExtraRow<'_>],
     out: &mut dyn Write,
 ) -> io::Result<()> {
     for block in states.chunks(TABLEAU_COLUMNS) {
@@ -165,7 +168,7 @@ pub(crate) fn write_analysis(
         out,
         "✓ marks a state stable for that decision maker; * marks an equilibrium (stable for all).\n"
     )?;
-    let mut extra: Vec<(String, Box<dyn Fn(StateIndex) -> String + '_>)> = Vec::new();
+    let mut extra: Vec<ExtraRow<'_>> = Vec::new();
     if let Some(sq) = conflict.status_quo() {
         extra.push((
             "Status quo".into(),
