@@ -20,16 +20,19 @@ fn header_start(model: &Model) -> Vec<String> {
     header
 }
 
-fn row_start(conflict: &Conflict, s: StateIndex) -> Vec<String> {
+/// Writes `id,YN..,Y,N,..` for one state, without a line end.
+fn write_row_start(out: &mut impl Write, conflict: &Conflict, s: StateIndex) -> io::Result<()> {
     let yn = conflict.space().yn(s);
-    let mut row = vec![conflict.space().id(s).to_string(), yn.clone()];
-    row.extend(yn.chars().map(String::from));
-    row
+    write!(out, "{},{yn}", conflict.space().id(s))?;
+    for c in yn.bytes() {
+        out.write_all(&[b',', c])?;
+    }
+    Ok(())
 }
 
 pub(crate) fn write_analysis(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let (model, conflict, analysis) = (report.model, report.conflict, report.analysis);
-    let mut out = BufWriter::new(out);
+    let mut out = BufWriter::with_capacity(1 << 16, out);
     let mut header = header_start(model);
     let equilibria: Vec<_> = analysis
         .concepts()
@@ -47,14 +50,22 @@ pub(crate) fn write_analysis(report: &Report, out: &mut dyn Write) -> io::Result
     }
     writeln!(out, "{}", header.join(","))?;
     for s in 0..conflict.state_count() as StateIndex {
-        let mut row = row_start(conflict, s);
+        write_row_start(&mut out, conflict, s)?;
         for (ci, &c) in analysis.concepts().iter().enumerate() {
             for d in 0..conflict.dm_count() {
-                row.push(u8::from(analysis.is_stable(c, d, s)).to_string());
+                out.write_all(if analysis.is_stable(c, d, s) {
+                    b",1"
+                } else {
+                    b",0"
+                })?;
             }
-            row.push(u8::from(equilibria[ci].contains(s as usize)).to_string());
+            out.write_all(if equilibria[ci].contains(s as usize) {
+                b",1"
+            } else {
+                b",0"
+            })?;
         }
-        writeln!(out, "{}", row.join(","))?;
+        out.write_all(b"\n")?;
     }
     out.flush()
 }
@@ -64,10 +75,11 @@ pub(crate) fn write_states(
     conflict: &Conflict,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let mut out = BufWriter::new(out);
+    let mut out = BufWriter::with_capacity(1 << 16, out);
     writeln!(out, "{}", header_start(model).join(","))?;
     for s in 0..conflict.state_count() as StateIndex {
-        writeln!(out, "{}", row_start(conflict, s).join(","))?;
+        write_row_start(&mut out, conflict, s)?;
+        out.write_all(b"\n")?;
     }
     out.flush()
 }
