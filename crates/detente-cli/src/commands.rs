@@ -62,7 +62,7 @@ fn progress(jobs: usize, states: usize, format: OutputFormat) -> ProgressBar {
     );
     bar.set_style(
         ProgressStyle::with_template(
-            "{spinner} analysing {msg} [{bar:30}] {pos}/{len} decision makers, {elapsed}",
+            "{spinner} analysing {msg} [{bar:30}] {pos}/{len} steps, {elapsed}",
         )
         .expect("valid template")
         .progress_chars("=> "),
@@ -88,7 +88,7 @@ fn analyze(args: AnalyzeArgs) -> Result<(), Failure> {
             .collect()
     };
     let bar = progress(
-        Analysis::job_count(&conflict),
+        Analysis::job_count(&conflict, &concepts),
         conflict.state_count(),
         args.format,
     );

@@ -263,18 +263,19 @@ fn least_for(conflict: &Conflict, dm: usize, concept: Concept) -> Option<Vec<u32
     }
 }
 
-/// The states stable for `dm` under each of `concepts` (sorted, distinct).
+/// The states stable for `dm` under each of `concepts` (sorted, distinct),
+/// given the least reachable values each concept needs (`least_for`).
 ///
-/// The reachability each concept needs is computed first, one parallel job per
-/// concept; then a single pass over the states enumerates each improvement of
-/// `dm` once and tests it against every concept: s is stable iff every
-/// improvement s1 has a least reachable value at most `dm`'s rank at s (Nash:
-/// iff there is no improvement).
-pub fn stable_for_dm(conflict: &Conflict, dm: usize, concepts: &[Concept]) -> Vec<FixedBitSet> {
-    let least: Vec<Option<Vec<u32>>> = concepts
-        .par_iter()
-        .map(|&c| least_for(conflict, dm, c))
-        .collect();
+/// A single pass over the states enumerates each improvement of `dm` once and
+/// tests it against every concept: s is stable iff every improvement s1 has a
+/// least reachable value at most `dm`'s rank at s (Nash: iff there is no
+/// improvement; SIM: the simultaneous search).
+fn stable_for_dm(
+    conflict: &Conflict,
+    dm: usize,
+    concepts: &[Concept],
+    least: &[Option<Vec<u32>>],
+) -> Vec<FixedBitSet> {
     let movers = others(conflict, dm);
     let flags: Vec<u8> = (0..conflict.state_count() as StateIndex)
         .into_par_iter()
@@ -315,7 +316,13 @@ pub fn stable_for_dm(conflict: &Conflict, dm: usize, concepts: &[Concept]) -> Ve
 
 /// The states stable for `dm` under one concept.
 pub fn stable_states(conflict: &Conflict, dm: usize, concept: Concept) -> FixedBitSet {
-    stable_for_dm(conflict, dm, &[concept]).remove(0)
+    stable_for_dm(
+        conflict,
+        dm,
+        &[concept],
+        &[least_for(conflict, dm, concept)],
+    )
+    .remove(0)
 }
 
 /// SIM at one state: every improvement of `dm` can be met by the others'
@@ -386,9 +393,27 @@ impl Analysis {
         let mut concepts = concepts.to_vec();
         concepts.sort_unstable();
         concepts.dedup();
-        let per_dm: Vec<Vec<FixedBitSet>> = (0..conflict.dm_count())
+        let dms = conflict.dm_count();
+        // All reachability jobs at once, so that both cores stay busy to the end.
+        let jobs: Vec<(usize, Concept)> = (0..dms)
+            .flat_map(|d| concepts.iter().map(move |&c| (d, c)))
+            .collect();
+        let mut least: Vec<Option<Vec<u32>>> = jobs
+            .par_iter()
+            .map(|&(d, c)| {
+                let values = least_for(conflict, d, c);
+                on_done();
+                values
+            })
+            .collect();
+        let per_dm: Vec<Vec<FixedBitSet>> = (0..dms)
             .map(|d| {
-                let sets = stable_for_dm(conflict, d, &concepts);
+                let mine: Vec<Option<Vec<u32>>> = least
+                    [d * concepts.len()..(d + 1) * concepts.len()]
+                    .iter_mut()
+                    .map(Option::take)
+                    .collect();
+                let sets = stable_for_dm(conflict, d, &concepts, &mine);
                 on_done();
                 sets
             })
@@ -399,9 +424,13 @@ impl Analysis {
         Analysis { concepts, stable }
     }
 
-    /// Number of steps [`Analysis::run`] reports through `on_done`: one per DM.
-    pub fn job_count(conflict: &Conflict) -> usize {
-        conflict.dm_count()
+    /// Number of steps [`Analysis::run`] reports through `on_done`: one per
+    /// (DM, concept) reachability job and one per DM's final pass.
+    pub fn job_count(conflict: &Conflict, concepts: &[Concept]) -> usize {
+        let mut distinct = concepts.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        conflict.dm_count() * (distinct.len() + 1)
     }
 
     pub fn concepts(&self) -> &[Concept] {
