@@ -65,7 +65,7 @@ pub struct ModelSource {
     #[arg(long, short = 'e', conflicts_with = "model", value_name = "NAME")]
     pub example: Option<String>,
     /// Refuse models with more feasible states than this.
-    #[arg(long, value_name = "N", default_value_t = detente_engine::DEFAULT_MAX_STATES)]
+    #[arg(long, value_name = "N", default_value_t = detente_engine::DEFAULT_MAX_STATES, value_parser = max_states)]
     pub max_states: usize,
 }
 
@@ -175,7 +175,7 @@ pub struct ConvertArgs {
     /// Where to write it; the extension (.toml or .gmcr) picks the format.
     pub output: PathBuf,
     /// Refuse models with more feasible states than this.
-    #[arg(long, value_name = "N", default_value_t = detente_engine::DEFAULT_MAX_STATES)]
+    #[arg(long, value_name = "N", default_value_t = detente_engine::DEFAULT_MAX_STATES, value_parser = max_states)]
     pub max_states: usize,
 }
 
@@ -239,7 +239,7 @@ pub struct ExplainArgs {
     #[arg(long, short = 'f', value_enum, default_value_t)]
     pub format: OutputFormat,
     /// Refuse models with more feasible states than this.
-    #[arg(long, value_name = "N", default_value_t = detente_engine::DEFAULT_MAX_STATES)]
+    #[arg(long, value_name = "N", default_value_t = detente_engine::DEFAULT_MAX_STATES, value_parser = max_states)]
     pub max_states: usize,
 }
 
@@ -265,4 +265,22 @@ pub struct EvolveArgs {
     pub concepts: ConceptsArg,
     #[arg(long, short = 'f', value_enum, default_value_t)]
     pub format: EvolveFormat,
+}
+
+/// Largest `--max-states` accepted: about 16 GiB of analysis data for six DMs,
+/// beyond what this class of machine can hold.
+pub const HARD_MAX_STATES: usize = 1 << 28;
+
+/// Parses `--max-states`, refusing limits the machine could not honour.
+fn max_states(text: &str) -> Result<usize, String> {
+    let n: usize = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a whole number"))?;
+    match n {
+        0 => Err("the state limit must be at least 1".into()),
+        n if n > HARD_MAX_STATES => Err(format!(
+            "{n} is above the largest limit detente accepts, {HARD_MAX_STATES} states (memory)"
+        )),
+        n => Ok(n),
+    }
 }
