@@ -2,10 +2,11 @@
 # Whole-process benchmark of `detente analyze` on the performance targets
 # (docs/PERFORMANCE.md), plus a scaling series.
 #
-# Usage: scripts/bench-targets.sh [--quick] [--no-series] [--no-moves] [--no-build] [--runs N]
+# Usage: scripts/bench-targets.sh [--quick] [--no-series] [--no-targets] [--no-moves] [--no-build] [--runs N]
 #
-#   --quick      skip the ~16M-state target (several GB, about a minute)
+#   --quick      skip the ~16M-state target (over a GiB, one to two minutes)
 #   --no-series  skip the scaling series
+#   --no-targets skip the three targets (series only)
 #   --no-moves   skip the engine-side columns (moves, floor, compile, analyze):
 #                they come from one in-process run of the helper
 #                `cargo bench -p detente-engine --bench shape_stats`
@@ -30,15 +31,16 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
-QUICK=0 SERIES=1 MOVES=1 BUILD=1 RUNS=3
+QUICK=0 SERIES=1 TARGETS=1 MOVES=1 BUILD=1 RUNS=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
     --no-series) SERIES=0 ;;
+    --no-targets) TARGETS=0 ;;
     --no-moves) MOVES=0 ;;
     --no-build) BUILD=0 ;;
     --runs) RUNS=$2; shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "bench-targets.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -166,20 +168,22 @@ header() {
 echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$([ -z "$(git status --porcelain -- 'crates/*/src' 2>/dev/null)" ] || echo ' + uncommitted changes in crates/*/src'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start."
 echo
 
-echo "## Targets ($CONCEPTS, all DMs, whole process)"
-echo
-header
-row "a: 4,096 states" "4 DMs x 3 options, 20% irreversible" "< 0.02 s, < 50 MiB" \
-  --dms 4 --options-per-dm 3 --rules 0 --irreversible 20 --statements 6 --seed 1
-row "b: ~1M states" "4 DMs x 5 options, 4 rules of width 4, 20% irreversible" "< 3 s, < 2048 MiB" \
-  --dms 4 --options-per-dm 5 --rules 4 --rule-width 4 --irreversible 20 --statements 6 --seed 2
-if [ "$QUICK" = 0 ]; then
-  row "c: ~16M states" "6 DMs x 4 options, 2 rules of width 6, 20% irreversible" "< 60 s, < 12288 MiB" \
-    --dms 6 --options-per-dm 4 --rules 2 --rule-width 6 --irreversible 20 --statements 6 --seed 3
+if [ "$TARGETS" = 1 ]; then
+  echo "## Targets ($CONCEPTS, all DMs, whole process)"
+  echo
+  header
+  row "a: 4,096 states" "4 DMs x 3 options, 20% irreversible" "< 0.02 s, < 50 MiB" \
+    --dms 4 --options-per-dm 3 --rules 0 --irreversible 20 --statements 6 --seed 1
+  row "b: ~1M states" "4 DMs x 5 options, 4 rules of width 4, 20% irreversible" "< 3 s, < 2048 MiB" \
+    --dms 4 --options-per-dm 5 --rules 4 --rule-width 4 --irreversible 20 --statements 6 --seed 2
+  if [ "$QUICK" = 0 ]; then
+    row "c: ~16M states" "6 DMs x 4 options, 2 rules of width 6, 20% irreversible" "< 60 s, < 12288 MiB" \
+      --dms 6 --options-per-dm 4 --rules 2 --rule-width 6 --irreversible 20 --statements 6 --seed 3
+  fi
+  echo
 fi
 
 if [ "$SERIES" = 1 ]; then
-  echo
   echo "## Scaling series (DMs x 2 options, 2 rules of width 4, 20% irreversible)"
   echo
   header
