@@ -379,6 +379,9 @@ fn sanction_exists(
     }
 }
 
+/// Memory the least-reachable arrays of one batch of DMs may take (2 GiB).
+const REACHABILITY_BUDGET: usize = 2 << 30;
+
 /// Stability of every state for every DM under the chosen concepts.
 #[derive(Debug, Clone)]
 pub struct Analysis {
@@ -394,30 +397,35 @@ impl Analysis {
         concepts.sort_unstable();
         concepts.dedup();
         let dms = conflict.dm_count();
-        // All reachability jobs at once, so that both cores stay busy to the end.
-        let jobs: Vec<(usize, Concept)> = (0..dms)
-            .flat_map(|d| concepts.iter().map(move |&c| (d, c)))
-            .collect();
-        let mut least: Vec<Option<Vec<u32>>> = jobs
-            .par_iter()
-            .map(|&(d, c)| {
-                let values = least_for(conflict, d, c);
-                on_done();
-                values
-            })
-            .collect();
-        let per_dm: Vec<Vec<FixedBitSet>> = (0..dms)
-            .map(|d| {
+        // Reachability jobs run in parallel for as many DMs at once as the
+        // memory budget allows, so that both cores stay busy to the end.
+        let per_job = conflict.state_count() * std::mem::size_of::<u32>();
+        let dms_per_batch = (REACHABILITY_BUDGET / (per_job * concepts.len()).max(1)).clamp(1, dms);
+        let mut per_dm: Vec<Vec<FixedBitSet>> = Vec::with_capacity(dms);
+        for first in (0..dms).step_by(dms_per_batch) {
+            let batch = first..(first + dms_per_batch).min(dms);
+            let jobs: Vec<(usize, Concept)> = batch
+                .clone()
+                .flat_map(|d| concepts.iter().map(move |&c| (d, c)))
+                .collect();
+            let mut least: Vec<Option<Vec<u32>>> = jobs
+                .par_iter()
+                .map(|&(d, c)| {
+                    let values = least_for(conflict, d, c);
+                    on_done();
+                    values
+                })
+                .collect();
+            for (k, d) in batch.enumerate() {
                 let mine: Vec<Option<Vec<u32>>> = least
-                    [d * concepts.len()..(d + 1) * concepts.len()]
+                    [k * concepts.len()..(k + 1) * concepts.len()]
                     .iter_mut()
                     .map(Option::take)
                     .collect();
-                let sets = stable_for_dm(conflict, d, &concepts, &mine);
+                per_dm.push(stable_for_dm(conflict, d, &concepts, &mine));
                 on_done();
-                sets
-            })
-            .collect();
+            }
+        }
         let stable = (0..concepts.len())
             .map(|c| per_dm.iter().map(|sets| sets[c].clone()).collect())
             .collect();
