@@ -50,6 +50,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Status quo analysis: the equilibria reachable from the status quo by unilateral improvements.
     Evolve(EvolveArgs),
+    /// Coalition analysis: which groups of DMs, acting together, can upset each equilibrium.
+    Coalitions(CoalitionsArgs),
     /// List the built-in models.
     Examples,
     /// Write a random model of a given shape (reproducible from its seed), for benchmarks and stress tests.
@@ -102,6 +104,18 @@ pub enum ConceptArg {
     Sim,
 }
 
+impl From<ConceptArg> for Concept {
+    fn from(c: ConceptArg) -> Concept {
+        match c {
+            ConceptArg::Nash => Concept::Nash,
+            ConceptArg::Gmr => Concept::Gmr,
+            ConceptArg::Smr => Concept::Smr,
+            ConceptArg::Seq => Concept::Seq,
+            ConceptArg::Sim => Concept::Sim,
+        }
+    }
+}
+
 /// The solution concepts a command works with.
 #[derive(Debug, Args, Default)]
 pub struct ConceptsArg {
@@ -120,18 +134,8 @@ pub struct ConceptsArg {
 impl ConceptsArg {
     /// The concepts asked for, or `None` if none were named.
     pub fn chosen(&self) -> Option<Vec<Concept>> {
-        (!self.concepts.is_empty()).then(|| {
-            self.concepts
-                .iter()
-                .map(|c| match c {
-                    ConceptArg::Nash => Concept::Nash,
-                    ConceptArg::Gmr => Concept::Gmr,
-                    ConceptArg::Smr => Concept::Smr,
-                    ConceptArg::Seq => Concept::Seq,
-                    ConceptArg::Sim => Concept::Sim,
-                })
-                .collect()
-        })
+        (!self.concepts.is_empty())
+            .then(|| self.concepts.iter().copied().map(Concept::from).collect())
     }
 
     /// The concepts asked for, or all five.
@@ -283,4 +287,20 @@ fn max_states(text: &str) -> Result<usize, String> {
         )),
         n => Ok(n),
     }
+}
+
+#[derive(Debug, Args)]
+pub struct CoalitionsArgs {
+    #[command(flatten)]
+    pub source: ModelSource,
+    /// A coalition to examine: DM names or ids, comma-separated (repeatable).
+    /// Default: every coalition of two or more DMs.
+    #[arg(long, value_name = "DM,DM,...")]
+    pub coalition: Vec<String>,
+    /// Whose equilibria to examine.
+    #[arg(long, value_enum, default_value_t = ConceptArg::Seq)]
+    pub concept: ConceptArg,
+    /// Output format (csv is not offered).
+    #[arg(long, short = 'f', value_enum, default_value_t)]
+    pub format: OutputFormat,
 }

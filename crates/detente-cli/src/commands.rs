@@ -3,14 +3,16 @@
 use crate::Failure;
 use crate::args::ModelSource;
 use crate::args::{
-    AnalyzeArgs, CheckArgs, Cli, Command, ConvertArgs, EvolveArgs, EvolveFormat, ExplainArgs,
-    GenerateArgs, OutputFormat, PreferenceArg, StatesArgs,
+    AnalyzeArgs, CheckArgs, Cli, CoalitionsArgs, Command, ConvertArgs, EvolveArgs, EvolveFormat,
+    ExplainArgs, GenerateArgs, OutputFormat, PreferenceArg, StatesArgs,
 };
 use crate::input::{Prepared, prepare, read_file};
 use detente_engine::generate::{PreferenceKind, Shape};
 use detente_engine::{Analysis, Concept, StateIndex};
 use detente_format::Loaded;
-use detente_report::{EvolutionFormat, EvolutionReport, Explanation, Format, Report};
+use detente_report::{
+    CoalitionReport, EvolutionFormat, EvolutionReport, Explanation, Format, Report,
+};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use miette::miette;
 use std::io::{IsTerminal, Write};
@@ -33,6 +35,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Convert(args) => convert(args),
         Command::Explain(args) => explain(args),
         Command::Evolve(args) => evolve(args),
+        Command::Coalitions(args) => coalitions(args),
         Command::Examples => examples(),
         Command::Generate(args) => generate(args),
     }
@@ -262,19 +265,7 @@ fn explain(args: ExplainArgs) -> Result<(), Failure> {
     } else {
         args.dm
             .iter()
-            .map(|name| {
-                model.find_dm(name).ok_or_else(|| {
-                    let names: Vec<&str> = model
-                        .decision_makers
-                        .iter()
-                        .map(|d| d.name.as_str())
-                        .collect();
-                    miette!(
-                        help = format!("decision makers: {}", names.join(", ")),
-                        "no decision maker called `{name}`"
-                    )
-                })
-            })
+            .map(|name| find_dm(model, name))
             .collect::<Result<Vec<_>, _>>()?
     };
     let concepts = args.concepts.or_all();
@@ -324,6 +315,74 @@ fn evolve(args: EvolveArgs) -> Result<(), Failure> {
     };
     report.write(format, &mut std::io::stdout().lock())?;
     Ok(())
+}
+
+fn coalitions(args: CoalitionsArgs) -> Result<(), Failure> {
+    let Prepared { loaded, conflict } = prepare(&args.source)?;
+    let model = &loaded.model;
+    let coalitions = if args.coalition.is_empty() {
+        if model.decision_makers.len() > MAX_DMS_FOR_ALL_COALITIONS {
+            return Err(Failure::Input(miette!(
+                help = "name the coalitions to examine with --coalition A,B",
+                "{} decision makers make too many coalitions to examine them all (at most {MAX_DMS_FOR_ALL_COALITIONS} DMs)",
+                model.decision_makers.len()
+            )));
+        }
+        detente_engine::coalition::all_coalitions(model.decision_makers.len())
+    } else {
+        args.coalition
+            .iter()
+            .map(|list| {
+                let mut members = list
+                    .split(',')
+                    .map(|name| find_dm(model, name.trim()))
+                    .collect::<Result<Vec<_>, _>>()?;
+                members.sort_unstable();
+                members.dedup();
+                Ok(members)
+            })
+            .collect::<miette::Result<Vec<_>>>()?
+    };
+    let concept = Concept::from(args.concept);
+    let analysis = Analysis::run(&conflict, &[concept], &|| {});
+    let report = CoalitionReport {
+        model,
+        conflict: &conflict,
+        analysis: &analysis,
+        concept,
+        coalitions,
+    };
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        OutputFormat::Json => report.write_json(&mut out)?,
+        OutputFormat::Table => report.write_text(false, &mut out)?,
+        OutputFormat::Markdown => report.write_text(true, &mut out)?,
+        OutputFormat::Csv => {
+            return Err(Failure::Input(miette!(
+                help = "use --format table, markdown or json",
+                "coalition analysis has no CSV form"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Above this many DMs, "all coalitions" must be narrowed down by hand.
+const MAX_DMS_FOR_ALL_COALITIONS: usize = 8;
+
+/// The DM called `name` (its name or id), or an error listing the DMs.
+fn find_dm(model: &detente_engine::Model, name: &str) -> miette::Result<usize> {
+    model.find_dm(name).ok_or_else(|| {
+        let names: Vec<&str> = model
+            .decision_makers
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect();
+        miette!(
+            help = format!("decision makers: {}", names.join(", ")),
+            "no decision maker called `{name}`"
+        )
+    })
 }
 
 /// A state named on the command line: its number, its Y/N string, a named state, or `sq`.

@@ -308,3 +308,32 @@ fn evolve_finds_the_reachable_equilibria_and_their_paths() {
     // The classic cases have no status quo: evolve needs --from.
     assert_eq!(detente(&["evolve", "-e", "chicken"]).status.code(), Some(2));
 }
+
+#[test]
+fn coalitions_report_who_can_upset_each_equilibrium() {
+    insta::assert_snapshot!(
+        "coalitions_prisoners",
+        stdout(&["coalitions", "-e", "prisoners", "--concept", "nash"])
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&[
+        "coalitions",
+        "-e",
+        "prisoners",
+        "--concept",
+        "nash",
+        "-f",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(doc["schema"], "detente.coalitions/1");
+    // Mutual defection (state 1) is the Nash equilibrium; together the prisoners reach mutual cooperation (4).
+    assert_eq!(doc["equilibria"][0]["state"], 1);
+    assert_eq!(
+        doc["equilibria"][0]["upsets"][0]["to"],
+        serde_json::json!([4])
+    );
+    assert_eq!(doc["coalition_stable"], serde_json::json!([]));
+    let unknown = detente(&["coalitions", "--coalition", "us,atlantis"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("atlantis"));
+}

@@ -3,6 +3,7 @@
 //! states, move rules, preference ranks) and computes stability with
 //! [`Analysis::run`]. It does no I/O: parsing and printing live in other crates.
 
+pub mod coalition;
 pub mod columns;
 pub mod conflict;
 pub mod error;

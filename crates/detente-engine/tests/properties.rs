@@ -139,3 +139,30 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn coalition_improvements_follow_legal_sequences(shape in shapes()) {
+        use detente_engine::coalition::{all_coalitions, coalition_improvements};
+        let Some((model, conflict)) = compile(&shape) else { return Ok(()) };
+        let reference = Reference::new(&model).unwrap();
+        for s in 0..conflict.state_count() {
+            for dm in 0..conflict.dm_count() {
+                // A coalition of one: exactly its unilateral improvements.
+                let alone: Vec<usize> = coalition_improvements(&conflict, &[dm], s as u32).into_iter().map(|t| t as usize).collect();
+                prop_assert_eq!(alone, reference.improvements(dm, s));
+            }
+            for members in all_coalitions(conflict.dm_count()) {
+                let want: Vec<usize> = reference
+                    .reachable(&members, s, false)
+                    .into_iter()
+                    .filter(|&t| members.iter().all(|&m| reference.score[m][t] > reference.score[m][s]))
+                    .collect();
+                let got: Vec<usize> = coalition_improvements(&conflict, &members, s as u32).into_iter().map(|t| t as usize).collect();
+                prop_assert_eq!(got, want, "coalition {:?} at state {}", members, s + 1);
+            }
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! CSV, versioned JSON, and a plain-English summary. Everything writes to a
 //! `std::io::Write` as it goes, so large results are streamed, not built up.
 
+mod coalitions;
 mod csv;
 mod describe;
 mod evolution;
@@ -10,6 +11,7 @@ mod json;
 mod summary;
 mod text;
 
+pub use coalitions::{COALITIONS_SCHEMA, CoalitionReport};
 pub use describe::{ChangeText, compress_ids, describe_change, describe_state};
 pub use evolution::{EVOLUTION_SCHEMA, EvolutionFormat, EvolutionReport};
 pub use explanation::{EXPLANATION_SCHEMA, Explanation};
