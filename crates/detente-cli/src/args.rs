@@ -25,6 +25,9 @@ Examples:
   detente analyze model.toml --format json machine-readable results
   detente check model.gmcr                 validate a file and count its states
   detente convert old.gmcr new.toml        move a GMCR+ model to detente's format
+  detente explain \"Proposed package\"       why the NRC package is or is not stable
+  detente evolve                           where the NRC status quo can lead
+  detente coalitions --coalition us,russia who can upset the equilibria together
 
 Exit codes: 0 success; 1 output could not be written; 2 bad input (a malformed
 model, an unknown example, a model over the limits, bad arguments).";
