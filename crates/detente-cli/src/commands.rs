@@ -6,7 +6,7 @@ use crate::args::{
     AnalyzeArgs, CheckArgs, Cli, CoalitionsArgs, Command, ConvertArgs, EvolveArgs, EvolveFormat,
     ExplainArgs, GenerateArgs, OutputFormat, PreferenceArg, StatesArgs,
 };
-use crate::input::{Prepared, prepare, read_file};
+use crate::input::{Prepared, load, prepare};
 use detente_engine::generate::{PreferenceKind, Shape};
 use detente_engine::{Analysis, Concept, StateIndex};
 use detente_format::Loaded;
@@ -153,9 +153,11 @@ fn states(args: StatesArgs) -> Result<(), Failure> {
 }
 
 fn convert(args: ConvertArgs) -> Result<(), Failure> {
-    let text = read_file(&args.input)?;
-    let loaded = detente_format::parse(&text, &args.input.display().to_string())
-        .map_err(|e| miette::Report::new(*e))?;
+    let loaded = load(&ModelSource {
+        model: Some(args.input.clone()),
+        example: None,
+        max_states: args.max_states,
+    })?;
     write_model(&loaded, &args.output, args.max_states)
 }
 

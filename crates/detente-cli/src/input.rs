@@ -41,7 +41,11 @@ pub fn load(source: &ModelSource) -> miette::Result<Loaded> {
             detente_format::parse(example.source, example.file_name)
         }
     };
-    parsed.map_err(|e| miette::Report::new(*e))
+    let loaded = parsed.map_err(|e| miette::Report::new(*e))?;
+    for notice in &loaded.notices {
+        eprintln!("note: {notice}");
+    }
+    Ok(loaded)
 }
 
 /// Parses and compiles, refusing more than `source.max_states` states.

@@ -337,3 +337,15 @@ fn coalitions_report_who_can_upset_each_equilibrium() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("atlantis"));
 }
+
+#[test]
+fn parts_of_gmcr_files_not_analysed_are_announced() {
+    let mut file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(case("Cuban.gmcr")).unwrap()).unwrap();
+    file["decisionMakers"][0]["misperceptions"] = serde_json::json!([[[0, "Y"]]]);
+    let path = scratch("misperceptions").join("cuban.gmcr");
+    std::fs::write(&path, file.to_string()).unwrap();
+    let out = detente(&["check", path.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not analyse misperceptions"));
+}

@@ -37,6 +37,9 @@ struct File {
         default
     )]
     manual: bool,
+    /// Read only to say that it is not used.
+    #[serde(default)]
+    coalitions: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -58,6 +61,9 @@ struct DmJson {
     preferences: Vec<Cond>,
     #[serde(rename = "preferenceRanking", alias = "preferenceVector", default)]
     ranking: Option<Vec<RankEntry>>,
+    /// Read only to say that they are not analysed.
+    #[serde(default)]
+    misperceptions: Vec<Cond>,
 }
 
 #[derive(Deserialize, Serialize, Clone, Copy, PartialEq, Eq)]
@@ -82,8 +88,34 @@ enum RankEntry {
 
 // ---------------------------------------------------------------- import
 
-pub(crate) fn import(file: &SourceFile) -> Res<(Model, Spans)> {
+/// Parts of a `.gmcr` file detente reads but does not analyse, as notes for the user.
+fn unused_parts(parsed: &File) -> Vec<String> {
+    let mut notes: Vec<String> = parsed
+        .decision_makers
+        .iter()
+        .filter(|dm| !dm.misperceptions.is_empty())
+        .map(|dm| {
+            format!(
+                "`{}` has {} misperception condition(s); detente does not analyse misperceptions yet, \
+                 so every DM is taken to perceive every state",
+                dm.name,
+                dm.misperceptions.len()
+            )
+        })
+        .collect();
+    if parsed.coalitions.is_some() {
+        notes.push(
+            "the file lists coalitions; give them to `detente coalitions` with --coalition"
+                .to_string(),
+        );
+    }
+    notes
+}
+
+/// Reads a `.gmcr` file: the model, where its parts are, and notes on parts not analysed.
+pub(crate) fn import(file: &SourceFile) -> Res<(Model, Spans, Vec<String>)> {
     let parsed: File = serde_json::from_str(&file.text).map_err(|e| json_error(file, &e))?;
+    let notices = unused_parts(&parsed);
     let names: Vec<&str> = parsed.options.iter().map(|o| o.name.as_str()).collect();
     let locate_dm = |dm: &DmJson| file.find(&serde_json::to_string(&dm.name).unwrap_or_default());
     let locate_option = |k: usize| file.find(&serde_json::to_string(names[k]).unwrap_or_default());
@@ -273,7 +305,7 @@ pub(crate) fn import(file: &SourceFile) -> Res<(Model, Spans)> {
         spans.preferences.push(at);
     }
     // Options were pushed DM by DM, which is the reordering above.
-    Ok((model, spans))
+    Ok((model, spans, notices))
 }
 
 fn json_error(file: &SourceFile, error: &serde_json::Error) -> Box<FormatError> {
