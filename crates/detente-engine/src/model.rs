@@ -135,14 +135,6 @@ impl Model {
         offsets
     }
 
-    /// The option with identifier `id`, as (global index, owning DM).
-    pub fn find_option(&self, id: &str) -> Option<(OptionIndex, usize)> {
-        self.options()
-            .enumerate()
-            .find(|(_, (_, o))| o.id == id)
-            .map(|(k, (d, _))| (k, d))
-    }
-
     pub fn option(&self, index: OptionIndex) -> &OptionDef {
         self.options()
             .nth(index)

@@ -314,17 +314,6 @@ fn stable_for_dm(
         .collect()
 }
 
-/// The states stable for `dm` under one concept.
-pub fn stable_states(conflict: &Conflict, dm: usize, concept: Concept) -> FixedBitSet {
-    stable_for_dm(
-        conflict,
-        dm,
-        &[concept],
-        &[least_for(conflict, dm, concept)],
-    )
-    .remove(0)
-}
-
 /// SIM at one state: every improvement of `dm` can be met by the others'
 /// simultaneous improvements (each stays or takes one of its own from `s`,
 /// at least one moves) landing on a feasible state no better for `dm` than `s`.
