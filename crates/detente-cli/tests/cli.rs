@@ -89,6 +89,7 @@ fn no_arguments_analyse_the_nrc_scenario() {
         &text[..200]
     );
     assert_eq!(text, stdout(&["analyze", "--example", "nrc"]));
+    insta::assert_snapshot!("nrc_table", text);
 }
 
 #[test]

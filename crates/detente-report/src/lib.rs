@@ -53,29 +53,17 @@ impl Report<'_> {
         }
     }
 
-    /// The states the tableau shows: all of them for small models, otherwise the
-    /// status quo, the named states and the equilibria under the selective
-    /// concepts (Nash, SEQ, SIM). GMR and SMR equilibria, often many, are listed
-    /// by number in the "Stable states" table instead.
+    /// The states the tableau shows: all of them for small models, otherwise
+    /// the status quo, the named states and the equilibria of the most
+    /// selective concept analysed that has any (Nash, else SEQ, SIM, SMR, GMR),
+    /// at most [`TABLEAU_MAX_STATES`] of them. Every stable state is listed by
+    /// number in the "Stable states" table anyway.
     pub fn tableau_states(&self) -> Vec<StateIndex> {
         let n = self.conflict.state_count();
         if self.all_states || n <= FULL_TABLEAU_LIMIT {
             return (0..n as StateIndex).collect();
         }
-        let concepts = self.analysis.concepts();
-        let selective: Vec<Concept> = concepts
-            .iter()
-            .copied()
-            .filter(|c| SELECTIVE.contains(c))
-            .collect();
         let mut shown = fixedbitset::FixedBitSet::with_capacity(n);
-        for &c in if selective.is_empty() {
-            concepts
-        } else {
-            &selective
-        } {
-            shown.union_with(&self.analysis.equilibria(c));
-        }
         for s in self
             .conflict
             .status_quo()
@@ -84,12 +72,37 @@ impl Report<'_> {
         {
             shown.insert(*s as usize);
         }
+        if let Some(equilibria) = self.tableau_concept().map(|c| self.analysis.equilibria(c)) {
+            for s in equilibria
+                .ones()
+                .take(TABLEAU_MAX_STATES.saturating_sub(shown.count_ones(..)))
+            {
+                shown.insert(s);
+            }
+        }
         shown.ones().map(|s| s as StateIndex).collect()
+    }
+
+    /// The concept whose equilibria a large model's tableau shows.
+    pub fn tableau_concept(&self) -> Option<Concept> {
+        SELECTIVE_FIRST
+            .into_iter()
+            .filter(|c| self.analysis.concepts().contains(c))
+            .find(|&c| self.analysis.equilibria(c).count_ones(..) > 0)
     }
 }
 
-/// Concepts whose equilibria are few enough to show in a tableau of a large model.
-const SELECTIVE: [Concept; 3] = [Concept::Nash, Concept::Seq, Concept::Sim];
+/// Concepts from the fewest equilibria to the most, as a rule.
+const SELECTIVE_FIRST: [Concept; 5] = [
+    Concept::Nash,
+    Concept::Seq,
+    Concept::Sim,
+    Concept::Smr,
+    Concept::Gmr,
+];
+
+/// Most states a large model's tableau shows by default.
+pub const TABLEAU_MAX_STATES: usize = 48;
 
 /// Writes the feasible states alone (for `detente states`).
 pub fn write_states(

@@ -20,9 +20,11 @@ pub(crate) enum Flavour {
 }
 
 impl Flavour {
-    fn table(self) -> Table {
+    /// A table; `wrap` lets long cells wrap to the terminal width (not for the
+    /// tableau, whose row labels must stay on one line).
+    fn table(self, wrap: bool) -> Table {
         let mut table = Table::new();
-        if self == Flavour::Terminal {
+        if self == Flavour::Terminal && wrap {
             // Wrap long cells at a width that reads well in a terminal or a log.
             table.set_content_arrangement(ContentArrangement::Dynamic);
             table.set_width(TABLE_WIDTH);
@@ -83,7 +85,7 @@ fn write_title(
 
 fn write_options(model: &Model, flavour: Flavour, out: &mut dyn Write) -> io::Result<()> {
     flavour.heading(out, "Decision makers and options")?;
-    let mut table = flavour.table();
+    let mut table = flavour.table(true);
     table.set_header(vec!["Decision maker", "Option", "Id", "Irreversible"]);
     for (d, o) in model.options() {
         table.add_row(vec![
@@ -110,7 +112,7 @@ fn write_tableau(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     for block in states.chunks(TABLEAU_COLUMNS) {
-        let mut table = flavour.table();
+        let mut table = flavour.table(false);
         let mut header = vec![Cell::new("State")];
         header.extend(
             block
@@ -157,11 +159,13 @@ pub(crate) fn write_analysis(
     let n = conflict.state_count();
     flavour.heading(&mut out, "Tableau")?;
     if shown.len() < n {
+        let concept = report.tableau_concept().map_or("", |c| c.label());
         writeln!(
             out,
-            "Showing {} of {n} feasible states: the status quo, the named states and the Nash, SEQ and SIM equilibria; \
-             all stable states are listed by number below. `--all-states` shows every state.\n",
-            shown.len()
+            "Showing {} of {n} feasible states: the status quo, the named states and the {concept} equilibria \
+             (at most {}). Every stable state is listed by number below; `--all-states` shows them all.\n",
+            shown.len(),
+            crate::TABLEAU_MAX_STATES
         )?;
     }
     writeln!(
@@ -173,6 +177,12 @@ pub(crate) fn write_analysis(
         extra.push((
             "Status quo".into(),
             Box::new(move |s| if s == sq { "◆".into() } else { String::new() }),
+        ));
+    }
+    for (named, &at) in model.named_states.iter().zip(conflict.named_states()) {
+        extra.push((
+            format!("\"{}\"", named.name),
+            Box::new(move |s| if s == at { "◆".into() } else { String::new() }),
         ));
     }
     for &c in analysis.concepts() {
@@ -197,7 +207,7 @@ pub(crate) fn write_analysis(
     write_tableau(model, conflict, &shown, flavour, &extra, &mut out)?;
 
     flavour.heading(&mut out, "Stable states")?;
-    let mut table = flavour.table();
+    let mut table = flavour.table(true);
     table.set_header(vec!["Concept", "Stable for", "States"]);
     for &c in analysis.concepts() {
         for (d, dm) in model.decision_makers.iter().enumerate() {
