@@ -105,6 +105,9 @@ pub enum ConceptArg {
     Smr,
     Seq,
     Sim,
+    /// Stable under both SEQ and SIM.
+    #[value(name = "seqsim")]
+    SeqSim,
 }
 
 impl From<ConceptArg> for Concept {
@@ -115,6 +118,7 @@ impl From<ConceptArg> for Concept {
             ConceptArg::Smr => Concept::Smr,
             ConceptArg::Seq => Concept::Seq,
             ConceptArg::Sim => Concept::Sim,
+            ConceptArg::SeqSim => Concept::SeqSim,
         }
     }
 }
@@ -122,8 +126,8 @@ impl From<ConceptArg> for Concept {
 /// The solution concepts a command works with.
 #[derive(Debug, Args, Default)]
 pub struct ConceptsArg {
-    /// Solution concepts (comma-separated: nash, gmr, smr, seq, sim). Default: all five
-    /// (for `analyze`, SIM only up to 100,000 states).
+    /// Solution concepts (comma-separated: nash, gmr, smr, seq, sim, seqsim). Default: all six
+    /// (for `analyze`, SIM and SEQ&SIM only up to 100,000 states).
     #[arg(
         long,
         short = 'c',
@@ -141,7 +145,7 @@ impl ConceptsArg {
             .then(|| self.concepts.iter().copied().map(Concept::from).collect())
     }
 
-    /// The concepts asked for, or all five.
+    /// The concepts asked for, or all six.
     pub fn or_all(&self) -> Vec<Concept> {
         self.chosen().unwrap_or_else(|| Concept::ALL.to_vec())
     }

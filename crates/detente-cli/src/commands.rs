@@ -82,12 +82,12 @@ fn analyze(args: AnalyzeArgs) -> Result<(), Failure> {
         Concept::ALL.to_vec()
     } else {
         eprintln!(
-            "note: SIM is not computed by default above {SIM_DEFAULT_MAX_STATES} states (its search grows with the product of \
-             the other DMs' improvements); ask for it with --concepts nash,gmr,smr,seq,sim"
+            "note: SIM and SEQ&SIM are not computed by default above {SIM_DEFAULT_MAX_STATES} states (the SIM search grows with the product \
+             of the other DMs' improvements); ask for them with --concepts nash,gmr,smr,seq,sim,seqsim"
         );
         Concept::ALL
             .into_iter()
-            .filter(|&c| c != Concept::Sim)
+            .filter(|&c| !matches!(c, Concept::Sim | Concept::SeqSim))
             .collect()
     };
     let bar = progress(

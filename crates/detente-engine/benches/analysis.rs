@@ -107,7 +107,7 @@ fn bench_sizes(c: &mut Criterion) {
         group.finish();
 
         for concept in Concept::ALL {
-            if concept == Concept::Sim && !size.sim {
+            if matches!(concept, Concept::Sim | Concept::SeqSim) && !size.sim {
                 continue;
             }
             let mut group = c.benchmark_group(format!("concept/{}", concept.key()));

@@ -25,6 +25,11 @@ pub enum Sanction {
         moves: Vec<Step>,
         result: StateIndex,
     },
+    /// SEQ&SIM: a sequence of credible responses and a simultaneous response, both deterring.
+    Both {
+        sequential: Box<Sanction>,
+        simultaneous: Box<Sanction>,
+    },
 }
 
 impl Sanction {
@@ -33,6 +38,7 @@ impl Sanction {
         match self {
             Sanction::Sequence(steps) => steps.last().expect("a sanction has a move").to,
             Sanction::Simultaneous { result, .. } => *result,
+            Sanction::Both { sequential, .. } => sequential.result(),
         }
     }
 }
@@ -68,6 +74,18 @@ pub fn explain(conflict: &Conflict, dm: usize, concept: Concept, s: StateIndex) 
                     conflict.rank(dm, s2) <= here
                 }),
                 Concept::Sim => simultaneous(conflict, dm, &others, s, s1),
+                Concept::SeqSim => {
+                    let sequential = shortest_sequence(conflict, &others, s1, true, |s2| {
+                        conflict.rank(dm, s2) <= here
+                    });
+                    let at_once = simultaneous(conflict, dm, &others, s, s1);
+                    sequential
+                        .zip(at_once)
+                        .map(|(sequential, simultaneous)| Sanction::Both {
+                            sequential: Box::new(sequential),
+                            simultaneous: Box::new(simultaneous),
+                        })
+                }
             };
             Deterrence {
                 improvement: s1,

@@ -155,6 +155,9 @@ impl Reference {
             Concept::Seq => improvements
                 .iter()
                 .all(|&s1| self.reachable(&h, s1, true).iter().any(|&s2| p[s2] <= p[s])),
+            Concept::SeqSim => {
+                self.is_stable(Concept::Seq, i, s) && self.is_stable(Concept::Sim, i, s)
+            }
             Concept::Sim => improvements
                 .iter()
                 .all(|&s1| self.simultaneous_sanction(i, &h, s, s1)),

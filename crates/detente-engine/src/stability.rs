@@ -24,15 +24,18 @@ pub enum Concept {
     Smr,
     Seq,
     Sim,
+    /// Stable under both SEQ and SIM for the same DM (not SEQ or SIM, as GMCR+ reports it).
+    SeqSim,
 }
 
 impl Concept {
-    pub const ALL: [Concept; 5] = [
+    pub const ALL: [Concept; 6] = [
         Concept::Nash,
         Concept::Gmr,
         Concept::Smr,
         Concept::Seq,
         Concept::Sim,
+        Concept::SeqSim,
     ];
 
     /// Lower-case key used in JSON and on the command line.
@@ -43,6 +46,7 @@ impl Concept {
             Concept::Smr => "smr",
             Concept::Seq => "seq",
             Concept::Sim => "sim",
+            Concept::SeqSim => "seqsim",
         }
     }
 
@@ -54,6 +58,7 @@ impl Concept {
             Concept::Smr => "SMR",
             Concept::Seq => "SEQ",
             Concept::Sim => "SIM",
+            Concept::SeqSim => "SEQ&SIM",
         }
     }
 
@@ -241,12 +246,12 @@ fn others(conflict: &Conflict, dm: usize) -> Vec<usize> {
 }
 
 /// The least value, over states the others can reach, that decides a concept:
-/// `None` for Nash and SIM, which need none.
+/// `None` for Nash and SIM, which need none, and SEQ&SIM, which combines SEQ and SIM.
 fn least_for(conflict: &Conflict, dm: usize, concept: Concept) -> Option<Vec<u32>> {
     let movers = others(conflict, dm);
     let ranks = conflict.ranks(dm);
     match concept {
-        Concept::Nash | Concept::Sim => None,
+        Concept::Nash | Concept::Sim | Concept::SeqSim => None,
         Concept::Gmr => Some(least_reachable(conflict, &movers, Responses::Any, ranks)),
         Concept::Smr => Some(least_reachable(
             conflict,
@@ -287,18 +292,24 @@ fn stable_for_dm(
                     let deterred = concept_least
                         .as_ref()
                         .is_some_and(|l| l[s1 as usize] <= here);
-                    if !deterred && concepts[c] != Concept::Sim {
+                    if !deterred && !matches!(concepts[c], Concept::Sim | Concept::SeqSim) {
                         stable &= !(1 << c);
                     }
                 }
             });
-            for (c, &concept) in concepts.iter().enumerate() {
-                if concept == Concept::Sim
-                    && stable >> c & 1 == 1
-                    && !sim_stable(conflict, dm, &movers, s)
-                {
-                    stable &= !(1 << c);
-                }
+            let bit = |concept: Concept| concepts.iter().position(|&c| c == concept);
+            if let Some(c) = bit(Concept::Sim)
+                && stable >> c & 1 == 1
+                && !sim_stable(conflict, dm, &movers, s)
+            {
+                stable &= !(1 << c);
+            }
+            // SEQ&SIM: both hold (`run` always analyses SEQ and SIM with it).
+            if let (Some(both), Some(seq), Some(sim)) =
+                (bit(Concept::SeqSim), bit(Concept::Seq), bit(Concept::Sim))
+                && (stable >> seq & stable >> sim & 1) == 0
+            {
+                stable &= !(1 << both);
             }
             stable
         })
@@ -368,6 +379,18 @@ fn sanction_exists(
     }
 }
 
+/// The concepts an analysis computes for a request: sorted, distinct, and
+/// with SEQ and SIM added to SEQ&SIM, which is decided from both.
+fn analysed(requested: &[Concept]) -> Vec<Concept> {
+    let mut concepts = requested.to_vec();
+    if concepts.contains(&Concept::SeqSim) {
+        concepts.extend([Concept::Seq, Concept::Sim]);
+    }
+    concepts.sort_unstable();
+    concepts.dedup();
+    concepts
+}
+
 /// Memory the least-reachable arrays of one batch of DMs may take (2 GiB).
 const REACHABILITY_BUDGET: usize = 2 << 30;
 
@@ -382,9 +405,7 @@ pub struct Analysis {
 impl Analysis {
     /// Analyses DM after DM (each in parallel inside); `on_done` is called after each DM.
     pub fn run(conflict: &Conflict, concepts: &[Concept], on_done: &(dyn Fn() + Sync)) -> Analysis {
-        let mut concepts = concepts.to_vec();
-        concepts.sort_unstable();
-        concepts.dedup();
+        let concepts = analysed(concepts);
         let dms = conflict.dm_count();
         // Reachability jobs run in parallel for as many DMs at once as the
         // memory budget allows, so that both cores stay busy to the end.
@@ -424,10 +445,7 @@ impl Analysis {
     /// Number of steps [`Analysis::run`] reports through `on_done`: one per
     /// (DM, concept) reachability job and one per DM's final pass.
     pub fn job_count(conflict: &Conflict, concepts: &[Concept]) -> usize {
-        let mut distinct = concepts.to_vec();
-        distinct.sort_unstable();
-        distinct.dedup();
-        conflict.dm_count() * (distinct.len() + 1)
+        conflict.dm_count() * (analysed(concepts).len() + 1)
     }
 
     pub fn concepts(&self) -> &[Concept] {

@@ -109,6 +109,9 @@ proptest! {
             prop_assert!(within(Concept::Nash, Concept::Seq), "Nash within SEQ");
             prop_assert!(within(Concept::Seq, Concept::Gmr), "SEQ within GMR");
             prop_assert!(within(Concept::Nash, Concept::Sim), "Nash within SIM");
+            let mut both = a.stable(Concept::Seq, dm).clone();
+            both.intersect_with(a.stable(Concept::Sim, dm));
+            prop_assert_eq!(a.stable(Concept::SeqSim, dm), &both, "SEQ&SIM is SEQ and SIM");
         }
     }
 }

@@ -30,11 +30,71 @@ struct MoveJson {
 
 #[derive(Serialize)]
 struct SanctionJson {
-    /// "sequence" (one move after another) or "simultaneous" (SIM).
+    /// "sequence" (one move after another), "simultaneous" (SIM), or "both"
+    /// (SEQ&SIM: its two `parts`, a sequence and a simultaneous response).
     kind: &'static str,
     moves: Vec<MoveJson>,
     result: usize,
     text: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    parts: Vec<SanctionJson>,
+}
+
+/// A sanction against the improvement `s -> s1`, as JSON.
+fn sanction_json(
+    model: &Model,
+    conflict: &Conflict,
+    s: StateIndex,
+    s1: StateIndex,
+    sanction: &Sanction,
+) -> SanctionJson {
+    let move_json = |dm: usize, from: StateIndex, to: StateIndex| MoveJson {
+        decision_maker: model.decision_makers[dm].name.clone(),
+        to: to as usize + 1,
+        change: describe_change(model, conflict, from, to).to_string(),
+    };
+    let text = describe_sanction(model, conflict, s, s1, sanction);
+    let result = sanction.result() as usize + 1;
+    match sanction {
+        Sanction::Sequence(steps) => {
+            let mut from = s1;
+            let moves = steps
+                .iter()
+                .map(|st| {
+                    let m = move_json(st.dm, from, st.to);
+                    from = st.to;
+                    m
+                })
+                .collect();
+            SanctionJson {
+                kind: "sequence",
+                moves,
+                result,
+                text,
+                parts: Vec::new(),
+            }
+        }
+        Sanction::Simultaneous { moves, .. } => SanctionJson {
+            kind: "simultaneous",
+            moves: moves.iter().map(|st| move_json(st.dm, s, st.to)).collect(),
+            result,
+            text,
+            parts: Vec::new(),
+        },
+        Sanction::Both {
+            sequential,
+            simultaneous,
+        } => SanctionJson {
+            kind: "both",
+            moves: Vec::new(),
+            result,
+            text,
+            parts: vec![
+                sanction_json(model, conflict, s, s1, sequential),
+                sanction_json(model, conflict, s, s1, simultaneous),
+            ],
+        },
+    }
 }
 
 #[derive(Serialize)]
@@ -71,11 +131,6 @@ struct ExplanationJson {
 impl Explanation<'_> {
     fn build(&self) -> ExplanationJson {
         let (model, conflict, s) = (self.model, self.conflict, self.state);
-        let move_json = |dm: usize, from: StateIndex, to: StateIndex| MoveJson {
-            decision_maker: model.decision_makers[dm].name.clone(),
-            to: to as usize + 1,
-            change: describe_change(model, conflict, from, to).to_string(),
-        };
         let decision_makers = self
             .dms
             .iter()
@@ -96,41 +151,7 @@ impl Explanation<'_> {
                                     change: describe_change(model, conflict, s, w.improvement)
                                         .to_string(),
                                     sanction: w.sanction.map(|sanction| {
-                                        let text = describe_sanction(
-                                            model,
-                                            conflict,
-                                            s,
-                                            w.improvement,
-                                            &sanction,
-                                        );
-                                        let result = sanction.result() as usize + 1;
-                                        match sanction {
-                                            Sanction::Sequence(steps) => {
-                                                let mut from = w.improvement;
-                                                SanctionJson {
-                                                    kind: "sequence",
-                                                    moves: steps
-                                                        .iter()
-                                                        .map(|st| {
-                                                            let m = move_json(st.dm, from, st.to);
-                                                            from = st.to;
-                                                            m
-                                                        })
-                                                        .collect(),
-                                                    result,
-                                                    text,
-                                                }
-                                            }
-                                            Sanction::Simultaneous { moves, .. } => SanctionJson {
-                                                kind: "simultaneous",
-                                                moves: moves
-                                                    .iter()
-                                                    .map(|st| move_json(st.dm, s, st.to))
-                                                    .collect(),
-                                                result,
-                                                text,
-                                            },
-                                        }
+                                        sanction_json(model, conflict, s, w.improvement, &sanction)
                                     }),
                                 })
                                 .collect(),

@@ -93,8 +93,9 @@ impl Report<'_> {
 }
 
 /// Concepts from the fewest equilibria to the most, as a rule.
-const SELECTIVE_FIRST: [Concept; 5] = [
+const SELECTIVE_FIRST: [Concept; 6] = [
     Concept::Nash,
+    Concept::SeqSim,
     Concept::Seq,
     Concept::Sim,
     Concept::Smr,

@@ -221,5 +221,14 @@ pub(crate) fn describe_sanction(
             let words: Vec<String> = moves.iter().map(|st| step(st.dm, s, st.to)).collect();
             format!("at the same time, {}", words.join(" and "))
         }
+        Sanction::Both {
+            sequential,
+            simultaneous,
+        } => format!(
+            "in sequence, {}; and, as a simultaneous response, {} (leaving state {})",
+            describe_sanction(model, conflict, s, s1, sequential),
+            describe_sanction(model, conflict, s, s1, simultaneous),
+            simultaneous.result() + 1
+        ),
     }
 }
