@@ -8,7 +8,10 @@
 //! Run: `cargo bench -p detente-engine --bench analysis` (about 3 minutes on
 //! 2 cores); filter with e.g. `-- 'concept/gmr'`.
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{
+    BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
+};
 use detente_engine::generate::{PreferenceKind, Shape, generate};
 use detente_engine::{Analysis, Concept, Conflict, DEFAULT_MAX_STATES};
 use std::hint::black_box;
@@ -79,6 +82,22 @@ fn compile(shape: &Shape) -> Conflict {
     Conflict::compile(&generate(shape), DEFAULT_MAX_STATES).expect("generated models compile")
 }
 
+/// A benchmark group with the size's sampling settings.
+fn configured<'a>(
+    c: &'a mut Criterion,
+    name: String,
+    size: &Size,
+    states: usize,
+) -> BenchmarkGroup<'a, WallTime> {
+    let mut group = c.benchmark_group(name);
+    group
+        .sample_size(size.samples)
+        .warm_up_time(size.warm_up)
+        .measurement_time(size.measure)
+        .throughput(Throughput::Elements(states as u64));
+    group
+}
+
 fn bench_sizes(c: &mut Criterion) {
     for size in sizes() {
         let model = generate(&size.shape);
@@ -95,12 +114,7 @@ fn bench_sizes(c: &mut Criterion) {
         );
         let id = format!("{} ({states} states)", size.label);
 
-        let mut group = c.benchmark_group("compile");
-        group
-            .sample_size(size.samples)
-            .warm_up_time(size.warm_up)
-            .measurement_time(size.measure)
-            .throughput(Throughput::Elements(states as u64));
+        let mut group = configured(c, "compile".to_string(), &size, states);
         group.bench_function(BenchmarkId::from_parameter(&id), |b| {
             b.iter(|| Conflict::compile(black_box(&model), DEFAULT_MAX_STATES).unwrap())
         });
@@ -110,12 +124,7 @@ fn bench_sizes(c: &mut Criterion) {
             if matches!(concept, Concept::Sim | Concept::SeqSim) && !size.sim {
                 continue;
             }
-            let mut group = c.benchmark_group(format!("concept/{}", concept.key()));
-            group
-                .sample_size(size.samples)
-                .warm_up_time(size.warm_up)
-                .measurement_time(size.measure)
-                .throughput(Throughput::Elements(states as u64));
+            let mut group = configured(c, format!("concept/{}", concept.key()), &size, states);
             group.bench_function(BenchmarkId::from_parameter(&id), |b| {
                 b.iter(|| Analysis::run(black_box(&conflict), &[concept], &|| {}))
             });
