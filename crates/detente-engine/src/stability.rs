@@ -282,6 +282,10 @@ fn stable_for_dm(
     least: &[Option<Vec<u32>>],
 ) -> Vec<FixedBitSet> {
     let movers = others(conflict, dm);
+    // Positions of the concepts decided after the improvement pass, found once.
+    let bit = |concept: Concept| concepts.iter().position(|&c| c == concept);
+    let (seq_bit, sim_bit, seqsim_bit) =
+        (bit(Concept::Seq), bit(Concept::Sim), bit(Concept::SeqSim));
     let flags: Vec<u8> = (0..conflict.state_count() as StateIndex)
         .into_par_iter()
         .map(|s| {
@@ -297,16 +301,14 @@ fn stable_for_dm(
                     }
                 }
             });
-            let bit = |concept: Concept| concepts.iter().position(|&c| c == concept);
-            if let Some(c) = bit(Concept::Sim)
+            if let Some(c) = sim_bit
                 && stable >> c & 1 == 1
                 && !sim_stable(conflict, dm, &movers, s)
             {
                 stable &= !(1 << c);
             }
             // SEQ&SIM: both hold (`run` always analyses SEQ and SIM with it).
-            if let (Some(both), Some(seq), Some(sim)) =
-                (bit(Concept::SeqSim), bit(Concept::Seq), bit(Concept::Sim))
+            if let (Some(both), Some(seq), Some(sim)) = (seqsim_bit, seq_bit, sim_bit)
                 && (stable >> seq & stable >> sim & 1) == 0
             {
                 stable &= !(1 << both);
