@@ -164,6 +164,47 @@ impl Reference {
         }
     }
 
+    /// Whether `s` is coalitionally stable for `i` under `concept` (Nash, GMR,
+    /// SMR or SEQ): for `i` alone and every coalition of `coalitions` containing
+    /// `i`, every coalition improvement is met by a legal sequence of the
+    /// outsiders' moves (SEQ: improvements) to a state `i` does not prefer to
+    /// `s` (SMR: from which no legal sequence of the coalition's moves takes
+    /// `i` above `s`).
+    pub fn is_coalition_stable(
+        &self,
+        concept: Concept,
+        coalitions: &[Vec<usize>],
+        i: usize,
+        s: usize,
+    ) -> bool {
+        let p = &self.score[i];
+        let alone = vec![i];
+        std::iter::once(&alone)
+            .chain(coalitions.iter().filter(|h| h.contains(&i)))
+            .all(|h| {
+                let outsiders: Vec<usize> = (0..self.dms).filter(|d| !h.contains(d)).collect();
+                let joint = self
+                    .reachable(h, s, false)
+                    .into_iter()
+                    .filter(|&t| h.iter().all(|&m| self.score[m][t] > self.score[m][s]));
+                joint.into_iter().all(|s1| {
+                    let sanctions = |improving: bool| self.reachable(&outsiders, s1, improving);
+                    match concept {
+                        Concept::Nash => false,
+                        Concept::Gmr => sanctions(false).iter().any(|&s2| p[s2] <= p[s]),
+                        Concept::Smr => sanctions(false).iter().any(|&s2| {
+                            p[s2] <= p[s]
+                                && self.reachable(h, s2, false).iter().all(|&s3| p[s3] <= p[s])
+                        }),
+                        Concept::Seq => sanctions(true).iter().any(|&s2| p[s2] <= p[s]),
+                        Concept::Sim | Concept::SeqSim => {
+                            panic!("SIM has no coalitional form")
+                        }
+                    }
+                })
+            })
+    }
+
     fn simultaneous_sanction(&self, i: usize, h: &[usize], s: usize, s1: usize) -> bool {
         let from = self.states[s];
         // Each responder: stay (flip 0) or one of its improvements from s.

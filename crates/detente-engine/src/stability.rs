@@ -70,11 +70,11 @@ impl Concept {
 }
 
 /// Marks a state from which no state is reachable.
-const UNREACHABLE: u32 = u32::MAX;
+pub(crate) const UNREACHABLE: u32 = u32::MAX;
 
 /// Which moves of the responders count.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Responses {
+pub(crate) enum Responses {
     /// Any unilateral move (GMR, SMR).
     Any,
     /// Only unilateral improvements of the DM who moves (SEQ).
@@ -90,7 +90,7 @@ enum Responses {
 /// once, with its least reachable value, and its predecessors are scanned at
 /// most twice (once as an unmarked root), and mostly not at all: see
 /// [`ScannedGroups`].
-fn least_reachable(
+pub(crate) fn least_reachable(
     conflict: &Conflict,
     movers: &[usize],
     responses: Responses,
@@ -230,7 +230,7 @@ fn order_by_value(value: &[u32]) -> Vec<StateIndex> {
 }
 
 /// For each state w, the best rank `dm` can reach from w in at most one of its own moves.
-fn best_within_one_move(conflict: &Conflict, dm: usize) -> Vec<u32> {
+pub(crate) fn best_within_one_move(conflict: &Conflict, dm: usize) -> Vec<u32> {
     (0..conflict.state_count() as StateIndex)
         .into_par_iter()
         .map(|w| {

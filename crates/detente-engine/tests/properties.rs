@@ -169,3 +169,54 @@ proptest! {
         }
     }
 }
+
+/// Small models (at most 5 options) and a few coalitions of two or more DMs:
+/// the literal coalition search is cubic in the state count.
+fn coalition_cases() -> impl Strategy<Value = (Shape, Vec<Vec<usize>>)> {
+    (shapes(), any::<u64>())
+        .prop_filter("at most 5 options", |(shape, _)| {
+            shape.dms * shape.options_per_dm <= 5 && shape.dms <= 4
+        })
+        .prop_map(|(shape, pick)| {
+            let all = detente_engine::coalition::all_coalitions(shape.dms);
+            let chosen = all
+                .into_iter()
+                .enumerate()
+                .filter(|(k, _)| pick >> (k % 64) & 1 == 1)
+                .map(|(_, c)| c)
+                .collect();
+            (shape, chosen)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn coalitional_stability_matches_literal_definitions((shape, coalitions) in coalition_cases()) {
+        use detente_engine::coalition::{CoalitionAnalysis, COALITION_CONCEPTS};
+        let Some((model, conflict)) = compile(&shape) else { return Ok(()) };
+        let reference = Reference::new(&model).unwrap();
+        let ordinary = Analysis::run(&conflict, &COALITION_CONCEPTS, &|| {});
+        for concept in COALITION_CONCEPTS {
+            let analysis = CoalitionAnalysis::run(&conflict, &coalitions, concept).unwrap();
+            for dm in 0..conflict.dm_count() {
+                for s in 0..conflict.state_count() {
+                    let fast = analysis.stable(dm).contains(s);
+                    prop_assert_eq!(
+                        fast,
+                        reference.is_coalition_stable(concept, &coalitions, dm, s),
+                        "{} for DM {} at state {} with coalitions {:?}", concept.label(), dm, s + 1, coalitions
+                    );
+                    // Coalitions only add threats: coalitional stability implies the ordinary kind.
+                    prop_assert!(!fast || ordinary.is_stable(concept, dm, s as u32));
+                }
+            }
+            // Every DM alone is the ordinary analysis of GMCR.md §3.
+            let alone = CoalitionAnalysis::run(&conflict, &[], concept).unwrap();
+            for dm in 0..conflict.dm_count() {
+                prop_assert_eq!(alone.stable(dm), ordinary.stable(concept, dm));
+            }
+        }
+    }
+}
