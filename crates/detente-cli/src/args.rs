@@ -304,7 +304,8 @@ pub struct CoalitionsArgs {
     /// Default: every coalition of two or more DMs.
     #[arg(long, value_name = "DM,DM,...")]
     pub coalition: Vec<String>,
-    /// Whose equilibria to examine.
+    /// The concept: nash, gmr, smr or seq. Coalitional stability under it is
+    /// computed, and its ordinary equilibria are checked against coalitions.
     #[arg(long, value_enum, default_value_t = ConceptArg::Seq)]
     pub concept: ConceptArg,
     /// Output format (csv is not offered).

@@ -7,6 +7,7 @@ use crate::args::{
     ExplainArgs, GenerateArgs, OutputFormat, PreferenceArg, StatesArgs,
 };
 use crate::input::{Prepared, load, prepare};
+use detente_engine::coalition::CoalitionAnalysis;
 use detente_engine::generate::{PreferenceKind, Shape};
 use detente_engine::{Analysis, Concept, StateIndex};
 use detente_format::Loaded;
@@ -346,13 +347,18 @@ fn coalitions(args: CoalitionsArgs) -> Result<(), Failure> {
             .collect::<miette::Result<Vec<_>>>()?
     };
     let concept = Concept::from(args.concept);
+    let coalitional = CoalitionAnalysis::run(&conflict, &coalitions, concept).map_err(|e| {
+        Failure::Input(miette!(
+            help = "coalitional stability is for Nash, GMR, SMR and SEQ on models of moderate size",
+            "{e}"
+        ))
+    })?;
     let analysis = Analysis::run(&conflict, &[concept], &|| {});
     let report = CoalitionReport {
         model,
         conflict: &conflict,
         analysis: &analysis,
-        concept,
-        coalitions,
+        coalitions: &coalitional,
     };
     let mut out = std::io::stdout().lock();
     match args.format {

@@ -326,14 +326,23 @@ fn coalitions_report_who_can_upset_each_equilibrium() {
         "json",
     ]))
     .unwrap();
-    assert_eq!(doc["schema"], "detente.coalitions/1");
+    assert_eq!(doc["schema"], "detente.coalitions/2");
     // Mutual defection (state 1) is the Nash equilibrium; together the prisoners reach mutual cooperation (4).
     assert_eq!(doc["equilibria"][0]["state"], 1);
     assert_eq!(
         doc["equilibria"][0]["upsets"][0]["to"],
         serde_json::json!([4])
     );
-    assert_eq!(doc["coalition_stable"], serde_json::json!([]));
+    assert_eq!(doc["coalition_equilibria"], serde_json::json!([]));
+    // Under GMR each defection is sanctioned, and nothing both prefer to
+    // mutual cooperation exists: state 4 is a coalitional GMR equilibrium.
+    insta::assert_snapshot!(
+        "coalitions_prisoners_gmr",
+        stdout(&["coalitions", "-e", "prisoners", "--concept", "gmr"])
+    );
+    let sim = detente(&["coalitions", "-e", "prisoners", "--concept", "sim"]);
+    assert_eq!(sim.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&sim.stderr).contains("SIM has no"));
     let unknown = detente(&["coalitions", "--coalition", "us,atlantis"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("atlantis"));
