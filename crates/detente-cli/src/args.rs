@@ -301,9 +301,13 @@ pub struct CoalitionsArgs {
     #[command(flatten)]
     pub source: ModelSource,
     /// A coalition to examine: DM names or ids, comma-separated (repeatable).
-    /// Default: every coalition of two or more DMs.
+    /// Default: the model's [[coalition]] entries, or every coalition of two
+    /// or more DMs if it lists none.
     #[arg(long, value_name = "DM,DM,...")]
     pub coalition: Vec<String>,
+    /// Examine every coalition of two or more DMs, even if the model lists some.
+    #[arg(long, conflicts_with = "coalition")]
+    pub all: bool,
     /// The concept: nash, gmr, smr or seq. Coalitional stability under it is
     /// computed, and its ordinary equilibria are checked against coalitions.
     #[arg(long, value_enum, default_value_t = ConceptArg::Seq)]

@@ -323,16 +323,8 @@ fn evolve(args: EvolveArgs) -> Result<(), Failure> {
 fn coalitions(args: CoalitionsArgs) -> Result<(), Failure> {
     let Prepared { loaded, conflict } = prepare(&args.source)?;
     let model = &loaded.model;
-    let coalitions = if args.coalition.is_empty() {
-        if model.decision_makers.len() > MAX_DMS_FOR_ALL_COALITIONS {
-            return Err(Failure::Input(miette!(
-                help = "name the coalitions to examine with --coalition A,B",
-                "{} decision makers make too many coalitions to examine them all (at most {MAX_DMS_FOR_ALL_COALITIONS} DMs)",
-                model.decision_makers.len()
-            )));
-        }
-        detente_engine::coalition::all_coalitions(model.decision_makers.len())
-    } else {
+    let listed_in_model = !model.coalitions.is_empty() && !args.all;
+    let coalitions = if !args.coalition.is_empty() {
         args.coalition
             .iter()
             .map(|list| {
@@ -345,6 +337,17 @@ fn coalitions(args: CoalitionsArgs) -> Result<(), Failure> {
                 Ok(members)
             })
             .collect::<miette::Result<Vec<_>>>()?
+    } else if listed_in_model {
+        model.coalitions.iter().map(|c| c.members.clone()).collect()
+    } else {
+        if model.decision_makers.len() > MAX_DMS_FOR_ALL_COALITIONS {
+            return Err(Failure::Input(miette!(
+                help = "name the coalitions to examine with --coalition A,B",
+                "{} decision makers make too many coalitions to examine them all (at most {MAX_DMS_FOR_ALL_COALITIONS} DMs)",
+                model.decision_makers.len()
+            )));
+        }
+        detente_engine::coalition::all_coalitions(model.decision_makers.len())
     };
     let concept = Concept::from(args.concept);
     let coalitional = CoalitionAnalysis::run(&conflict, &coalitions, concept).map_err(|e| {

@@ -349,13 +349,36 @@ fn coalitions_report_who_can_upset_each_equilibrium() {
 }
 
 #[test]
-fn parts_of_gmcr_files_not_analysed_are_announced() {
+fn misperceptions_and_coalitions_in_gmcr_files_are_analysed() {
     let mut file: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(case("Cuban.gmcr")).unwrap()).unwrap();
-    file["decisionMakers"][0]["misperceptions"] = serde_json::json!([[[0, "Y"]]]);
-    let path = scratch("misperceptions").join("cuban.gmcr");
-    std::fs::write(&path, file.to_string()).unwrap();
-    let out = detente(&["check", path.to_str().unwrap()]);
-    assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("does not analyse misperceptions"));
+        serde_json::from_str(&std::fs::read_to_string(case("Prisoners.gmcr")).unwrap()).unwrap();
+    let path = scratch("misperceptions").join("prisoners.gmcr");
+    let nash_for_first = |file: &serde_json::Value| {
+        std::fs::write(&path, file.to_string()).unwrap();
+        let doc: serde_json::Value =
+            serde_json::from_str(&stdout(&["analyze", path.to_str().unwrap(), "-f", "json"]))
+                .unwrap();
+        let first = doc["decision_makers"][0]["name"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        doc["stability"]["nash"][first].clone()
+    };
+    let before = nash_for_first(&file);
+    // The first prisoner no longer sees the state where only the other cooperates,
+    // so from mutual cooperation (state 4) he has nowhere to go.
+    let first_option = file["decisionMakers"][0]["options"][0].as_u64().unwrap();
+    let other_option = file["decisionMakers"][1]["options"][0].as_u64().unwrap();
+    file["decisionMakers"][0]["misperceptions"] =
+        serde_json::json!([[[first_option, "N"], [other_option, "Y"]]]);
+    file["coalitions"] = serde_json::json!([[0, 1]]);
+    let after = nash_for_first(&file);
+    assert!(!before.as_array().unwrap().contains(&4.into()));
+    assert!(after.as_array().unwrap().contains(&4.into()));
+    let coalitions = stdout(&["coalitions", path.to_str().unwrap(), "--concept", "nash"]);
+    assert!(coalitions.contains("Coalitions considered, besides each DM alone: "));
+    assert!(
+        coalitions.contains(" + "),
+        "the file's coalition is examined"
+    );
 }

@@ -4,7 +4,7 @@
 //! Nothing here allocates per state beyond flat arrays: moves are enumerated on
 //! the fly from masks and a lookup, never stored.
 
-use crate::columns::Columns;
+use crate::columns::{Column, Columns};
 use crate::error::ModelError;
 use crate::expr::Expr;
 use crate::model::{Direction, MAX_OPTIONS, Model, Preferences};
@@ -64,6 +64,8 @@ pub struct Conflict {
     status_quo: Option<StateIndex>,
     /// The model's named states, in model order.
     named_states: Vec<StateIndex>,
+    /// `perceived[dm]`: bit per state, `None` when the DM perceives every state.
+    perceived: Vec<Option<Column>>,
 }
 
 impl Conflict {
@@ -102,6 +104,19 @@ impl Conflict {
         let ranks = (0..model.decision_makers.len())
             .map(|d| preference_ranks(model, d, &space, &columns))
             .collect::<Result<Vec<_>, _>>()?;
+        let perceived = model
+            .decision_makers
+            .iter()
+            .map(|dm| {
+                (!dm.misperceived.is_empty()).then(|| {
+                    let mut blind = columns.truth(&Expr::Or(dm.misperceived.clone()));
+                    for word in &mut blind {
+                        *word = !*word;
+                    }
+                    blind
+                })
+            })
+            .collect();
         drop(columns);
         let status_quo = match model.status_quo {
             None => None,
@@ -133,6 +148,7 @@ impl Conflict {
             moves,
             ranks,
             status_quo,
+            perceived,
         })
     }
 
@@ -171,29 +187,54 @@ impl Conflict {
         &self.named_states
     }
 
+    /// Whether `dm` perceives state `s`; a DM can neither move to nor from a
+    /// state it misperceives (GMCR.md §4).
+    #[inline]
+    pub fn perceives(&self, dm: usize, s: StateIndex) -> bool {
+        self.perceived[dm]
+            .as_ref()
+            .is_none_or(|bits| bits[s as usize / 64] >> (s % 64) & 1 == 1)
+    }
+
+    /// Whether some DM misperceives some state.
+    pub fn has_misperceptions(&self) -> bool {
+        self.perceived.iter().any(Option::is_some)
+    }
+
     /// Visits every state in R_dm(s): one move of `dm` from `s`.
     #[inline]
     pub fn for_each_move(&self, dm: usize, s: StateIndex, mut visit: impl FnMut(StateIndex)) {
+        if !self.perceives(dm, s) {
+            return;
+        }
         let from = self.space.pattern(s);
         for_each_nonempty_subset(self.moves[dm].flippable_from(from), |flip| {
-            if let Some(t) = self.space.index_of(from ^ flip) {
+            if let Some(t) = self.space.index_of(from ^ flip)
+                && self.perceives(dm, t)
+            {
                 visit(t);
             }
         });
     }
 
     /// Visits every state u with t in R_dm(u), the states from which `dm` can
-    /// move to the state whose pattern is `to`, with u's pattern.
+    /// move to `to` (whose pattern is `pattern`), with u's pattern.
     #[inline]
-    pub fn for_each_predecessor_pattern(
+    pub fn for_each_predecessor(
         &self,
         dm: usize,
-        to: u64,
+        to: StateIndex,
+        pattern: u64,
         mut visit: impl FnMut(StateIndex, u64),
     ) {
-        for_each_nonempty_subset(self.moves[dm].flippable_into(to), |flip| {
-            if let Some(u) = self.space.index_of(to ^ flip) {
-                visit(u, to ^ flip);
+        if !self.perceives(dm, to) {
+            return;
+        }
+        for_each_nonempty_subset(self.moves[dm].flippable_into(pattern), |flip| {
+            if let Some(u) = self.space.index_of(pattern ^ flip)
+                && self.perceives(dm, u)
+            {
+                visit(u, pattern ^ flip);
             }
         });
     }

@@ -106,6 +106,7 @@ pub fn generate(shape: &Shape) -> Model {
                 })
                 .collect(),
             preferences: Preferences::default(),
+            misperceived: Vec::new(),
             notes: Notes::default(),
         })
         .collect();
@@ -116,6 +117,7 @@ pub fn generate(shape: &Shape) -> Model {
         rules: Vec::new(),
         status_quo: None,
         named_states: Vec::new(),
+        coalitions: Vec::new(),
     };
     // Rules forbid one assignment of `rule_width` options, so each removes about 2^-width of the states.
     model.rules = (0..shape.rules)
@@ -169,5 +171,22 @@ fn random_ranking(rng: &mut SplitMix, n: usize, feasible: &[u64], tiers: usize) 
             .map(|items| Tier { items })
             .collect(),
         notes: Notes::default(),
+    }
+}
+
+/// Gives each DM, with probability `percent`, one random misperception: a
+/// conjunction of one or two literals whose states it does not perceive.
+pub fn add_misperceptions(model: &mut Model, seed: u64, percent: u8) {
+    let mut rng = SplitMix::new(seed);
+    let n = model.option_count();
+    for dm in &mut model.decision_makers {
+        if rng.chance(percent) {
+            let width = 1 + rng.below(2);
+            dm.misperceived = vec![Expr::And(
+                (0..width)
+                    .map(|_| Expr::literal(rng.below(n), rng.chance(50)))
+                    .collect(),
+            )];
+        }
     }
 }

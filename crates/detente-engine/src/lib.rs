@@ -20,7 +20,8 @@ pub use conflict::{Conflict, DEFAULT_MAX_STATES, MAX_STATEMENTS};
 pub use error::ModelError;
 pub use expr::Expr;
 pub use model::{
-    DecisionMaker, Direction, Model, Notes, OptionDef, Preferences, Rule, Statement, Tier,
+    Coalition, DecisionMaker, Direction, Model, Notes, OptionDef, Preferences, Rule, Statement,
+    Tier,
 };
 pub use space::{StateIndex, StateSpace};
 pub use stability::{Analysis, Concept};

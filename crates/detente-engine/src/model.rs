@@ -71,6 +71,9 @@ pub struct DecisionMaker {
     pub name: String,
     pub options: Vec<OptionDef>,
     pub preferences: Preferences,
+    /// States this DM does not perceive: those where any of these holds
+    /// (GMCR.md §4). It can neither move to nor from them.
+    pub misperceived: Vec<Expr>,
     pub notes: Notes,
 }
 
@@ -92,6 +95,14 @@ pub struct NamedState {
     pub notes: Notes,
 }
 
+/// A group of DMs that may act together, listed for coalition analysis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coalition {
+    /// DM indices, ascending, at least two.
+    pub members: Vec<usize>,
+    pub notes: Notes,
+}
+
 /// A whole conflict model.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Model {
@@ -102,6 +113,8 @@ pub struct Model {
     /// The state today, as the set of options that are Y (bit pattern in column order).
     pub status_quo: Option<u64>,
     pub named_states: Vec<NamedState>,
+    /// Coalitions the analyst expects; `detente coalitions` examines them by default.
+    pub coalitions: Vec<Coalition>,
 }
 
 /// Global index of an option in column order.

@@ -16,6 +16,8 @@ pub struct Reference {
     direction: Vec<Direction>,
     /// `score[dm][state]`, higher preferred.
     pub score: Vec<Vec<i64>>,
+    /// `perceives[dm][state]`: no misperception condition of the DM holds there.
+    perceives: Vec<Vec<bool>>,
     dms: usize,
 }
 
@@ -62,7 +64,18 @@ impl Reference {
             };
             score.push(scores);
         }
+        let perceives = model
+            .decision_makers
+            .iter()
+            .map(|dm| {
+                states
+                    .iter()
+                    .map(|&s| !dm.misperceived.iter().any(|e| e.eval(s)))
+                    .collect()
+            })
+            .collect();
         Some(Reference {
+            perceives,
             states,
             owner,
             direction,
@@ -71,13 +84,16 @@ impl Reference {
         })
     }
 
-    /// R_i(s): feasible t != s differing only in i's options, each change permitted.
+    /// R_i(s): feasible t != s differing only in i's options, each change
+    /// permitted, both perceived by i.
     pub fn moves(&self, i: usize, s: usize) -> Vec<usize> {
         let from = self.states[s];
         (0..self.states.len())
             .filter(|&t| {
                 let diff = from ^ self.states[t];
                 t != s
+                    && self.perceives[i][s]
+                    && self.perceives[i][t]
                     && (0..self.owner.len()).all(|k| {
                         if diff >> k & 1 == 0 {
                             return true;

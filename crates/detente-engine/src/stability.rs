@@ -120,12 +120,18 @@ pub(crate) fn least_reachable(
                     Responses::Any => 0,
                     Responses::Improvements => conflict.rank(j, t),
                 };
+                // A state j misperceives has no j-predecessors; skipping it
+                // before the group keeps the group's scans to perceived
+                // states, whose predecessors differ only by group members.
+                if !conflict.perceives(j, t) {
+                    continue;
+                }
                 if let Some(group) = group
                     && group.already_scanned(pattern, marked, rank_t)
                 {
                     continue;
                 }
-                conflict.for_each_predecessor_pattern(j, pattern, |u, from| {
+                conflict.for_each_predecessor(j, t, pattern, |u, from| {
                     let counts = match responses {
                         Responses::Any => true,
                         Responses::Improvements => conflict.rank(j, u) < rank_t,
@@ -151,6 +157,8 @@ pub(crate) fn least_reachable(
 /// predecessors marked, nothing in preds(t) is left unmarked, so t needs no
 /// scan. For improvements, preds(t) are those j ranks below t: a subset of x's
 /// when j ranks x at least as high as t (and x is then not among them).
+/// Misperception keeps this: both sides lose the same states j misperceives,
+/// provided only states j perceives are ever recorded as scanned.
 ///
 /// Groups are keyed by the pattern with j's reversible bits squeezed out, so
 /// the table has 2^(options - reversible) entries and mostly stays in cache.

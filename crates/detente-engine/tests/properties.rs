@@ -48,26 +48,39 @@ fn compile(shape: &Shape) -> Option<(detente_engine::Model, Conflict)> {
     }
 }
 
+/// Every concept's stability, from the fast engine and from the literal
+/// definitions, agrees for every DM and state.
+fn engine_matches_reference(
+    model: &detente_engine::Model,
+    conflict: &Conflict,
+) -> Result<(), TestCaseError> {
+    let reference = Reference::new(model).expect("generated rankings partition the states");
+    prop_assert_eq!(&reference.states[..], conflict.space().patterns());
+    let analysis = Analysis::run(conflict, &Concept::ALL, &|| {});
+    for concept in Concept::ALL {
+        for dm in 0..conflict.dm_count() {
+            for s in 0..conflict.state_count() {
+                prop_assert_eq!(
+                    analysis.is_stable(concept, dm, s as u32),
+                    reference.is_stable(concept, dm, s),
+                    "{} for DM {} at state {}",
+                    concept.label(),
+                    dm + 1,
+                    s + 1
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
     #[test]
     fn fast_engine_matches_literal_definitions(shape in shapes()) {
         let Some((model, conflict)) = compile(&shape) else { return Ok(()) };
-        let reference = Reference::new(&model).expect("generated rankings partition the states");
-        prop_assert_eq!(&reference.states[..], conflict.space().patterns());
-        let analysis = Analysis::run(&conflict, &Concept::ALL, &|| {});
-        for concept in Concept::ALL {
-            for dm in 0..conflict.dm_count() {
-                for s in 0..conflict.state_count() {
-                    prop_assert_eq!(
-                        analysis.is_stable(concept, dm, s as u32),
-                        reference.is_stable(concept, dm, s),
-                        "{} for DM {} at state {}", concept.label(), dm + 1, s + 1
-                    );
-                }
-            }
-        }
+        engine_matches_reference(&model, &conflict)?;
     }
 
     #[test]
@@ -216,6 +229,26 @@ proptest! {
             let alone = CoalitionAnalysis::run(&conflict, &[], concept).unwrap();
             for dm in 0..conflict.dm_count() {
                 prop_assert_eq!(alone.stable(dm), ordinary.stable(concept, dm));
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    #[test]
+    fn misperceptions_keep_engine_and_definitions_equal(shape in shapes(), seed in any::<u64>()) {
+        let mut model = generate(&shape);
+        detente_engine::generate::add_misperceptions(&mut model, seed, 70);
+        let Ok(conflict) = Conflict::compile(&model, 1 << 20) else { return Ok(()) };
+        engine_matches_reference(&model, &conflict)?;
+        // A DM never moves to or from a state it misperceives.
+        for dm in 0..conflict.dm_count() {
+            for s in 0..conflict.state_count() as u32 {
+                for t in conflict.moves_from(dm, s) {
+                    prop_assert!(conflict.perceives(dm, s) && conflict.perceives(dm, t));
+                }
             }
         }
     }

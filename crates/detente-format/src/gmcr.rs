@@ -11,8 +11,8 @@ use std::collections::HashSet;
 
 use detente_engine::model::MAX_OPTIONS;
 use detente_engine::{
-    Conflict, DecisionMaker, Direction, Expr, Model, ModelError, Notes, OptionDef, Preferences,
-    Rule, Statement, Tier,
+    Coalition, Conflict, DecisionMaker, Direction, Expr, Model, ModelError, Notes, OptionDef,
+    Preferences, Rule, Statement, Tier,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -37,9 +37,16 @@ struct File {
         default
     )]
     manual: bool,
-    /// Read only to say that it is not used.
+    /// A partition of the DMs by index: a DM alone or a list of DMs acting together.
     #[serde(default)]
-    coalitions: Option<serde::de::IgnoredAny>,
+    coalitions: Vec<CoalitionEntry>,
+}
+
+#[derive(Deserialize, Serialize)]
+#[serde(untagged)]
+enum CoalitionEntry {
+    Alone(usize),
+    Together(Vec<usize>),
 }
 
 #[derive(Deserialize)]
@@ -61,7 +68,7 @@ struct DmJson {
     preferences: Vec<Cond>,
     #[serde(rename = "preferenceRanking", alias = "preferenceVector", default)]
     ranking: Option<Vec<RankEntry>>,
-    /// Read only to say that they are not analysed.
+    /// States the DM does not perceive: any condition holding there.
     #[serde(default)]
     misperceptions: Vec<Cond>,
 }
@@ -88,34 +95,9 @@ enum RankEntry {
 
 // ---------------------------------------------------------------- import
 
-/// Parts of a `.gmcr` file detente reads but does not analyse, as notes for the user.
-fn unused_parts(parsed: &File) -> Vec<String> {
-    let mut notes: Vec<String> = parsed
-        .decision_makers
-        .iter()
-        .filter(|dm| !dm.misperceptions.is_empty())
-        .map(|dm| {
-            format!(
-                "`{}` has {} misperception condition(s); detente does not analyse misperceptions yet, \
-                 so every DM is taken to perceive every state",
-                dm.name,
-                dm.misperceptions.len()
-            )
-        })
-        .collect();
-    if parsed.coalitions.is_some() {
-        notes.push(
-            "the file lists coalitions; give them to `detente coalitions` with --coalition"
-                .to_string(),
-        );
-    }
-    notes
-}
-
 /// Reads a `.gmcr` file: the model, where its parts are, and notes on parts not analysed.
 pub(crate) fn import(file: &SourceFile) -> Res<(Model, Spans, Vec<String>)> {
     let parsed: File = serde_json::from_str(&file.text).map_err(|e| json_error(file, &e))?;
-    let notices = unused_parts(&parsed);
     let names: Vec<&str> = parsed.options.iter().map(|o| o.name.as_str()).collect();
     let locate_dm = |dm: &DmJson| file.find(&serde_json::to_string(&dm.name).unwrap_or_default());
     let locate_option = |k: usize| file.find(&serde_json::to_string(names[k]).unwrap_or_default());
@@ -298,14 +280,53 @@ pub(crate) fn import(file: &SourceFile) -> Res<(Model, Spans, Vec<String>)> {
             name: dm.name.clone(),
             options,
             preferences,
+            misperceived: dm.misperceptions.iter().map(convert).collect::<Res<_>>()?,
             notes: Notes::default(),
         });
         let at = locate_dm(dm);
         spans.dm.push(at.clone());
         spans.preferences.push(at);
     }
+    model.coalitions = coalitions(file, &parsed)?;
     // Options were pushed DM by DM, which is the reordering above.
-    Ok((model, spans, notices))
+    Ok((model, spans, Vec::new()))
+}
+
+/// The file's coalitions of two or more DMs (a DM alone needs no entry).
+fn coalitions(file: &SourceFile, parsed: &File) -> Res<Vec<Coalition>> {
+    let dms = parsed.decision_makers.len();
+    let mut seen = vec![false; dms];
+    let mut together = Vec::new();
+    for entry in &parsed.coalitions {
+        let members = match entry {
+            CoalitionEntry::Alone(d) => std::slice::from_ref(d),
+            CoalitionEntry::Together(list) => list.as_slice(),
+        };
+        for &d in members {
+            let problem = if d >= dms {
+                format!(
+                    "\"coalitions\" names decision maker index {d}, but the file has {dms} decision makers"
+                )
+            } else if seen[d] {
+                format!("\"coalitions\" lists decision maker index {d} twice")
+            } else {
+                seen[d] = true;
+                continue;
+            };
+            return Err(file
+                .error(problem, file.find("\"coalitions\""))
+                .help("\"coalitions\" is a partition of the DMs by index, e.g. [0, [1, 2]]"));
+        }
+        if members.len() > 1 {
+            let mut members = members.to_vec();
+            members.sort_unstable();
+            together.push(Coalition {
+                members,
+                notes: Notes::default(),
+            });
+        }
+    }
+    Ok(together)
 }
 
 fn json_error(file: &SourceFile, error: &serde_json::Error) -> Box<FormatError> {
@@ -494,6 +515,14 @@ pub(crate) fn export(model: &Model, conflict: &Conflict) -> Res<String> {
             "options": (offsets[d]..offsets[d + 1]).collect::<Vec<_>>(),
             "preferences": preferences,
         });
+        if !dm.misperceived.is_empty() {
+            let misperceptions: Vec<Cond> = dm
+                .misperceived
+                .iter()
+                .map(|e| expr_to_cond(e).ok_or_else(|| too_big("a misperception")))
+                .collect::<Res<_>>()?;
+            entry["misperceptions"] = json!(misperceptions);
+        }
         if manual {
             entry["preferenceRanking"] = json!(ranking(model, conflict, d));
         }
@@ -524,7 +553,38 @@ pub(crate) fn export(model: &Model, conflict: &Conflict) -> Res<String> {
         ("decisionMakers", json!(dms)),
         ("infeasibles", json!(infeasibles)),
     ];
+    let mut fields = fields.to_vec();
+    if !model.coalitions.is_empty() {
+        fields.push(("coalitions", json!(coalition_partition(model))));
+    }
     Ok(layout(&fields))
+}
+
+/// The model's coalitions as the tool's partition: each listed coalition,
+/// then every DM in none of them alone. A DM in two coalitions cannot be
+/// written as a partition; it stays in the first.
+fn coalition_partition(model: &Model) -> Vec<CoalitionEntry> {
+    let mut placed = vec![false; model.decision_makers.len()];
+    let mut entries = Vec::new();
+    for coalition in &model.coalitions {
+        let members: Vec<usize> = coalition
+            .members
+            .iter()
+            .copied()
+            .filter(|&d| !std::mem::replace(&mut placed[d], true))
+            .collect();
+        match members.as_slice() {
+            [] => {}
+            [one] => entries.push(CoalitionEntry::Alone(*one)),
+            _ => entries.push(CoalitionEntry::Together(members)),
+        }
+    }
+    entries.extend(
+        (0..placed.len())
+            .filter(|&d| !placed[d])
+            .map(CoalitionEntry::Alone),
+    );
+    entries
 }
 
 /// One key per line, and one line per element of the top-level arrays.

@@ -8,8 +8,8 @@ use std::ops::Range;
 
 use detente_engine::model::{MAX_OPTIONS, NamedState};
 use detente_engine::{
-    DecisionMaker, Direction, Expr, Model, ModelError, Notes, OptionDef, Preferences, Rule,
-    StateSpace, Statement, Tier,
+    Coalition, DecisionMaker, Direction, Expr, Model, ModelError, Notes, OptionDef, Preferences,
+    Rule, StateSpace, Statement, Tier,
 };
 use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
@@ -22,7 +22,15 @@ use crate::rules::{KINDS, RuleForm};
 /// The value of the required `format` key.
 pub(crate) const FORMAT_TAG: &str = "detente/1";
 
-const ROOT_KEYS: &[&str] = &["format", "status_quo", "model", "dm", "rule", "state"];
+const ROOT_KEYS: &[&str] = &[
+    "format",
+    "status_quo",
+    "model",
+    "dm",
+    "rule",
+    "state",
+    "coalition",
+];
 const MODEL_KEYS: &[&str] = &["name", "description", "source", "status_quo"];
 const DM_KEYS: &[&str] = &[
     "id",
@@ -33,12 +41,14 @@ const DM_KEYS: &[&str] = &[
     "ranking",
     "ranking_description",
     "ranking_source",
+    "misperceives",
     "option",
 ];
 const OPTION_KEYS: &[&str] = &["id", "label", "irreversible", "description", "source"];
 const STATEMENT_KEYS: &[&str] = &["statement", "description", "source"];
 const NOTE_KEYS: &[&str] = &["description", "source"];
 const STATE_KEYS: &[&str] = &["name", "options", "yn", "description", "source"];
+const COALITION_KEYS: &[&str] = &["members", "description", "source"];
 
 type Val<'i> = Spanned<DeValue<'i>>;
 type Res<T> = Result<T, Box<FormatError>>;
@@ -149,6 +159,7 @@ impl<'a> Reader<'a> {
             let (preferences, key_span, tiers) = self.preferences(&draft.table, &model, &spans)?;
             let mut dm = draft.dm;
             dm.preferences = preferences;
+            dm.misperceived = self.misperceived(&draft.table)?;
             spans.preferences.push(key_span);
             spans.tier_items.push(tiers);
             model.decision_makers.push(dm);
@@ -171,6 +182,11 @@ impl<'a> Reader<'a> {
             let (state, span) = self.named_state(value, &model.named_states)?;
             model.named_states.push(state);
             spans.named_states.push(Some(span));
+        }
+
+        for value in self.tables_of(&root, "coalition", "[[coalition]]")? {
+            let coalition = self.coalition(value, &model)?;
+            model.coalitions.push(coalition);
         }
         Ok((model, spans))
     }
@@ -245,6 +261,7 @@ impl<'a> Reader<'a> {
                 name,
                 options,
                 preferences: Preferences::default(),
+                misperceived: Vec::new(),
                 notes,
             },
         })
@@ -527,34 +544,11 @@ impl<'a> Reader<'a> {
 
     /// A Y/N/- pattern, an expression, or a state number.
     fn ranking_item(&mut self, item: &Val, model: &Model, spans: &Spans) -> Res<Expr> {
-        let n = self.ids.len();
         match item.get_ref() {
             DeValue::Integer(number) => {
                 self.state_by_number(number.as_str(), number.radix(), item.span(), model, spans)
             }
-            DeValue::String(text) => {
-                let is_pattern =
-                    text.chars().count() == n && text.chars().all(|c| matches!(c, 'Y' | 'N' | '-'));
-                if is_pattern
-                    || (pattern::looks_like(text, n) && !self.ids.iter().any(|id| id == text))
-                {
-                    match pattern::parse(text, n, true) {
-                        Ok((mask, bits)) => return Ok(Expr::pattern(mask, bits)),
-                        // A short all-Y/N/- text may still be a valid expression such as `-N`.
-                        Err(error) if is_pattern || self.parse_expr(text).is_err() => {
-                            return Err(self.pattern_error(
-                                item,
-                                text,
-                                error,
-                                "a ranking pattern",
-                                true,
-                            ));
-                        }
-                        Err(_) => {}
-                    }
-                }
-                self.expr(item, "a ranking item", "\"YN-N\"")
-            }
+            DeValue::String(text) => self.pattern_or_expr(item, text, "a ranking"),
             DeValue::Array(_) => Err(self
                 .file
                 .error("a tie cannot contain another list", Some(item.span()))
@@ -566,6 +560,106 @@ impl<'a> Reader<'a> {
                 "\"YN-N\", \"a & !b\" or 3",
             )),
         }
+    }
+
+    /// A string that is a Y/N/- pattern over all options or an expression;
+    /// `what` names its place in messages ("a ranking").
+    fn pattern_or_expr(&self, item: &Val, text: &str, what: &str) -> Res<Expr> {
+        let n = self.ids.len();
+        let is_pattern =
+            text.chars().count() == n && text.chars().all(|c| matches!(c, 'Y' | 'N' | '-'));
+        if is_pattern || (pattern::looks_like(text, n) && !self.ids.iter().any(|id| id == text)) {
+            match pattern::parse(text, n, true) {
+                Ok((mask, bits)) => return Ok(Expr::pattern(mask, bits)),
+                // A short all-Y/N/- text may still be a valid expression such as `-N`.
+                Err(error) if is_pattern || self.parse_expr(text).is_err() => {
+                    return Err(self.pattern_error(
+                        item,
+                        text,
+                        error,
+                        &format!("{what} pattern"),
+                        true,
+                    ));
+                }
+                Err(_) => {}
+            }
+        }
+        self.expr(item, &format!("{what} item"), "\"YN-N\"")
+    }
+
+    /// The states a DM does not perceive (`misperceives`): patterns or expressions.
+    fn misperceived(&self, table: &Table) -> Res<Vec<Expr>> {
+        let Some(value) = table.get("misperceives") else {
+            return Ok(Vec::new());
+        };
+        let example = "misperceives = [\"nrc & !ceasefire\", \"Y-N-\"]";
+        self.array(
+            value,
+            "`misperceives`",
+            "an array of patterns or expressions",
+            example,
+        )?
+        .iter()
+        .map(|item| {
+            let text = self.string(item, "an item of `misperceives`", example)?;
+            self.pattern_or_expr(item, text, "a misperception")
+        })
+        .collect()
+    }
+
+    // ------------------------------------------------------------ coalitions
+
+    fn coalition(&self, value: &Val, model: &Model) -> Res<Coalition> {
+        let table = self.table(value, "[[coalition]]", COALITION_KEYS)?;
+        let example = "members = [\"us\", \"russia\"]";
+        let Some(list) = table.get("members") else {
+            return Err(self
+                .file
+                .error("a coalition needs `members`", Some(table.span.clone()))
+                .help(format!("list the DM ids that act together: `{example}`")));
+        };
+        let items = self.array(list, "`members`", "an array of DM ids", example)?;
+        let mut members = Vec::new();
+        for item in items.iter() {
+            let id = self.string(item, "an item of `members`", example)?;
+            let Some(d) = model.decision_makers.iter().position(|dm| dm.id == id) else {
+                let known: Vec<&str> = model
+                    .decision_makers
+                    .iter()
+                    .map(|dm| dm.id.as_str())
+                    .collect();
+                return Err(self
+                    .file
+                    .error(format!("unknown decision maker `{id}`"), Some(item.span()))
+                    .help(suggestion(id, &known, "known decision makers")));
+            };
+            if members.contains(&d) {
+                return Err(self
+                    .file
+                    .error(format!("`{id}` is listed twice"), Some(item.span()))
+                    .help("remove the repetition"));
+            }
+            members.push(d);
+        }
+        if members.len() < 2 {
+            return Err(self
+                .file
+                .error("a coalition needs at least two members", Some(list.span()))
+                .help(format!(
+                    "every DM alone is always examined; list two or more: `{example}`"
+                )));
+        }
+        members.sort_unstable();
+        if model.coalitions.iter().any(|c| c.members == members) {
+            return Err(self
+                .file
+                .error("this coalition is listed already", Some(list.span()))
+                .help("list each coalition once"));
+        }
+        Ok(Coalition {
+            members,
+            notes: self.notes(&table)?,
+        })
     }
 
     fn state_by_number(

@@ -62,6 +62,14 @@ pub(crate) fn write(model: &Model) -> String {
                 }
             }
         }
+        if !dm.misperceived.is_empty() {
+            let items: Vec<String> = dm
+                .misperceived
+                .iter()
+                .map(|e| item_text(e, &ids, n))
+                .collect();
+            let _ = writeln!(out, "misperceives = [{}]", items.join(", "));
+        }
         for option in &dm.options {
             out.push_str("\n  [[dm.option]]\n");
             key(&mut out, "  ", "id", &option.id);
@@ -99,19 +107,31 @@ pub(crate) fn write(model: &Model) -> String {
         let _ = writeln!(out, "options = {}", id_list(&on, &ids));
         notes(&mut out, "", &state.notes);
     }
+
+    for coalition in &model.coalitions {
+        out.push_str("\n[[coalition]]\n");
+        let members: Vec<String> = coalition
+            .members
+            .iter()
+            .map(|&d| quote(&model.decision_makers[d].id))
+            .collect();
+        let _ = writeln!(out, "members = [{}]", members.join(", "));
+        notes(&mut out, "", &coalition.notes);
+    }
     out
+}
+
+/// A set of states as a Y/N/- pattern where it is one, else as an expression.
+fn item_text(item: &Expr, ids: &[String], n: usize) -> String {
+    match pattern::of_expr(item, n) {
+        Some((mask, bits)) => quote(&pattern::render(mask, bits, n)),
+        None => quote(&render(item, ids)),
+    }
 }
 
 /// A tier: one item, or a list of tied items.
 fn tier_text(tier: &Tier, ids: &[String], n: usize) -> String {
-    let items: Vec<String> = tier
-        .items
-        .iter()
-        .map(|item| match pattern::of_expr(item, n) {
-            Some((mask, bits)) => quote(&pattern::render(mask, bits, n)),
-            None => quote(&render(item, ids)),
-        })
-        .collect();
+    let items: Vec<String> = tier.items.iter().map(|i| item_text(i, ids, n)).collect();
     match items.as_slice() {
         [one] => one.clone(),
         _ => format!("[{}]", items.join(", ")),

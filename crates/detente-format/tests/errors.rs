@@ -811,3 +811,96 @@ fn infeasible_named_state_is_located_at_compile() {
         at(&text, "\"YYN\"", 0),
     );
 }
+
+#[test]
+fn misperception_errors_point_into_the_list() {
+    let text = edit(
+        "id = \"them\"\n",
+        "id = \"them\"\nmisperceives = [\"a & d\"]\n",
+    );
+    check(&text, "unknown option `d`", at(&text, "a & d", 4));
+    let text = edit("id = \"them\"\n", "id = \"them\"\nmisperceives = \"a\"\n");
+    check(
+        &text,
+        "`misperceives` must be an array of patterns or expressions, not a string",
+        at(&text, "misperceives = \"a\"", 15),
+    );
+    let text = edit(
+        "id = \"them\"\n",
+        "id = \"them\"\nmisperceives = [\"YN\"]\n",
+    );
+    check(
+        &text,
+        "a misperception pattern `YN` has 2 characters, but the model has 3 options",
+        at(&text, "\"YN\"", 0),
+    );
+}
+
+#[test]
+fn coalition_errors_name_the_member() {
+    let with = |entry: &str| format!("{BASE}\n[[coalition]]\n{entry}\n");
+    let text = with("members = [\"us\", \"thme\"]");
+    let e = check(
+        &text,
+        "unknown decision maker `thme`",
+        at(&text, "\"thme\"", 0),
+    );
+    assert!(help(&e).contains("them"), "suggests the near miss");
+    let text = with("members = [\"us\"]");
+    check(
+        &text,
+        "a coalition needs at least two members",
+        at(&text, "[\"us\"]", 0),
+    );
+    let text = with("members = [\"us\", \"us\"]");
+    check(&text, "`us` is listed twice", at(&text, "\"us\"]", 0));
+    let text = with("description = \"no members\"");
+    check(
+        &text,
+        "a coalition needs `members`",
+        at(&text, "[[coalition]]", 0),
+    );
+    let text = format!(
+        "{}\n[[coalition]]\nmembers = [\"them\", \"us\"]\n",
+        with("members = [\"us\", \"them\"]")
+    );
+    check(
+        &text,
+        "this coalition is listed already",
+        at(&text, "[\"them\", \"us\"]", 0),
+    );
+}
+
+#[test]
+fn misperceptions_and_coalitions_survive_both_formats() {
+    let text = format!(
+        "{}\n[[coalition]]\nmembers = [\"us\", \"them\"]\n",
+        edit(
+            "id = \"them\"\n",
+            "id = \"them\"\nmisperceives = [\"a & !c\", \"NY-\"]\n"
+        )
+    );
+    let model = parse_toml(&text, "m.toml").unwrap().model;
+    assert_eq!(model.decision_makers[1].misperceived.len(), 2);
+    assert_eq!(model.coalitions[0].members, vec![0, 1]);
+    let toml = detente_format::to_toml(&model);
+    assert_eq!(
+        parse_toml(&toml, "again.toml").unwrap().model.coalitions,
+        model.coalitions
+    );
+    let again = parse_toml(&toml, "again.toml").unwrap().model;
+    assert_eq!(
+        again.decision_makers[1].misperceived,
+        model.decision_makers[1].misperceived
+    );
+    let conflict = parse_toml(&text, "m.toml").unwrap().compile(1000).unwrap();
+    let gmcr = detente_format::to_gmcr(&model, &conflict).unwrap();
+    let back = parse_gmcr(&gmcr, "m.gmcr").unwrap().model;
+    assert_eq!(back.coalitions, model.coalitions);
+    // Same states misperceived, whatever form the conditions take.
+    for s in 0..8u64 {
+        let blind =
+            |m: &detente_engine::Model| m.decision_makers[1].misperceived.iter().any(|e| e.eval(s));
+        assert_eq!(blind(&back), blind(&model), "pattern {s:03b}");
+    }
+}

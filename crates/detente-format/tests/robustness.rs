@@ -200,6 +200,7 @@ fn model() -> impl Strategy<Value = Model> {
                         name: format!("DM {d}"),
                         options: vec![option(2 * d), option(2 * d + 1)],
                         preferences,
+                        misperceived: Vec::new(),
                         notes: Notes::default(),
                     })
                     .collect();
@@ -220,6 +221,7 @@ fn model() -> impl Strategy<Value = Model> {
                     rules,
                     status_quo,
                     named_states,
+                    coalitions: Vec::new(),
                 }
             },
         )
