@@ -272,6 +272,14 @@ pub struct EvolveArgs {
     /// Start here instead of the status quo: a state number, Y/N string or named state.
     #[arg(long, value_name = "STATE")]
     pub from: Option<String>,
+    /// Let this coalition move jointly too, to states every member prefers:
+    /// DM names or ids, comma-separated (repeatable).
+    #[arg(long, value_name = "DM,DM,...")]
+    pub coalition: Vec<String>,
+    /// Let the model's [[coalition]] entries move jointly too (every coalition
+    /// of two or more DMs if it lists none).
+    #[arg(long, conflicts_with = "coalition")]
+    pub coalitions: bool,
     #[command(flatten)]
     pub concepts: ConceptsArg,
     #[arg(long, short = 'f', value_enum, default_value_t)]

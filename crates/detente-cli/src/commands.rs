@@ -303,12 +303,19 @@ fn evolve(args: EvolveArgs) -> Result<(), Failure> {
     };
     let concepts = args.concepts.or_all();
     let analysis = Analysis::run(&conflict, &concepts, &|| {});
-    let evolution = detente_engine::evolve::Evolution::from(&conflict, start);
+    let coalitions = if args.coalitions || !args.coalition.is_empty() {
+        chosen_coalitions(model, &args.coalition, false)?
+    } else {
+        Vec::new()
+    };
+    let evolution =
+        detente_engine::evolve::Evolution::with_coalitions(&conflict, start, &coalitions);
     let report = EvolutionReport {
         model,
         conflict: &conflict,
         analysis: &analysis,
         evolution: &evolution,
+        coalitions: &coalitions,
     };
     let format = match args.format {
         EvolveFormat::Table => EvolutionFormat::Text,
@@ -323,32 +330,7 @@ fn evolve(args: EvolveArgs) -> Result<(), Failure> {
 fn coalitions(args: CoalitionsArgs) -> Result<(), Failure> {
     let Prepared { loaded, conflict } = prepare(&args.source)?;
     let model = &loaded.model;
-    let listed_in_model = !model.coalitions.is_empty() && !args.all;
-    let coalitions = if !args.coalition.is_empty() {
-        args.coalition
-            .iter()
-            .map(|list| {
-                let mut members = list
-                    .split(',')
-                    .map(|name| find_dm(model, name.trim()))
-                    .collect::<Result<Vec<_>, _>>()?;
-                members.sort_unstable();
-                members.dedup();
-                Ok(members)
-            })
-            .collect::<miette::Result<Vec<_>>>()?
-    } else if listed_in_model {
-        model.coalitions.iter().map(|c| c.members.clone()).collect()
-    } else {
-        if model.decision_makers.len() > MAX_DMS_FOR_ALL_COALITIONS {
-            return Err(Failure::Input(miette!(
-                help = "name the coalitions to examine with --coalition A,B",
-                "{} decision makers make too many coalitions to examine them all (at most {MAX_DMS_FOR_ALL_COALITIONS} DMs)",
-                model.decision_makers.len()
-            )));
-        }
-        detente_engine::coalition::all_coalitions(model.decision_makers.len())
-    };
+    let coalitions = chosen_coalitions(model, &args.coalition, args.all)?;
     let concept = Concept::from(args.concept);
     let coalitional = CoalitionAnalysis::run(&conflict, &coalitions, concept).map_err(|e| {
         Failure::Input(miette!(
@@ -380,6 +362,40 @@ fn coalitions(args: CoalitionsArgs) -> Result<(), Failure> {
 
 /// Above this many DMs, "all coalitions" must be narrowed down by hand.
 const MAX_DMS_FOR_ALL_COALITIONS: usize = 8;
+
+/// The coalitions named with `--coalition` (each "DM,DM,..."); else the
+/// model's listed coalitions unless `all`; else every coalition of two or more.
+fn chosen_coalitions(
+    model: &detente_engine::Model,
+    named: &[String],
+    all: bool,
+) -> Result<Vec<Vec<usize>>, Failure> {
+    if !named.is_empty() {
+        return Ok(named
+            .iter()
+            .map(|list| {
+                let mut members = list
+                    .split(',')
+                    .map(|name| find_dm(model, name.trim()))
+                    .collect::<Result<Vec<_>, _>>()?;
+                members.sort_unstable();
+                members.dedup();
+                Ok(members)
+            })
+            .collect::<miette::Result<Vec<_>>>()?);
+    }
+    if !model.coalitions.is_empty() && !all {
+        return Ok(model.coalitions.iter().map(|c| c.members.clone()).collect());
+    }
+    let dms = model.decision_makers.len();
+    if dms > MAX_DMS_FOR_ALL_COALITIONS {
+        return Err(Failure::Input(miette!(
+            help = "name the coalitions to examine with --coalition A,B",
+            "{dms} decision makers make too many coalitions to examine them all (at most {MAX_DMS_FOR_ALL_COALITIONS} DMs)"
+        )));
+    }
+    Ok(detente_engine::coalition::all_coalitions(dms))
+}
 
 /// The DM called `name` (its name or id), or an error listing the DMs.
 fn find_dm(model: &detente_engine::Model, name: &str) -> miette::Result<usize> {

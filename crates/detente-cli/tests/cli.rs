@@ -382,3 +382,39 @@ fn misperceptions_and_coalitions_in_gmcr_files_are_analysed() {
         "the file's coalition is examined"
     );
 }
+
+#[test]
+fn evolution_with_a_coalition_takes_joint_moves() {
+    let alone: serde_json::Value =
+        serde_json::from_str(&stdout(&["evolve", "--concepts", "seq", "-f", "json"])).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&[
+        "evolve",
+        "--concepts",
+        "seq",
+        "--coalition",
+        "us,russia",
+        "-f",
+        "json",
+    ]))
+    .unwrap();
+    assert!(doc["reachable_count"].as_u64() > alone["reachable_count"].as_u64());
+    let joint: Vec<&serde_json::Value> = doc["reachable_equilibria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["path"].as_array().unwrap())
+        .filter(|m| m["members"].as_array().unwrap().len() == 2)
+        .collect();
+    assert!(!joint.is_empty(), "some shortest path uses the coalition");
+    assert_eq!(joint[0]["decision_maker"], "United States + Russia");
+    let dot = stdout(&[
+        "evolve",
+        "--concepts",
+        "seq",
+        "--coalition",
+        "us,russia",
+        "-f",
+        "dot",
+    ]);
+    assert!(dot.contains("style=dashed, label=\"United States + Russia\""));
+}

@@ -4,7 +4,7 @@
 
 use crate::describe::{describe_change, describe_state};
 use crate::json_body;
-use detente_engine::evolve::Evolution;
+use detente_engine::evolve::{Evolution, Mover};
 use detente_engine::{Analysis, Concept, Conflict, Model, Preferences, StateIndex};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -30,11 +30,16 @@ pub struct EvolutionReport<'a> {
     pub conflict: &'a Conflict,
     pub analysis: &'a Analysis,
     pub evolution: &'a Evolution,
+    /// The coalitions the evolution was searched with (as DM indices).
+    pub coalitions: &'a [Vec<usize>],
 }
 
 #[derive(Serialize)]
 struct MoveJson {
+    /// The DM's name, or the coalition's members' names joined by " + ".
     decision_maker: String,
+    /// Who moves: one name for a unilateral move, several for a coalition's joint move.
+    members: Vec<String>,
     from: usize,
     to: usize,
     change: String,
@@ -118,12 +123,25 @@ impl EvolutionReport<'_> {
                 .expect("reached")
                 .into_iter()
                 .map(|step| {
+                    let movers = match step.mover {
+                        Mover::Dm(dm) => std::slice::from_ref(&dm).to_vec(),
+                        Mover::Coalition(c) => self.coalitions[c].clone(),
+                    };
+                    let members: Vec<String> = movers
+                        .iter()
+                        .map(|&d| model.decision_makers[d].name.clone())
+                        .collect();
+                    let reasons: Vec<String> = movers
+                        .iter()
+                        .map(|&d| why(model, conflict, d, from, step.to))
+                        .collect();
                     let m = MoveJson {
-                        decision_maker: model.decision_makers[step.dm].name.clone(),
+                        decision_maker: members.join(" + "),
+                        members,
                         from: from as usize + 1,
                         to: step.to as usize + 1,
                         change: describe_change(model, conflict, from, step.to).to_string(),
-                        why: why(model, conflict, step.dm, from, step.to),
+                        why: reasons.join("; "),
                     };
                     from = step.to;
                     m
@@ -175,9 +193,28 @@ impl EvolutionReport<'_> {
                 };
                 let title = format!("From state {}{sq} ({})", body.start, body.start_description);
                 writeln!(out, "{}{title}", if md { "# " } else { "" })?;
+                let by = if self.coalitions.is_empty() {
+                    "unilateral improvements".to_string()
+                } else {
+                    let names: Vec<String> = self
+                        .coalitions
+                        .iter()
+                        .map(|c| {
+                            let names: Vec<&str> = c
+                                .iter()
+                                .map(|&d| self.model.decision_makers[d].name.as_str())
+                                .collect();
+                            names.join(" + ")
+                        })
+                        .collect();
+                    format!(
+                        "unilateral improvements and joint improvements of {}",
+                        names.join("; ")
+                    )
+                };
                 writeln!(
                     out,
-                    "\n{} states can be reached by unilateral improvements (the start included).",
+                    "\n{} states can be reached by {by} (the start included).",
                     body.reachable_count
                 )?;
                 if body.reachable_equilibria.is_empty() {
@@ -206,10 +243,15 @@ impl EvolutionReport<'_> {
                     for (k, m) in target.path.iter().enumerate() {
                         writeln!(
                             out,
-                            "{}{}. {} moves from state {} to {}: {}. Why: {}.",
+                            "{}{}. {} {} from state {} to {}: {}. Why: {}.",
                             if md { "" } else { "  " },
                             k + 1,
                             m.decision_maker,
+                            if m.members.len() > 1 {
+                                "move together"
+                            } else {
+                                "moves"
+                            },
                             m.from,
                             m.to,
                             m.change,
@@ -274,15 +316,20 @@ impl EvolutionReport<'_> {
                 target.concepts.join(",")
             )?;
             for m in &target.path {
-                edges.insert((m.from, m.to, m.decision_maker.clone()));
+                edges.insert((m.from, m.to, m.decision_maker.clone(), m.members.len() > 1));
             }
         }
-        for (from, to, dm) in edges {
+        for (from, to, mover, joint) in edges {
+            // A coalition's joint move is black and dashed; a DM's has its colour.
+            let style = if joint {
+                "color=\"#000000\", style=dashed".to_string()
+            } else {
+                format!("color=\"{}\"", COLOURS[dm_index(&mover) % COLOURS.len()])
+            };
             writeln!(
                 out,
-                "  s{from} -> s{to} [color=\"{}\", label=\"{}\"];",
-                COLOURS[dm_index(&dm) % COLOURS.len()],
-                quote(&dm)
+                "  s{from} -> s{to} [{style}, label=\"{}\"];",
+                quote(&mover)
             )?;
         }
         writeln!(out, "}}")
