@@ -147,10 +147,19 @@ impl Foresight {
         horizon: u32,
         outlook: Outlook,
     ) -> Result<Foresight, ForesightError> {
+        Foresight::run_within(conflict, horizon, outlook, MAX_FORESIGHT_CELLS)
+    }
+
+    fn run_within(
+        conflict: &Conflict,
+        horizon: u32,
+        outlook: Outlook,
+        max_cells: usize,
+    ) -> Result<Foresight, ForesightError> {
         let dms = conflict.dm_count();
         let states = conflict.state_count();
         let level_cells = dms * states;
-        let max_levels = (MAX_FORESIGHT_CELLS / (dms * level_cells)).max(1);
+        let max_levels = (max_cells / (dms * level_cells)).max(1);
         let tables: Vec<Tables> = (0..dms)
             .map(|focal| {
                 Anticipator {
@@ -165,7 +174,7 @@ impl Foresight {
             return Err(ForesightError::TooLarge {
                 horizon,
                 levels: short.levels.len(),
-                limit: MAX_FORESIGHT_CELLS,
+                limit: max_cells,
             });
         }
         Ok(Foresight {
@@ -235,23 +244,31 @@ impl Foresight {
         })
     }
 
-    /// The anticipated path behind `dm`'s L_h verdict at `s`, horizon `h`:
-    /// the moves `dm` and the responders make, ending at `outcome_at(h, dm, s)`.
-    /// Empty when `s` is stable.
-    pub fn path(&self, conflict: &Conflict, h: u32, dm: usize, s: StateIndex) -> Vec<Step> {
+    /// The line of play behind `dm`'s L_h verdict at `s`, horizon `h`: its
+    /// best move (made even if not worth making), then the responses it
+    /// anticipates, each mover looking ahead over the moves left. `s` is
+    /// L_h-stable iff the line is empty (h = 0 or no move at all) or ends at a
+    /// state `dm` does not prefer to `s`; otherwise it ends at
+    /// `outcome_at(h, dm, s)`.
+    pub fn line_of_play(&self, conflict: &Conflict, h: u32, dm: usize, s: StateIndex) -> Vec<Step> {
         let anticipator = Anticipator {
             conflict,
             focal: dm,
             outlook: self.outlook,
         };
         let (mut left, mut mover, mut at) = (h, dm, s);
-        let mut path = Vec::new();
+        let mut line = Vec::new();
         while left > 0 {
             let below = self.level(left - 1, dm);
-            let Some((to, _)) = anticipator.turn(below, mover, at) else {
+            let chosen = if line.is_empty() {
+                anticipator.best_move(below, mover, at)
+            } else {
+                anticipator.turn(below, mover, at)
+            };
+            let Some((to, _)) = chosen else {
                 break;
             };
-            path.push(Step {
+            line.push(Step {
                 mover,
                 from: at,
                 to,
@@ -261,7 +278,7 @@ impl Foresight {
             };
             (left, mover, at) = (left - 1, next, to);
         }
-        path
+        line
     }
 }
 
@@ -275,23 +292,30 @@ struct Anticipator<'a> {
 impl Anticipator<'_> {
     /// The move DM `j` makes at `s` and the outcome it anticipates, given the
     /// table of the horizon below; `None` if no move is strictly better for j
-    /// than staying. Among j's best moves the outlook picks by the focal DM's
-    /// rank of the outcome, then the lowest outcome, then the lowest move.
+    /// than staying.
     fn turn(
         &self,
         below: &[StateIndex],
         j: usize,
         s: StateIndex,
     ) -> Option<(StateIndex, StateIndex)> {
-        let here = self.conflict.rank(j, s);
+        self.best_move(below, j, s)
+            .filter(|&(_, outcome)| self.conflict.rank(j, outcome) > self.conflict.rank(j, s))
+    }
+
+    /// j's best move at `s`, worth making or not, and its anticipated outcome:
+    /// the outcome j likes best; among those the outlook picks by the focal
+    /// DM's rank, then the lowest outcome, then the lowest move.
+    fn best_move(
+        &self,
+        below: &[StateIndex],
+        j: usize,
+        s: StateIndex,
+    ) -> Option<(StateIndex, StateIndex)> {
         let mut best: Option<(Choice, StateIndex, StateIndex)> = None;
         self.conflict.for_each_move(j, s, |t| {
             let outcome = self.response(below, j, t).map_or(t, |(_, o)| o);
-            let value = self.conflict.rank(j, outcome);
-            if value <= here {
-                return;
-            }
-            let choice = self.choice(value, outcome, t);
+            let choice = self.choice(self.conflict.rank(j, outcome), outcome, t);
             if best.is_none_or(|(b, ..)| choice > b) {
                 best = Some((choice, t, outcome));
             }
@@ -372,4 +396,60 @@ fn fingerprint(level: &[StateIndex]) -> u64 {
     let mut hasher = DefaultHasher::new();
     level.hash(&mut hasher);
     hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::{PreferenceKind, Shape, generate};
+
+    fn conflict(seed: u64) -> Conflict {
+        let shape = Shape {
+            dms: 3,
+            options_per_dm: 2,
+            rules: 0,
+            rule_width: 2,
+            irreversible_percent: 0,
+            preferences: PreferenceKind::Prioritization { statements: 4 },
+            seed,
+        };
+        Conflict::compile(&generate(&shape), 1 << 10).unwrap()
+    }
+
+    #[test]
+    fn a_horizon_beyond_the_limit_is_refused_unless_the_tables_settle() {
+        let c = conflict(7);
+        let level = c.dm_count() * c.dm_count() * c.state_count();
+        let settled = Foresight::run(&c, 1, Outlook::Cautious).unwrap();
+        let needed = (0..c.dm_count())
+            .map(|i| {
+                settled
+                    .cycle(i)
+                    .map_or(0, |k| (k.start + k.period) as usize)
+            })
+            .max()
+            .unwrap();
+        assert!(needed >= 2, "this model should take a few levels to settle");
+        // Room for two levels: horizon 1 is answered, horizon 5 is not.
+        assert!(Foresight::run_within(&c, 1, Outlook::Cautious, 2 * level).is_ok());
+        let error = Foresight::run_within(&c, 5, Outlook::Cautious, 2 * level).unwrap_err();
+        assert_eq!(
+            error,
+            ForesightError::TooLarge {
+                horizon: 5,
+                levels: 2,
+                limit: 2 * level
+            }
+        );
+        assert!(error.to_string().contains("at most 1"));
+        // With room to settle, any horizon is answered from the cycle.
+        let far = Foresight::run(&c, 1_000_000, Outlook::Cautious).unwrap();
+        for i in 0..c.dm_count() {
+            let k = far.cycle(i).unwrap();
+            let h = k.start + (1_000_000 - k.start) % k.period;
+            for s in 0..c.state_count() as StateIndex {
+                assert_eq!(far.outcome_at(1_000_000, i, s), far.outcome_at(h, i, s));
+            }
+        }
+    }
 }

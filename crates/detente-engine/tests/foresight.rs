@@ -131,25 +131,30 @@ proptest! {
     }
 
     #[test]
-    fn paths_are_legal_and_end_at_the_outcome(shape in shapes(2..=4), h in 1u32..=6) {
+    fn lines_of_play_are_legal_and_end_at_the_outcome(shape in shapes(2..=4), h in 1u32..=6) {
         let Some((_, conflict)) = compile(&shape) else { return Ok(()) };
         let foresight = Foresight::run(&conflict, h, Outlook::Cautious).unwrap();
         for i in 0..conflict.dm_count() {
             for s in 0..conflict.state_count() as u32 {
-                let path = foresight.path(&conflict, h, i, s);
-                prop_assert!(path.len() <= h as usize);
-                prop_assert_eq!(path.is_empty(), foresight.is_stable(i, s));
-                prop_assert_eq!(path.first().map(|step| step.mover), (!path.is_empty()).then_some(i));
+                let line = foresight.line_of_play(&conflict, h, i, s);
+                prop_assert!(line.len() <= h as usize);
+                prop_assert_eq!(line.is_empty(), conflict.moves_from(i, s).is_empty());
                 let mut at = s;
-                for (k, step) in path.iter().enumerate() {
+                for (k, step) in line.iter().enumerate() {
                     prop_assert_eq!(step.from, at);
                     prop_assert!(conflict.moves_from(step.mover, at).contains(&step.to));
-                    if k > 0 {
-                        prop_assert_ne!(step.mover, path[k - 1].mover);
+                    if k == 0 {
+                        prop_assert_eq!(step.mover, i);
+                    } else {
+                        prop_assert_ne!(step.mover, line[k - 1].mover);
                     }
                     at = step.to;
                 }
-                prop_assert_eq!(at, foresight.outcome_at(h, i, s));
+                let worth_it = !line.is_empty() && conflict.rank(i, at) > conflict.rank(i, s);
+                prop_assert_eq!(worth_it, !foresight.is_stable(i, s));
+                if worth_it {
+                    prop_assert_eq!(at, foresight.outcome_at(h, i, s));
+                }
             }
         }
     }
