@@ -274,6 +274,8 @@ impl ForesightReport<'_> {
         let f = self.foresight;
         let h = f.horizon();
         let (heading, item) = if markdown { ("## ", "- ") } else { ("", "  ") };
+        // In Markdown a line right after a list would continue its last item.
+        let gap = if markdown { "\n" } else { "" };
         let width = body.dms.iter().map(|n| n.len()).max().unwrap_or(0) + 1;
         writeln!(
             out,
@@ -299,7 +301,7 @@ impl ForesightReport<'_> {
         }
         writeln!(
             out,
-            "L_{h} equilibria: {}",
+            "{gap}L_{h} equilibria: {}",
             compress_ids(body.equilibria.iter().copied())
         )?;
 
@@ -334,8 +336,12 @@ impl ForesightReport<'_> {
             }
         }
         match &body.nm_equilibria {
-            Some(ids) => writeln!(out, "NM equilibria: {}", compress_ids(ids.iter().copied()))?,
-            None => writeln!(out, "NM equilibria: unknown")?,
+            Some(ids) => writeln!(
+                out,
+                "{gap}NM equilibria: {}",
+                compress_ids(ids.iter().copied())
+            )?,
+            None => writeln!(out, "{gap}NM equilibria: unknown")?,
         }
 
         writeln!(out, "\n{heading}Equilibria by horizon")?;
