@@ -52,6 +52,13 @@ fn prisoners_dilemma_cooperation_survives_two_moves_of_foresight() {
         doc["by_horizon"],
         json!([{"from": 1, "to": 1, "equilibria": [1]}, {"from": 2, "to": 2, "equilibria": [1, 4]}])
     );
+    // The tables settle at horizon 2, so a long horizon costs nothing more.
+    let far = json_of("prisoners", "1000");
+    assert_eq!(
+        far["by_horizon"],
+        json!([{"from": 1, "to": 1, "equilibria": [1]}, {"from": 2, "to": 1000, "equilibria": [1, 4]}])
+    );
+    assert_eq!(far["by_horizon_repeats"], Value::Null);
     // Strict preferences: no verdict depends on ties.
     assert_eq!(
         doc["tie_dependent"]["limited_move"]["Prisoner One"],

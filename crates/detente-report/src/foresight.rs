@@ -68,6 +68,9 @@ struct Body {
     /// `None` when some DM's anticipations did not settle.
     nm_equilibria: Option<Vec<usize>>,
     by_horizon: Vec<HorizonsJson>,
+    /// Set when `by_horizon` stops before the horizon: the equilibria of
+    /// every later horizon repeat those of `start..start + period`.
+    by_horizon_repeats: Option<CycleJson>,
     /// Per DM: states whose L_h / NM verdict differs under the other outlook.
     tie_dependent: Vec<Vec<usize>>,
     tie_dependent_nm: Vec<Vec<usize>>,
@@ -93,21 +96,71 @@ impl ForesightReport<'_> {
         self.ids(|s| (0..f.dm_count()).all(|d| f.is_stable_at(h, d, s)))
     }
 
-    /// Horizons 1..=h grouped into runs with the same equilibria.
-    fn by_horizon(&self) -> Vec<HorizonsJson> {
+    /// Where the equilibria start repeating: from the latest start of the
+    /// DMs' cycles, with the least common multiple of their periods; `None`
+    /// if some DM's tables did not settle.
+    fn equilibria_cycle(&self) -> Option<CycleJson> {
+        let f = self.foresight;
+        (0..f.dm_count()).try_fold(
+            CycleJson {
+                start: 1,
+                period: 1,
+            },
+            |acc, d| {
+                let c = f.cycle(d)?;
+                Some(CycleJson {
+                    start: acc.start.max(c.start),
+                    period: lcm(acc.period, c.period),
+                })
+            },
+        )
+    }
+
+    /// Horizons 1..=h grouped into runs with the same equilibria. Past the
+    /// start of the tables' cycle the equilibria repeat, so only one full
+    /// cycle is computed: if they are constant over it, the last run extends
+    /// to h; otherwise the list stops and the repeat is returned.
+    fn by_horizon(&self) -> (Vec<HorizonsJson>, Option<CycleJson>) {
+        let horizon = self.foresight.horizon();
+        let cycle = self
+            .equilibria_cycle()
+            .filter(|c| c.start.saturating_add(c.period - 1) < horizon);
+        let last = cycle.as_ref().map_or(horizon, |c| c.start + c.period - 1);
+        let sets: Vec<Vec<usize>> = (1..=last).map(|h| self.equilibria_at(h)).collect();
         let mut runs: Vec<HorizonsJson> = Vec::new();
-        for h in 1..=self.foresight.horizon() {
-            let equilibria = self.equilibria_at(h);
+        for (h, equilibria) in (1..).zip(&sets) {
             match runs.last_mut() {
-                Some(run) if run.equilibria == equilibria => run.to = h,
+                Some(run) if &run.equilibria == equilibria => run.to = h,
                 _ => runs.push(HorizonsJson {
                     from: h,
                     to: h,
-                    equilibria,
+                    equilibria: equilibria.clone(),
                 }),
             }
         }
-        runs
+        let Some(CycleJson { start, period }) = cycle else {
+            return (runs, None);
+        };
+        // The shortest period of the equilibria themselves: it divides the tables' period.
+        let at = |h: u32| &sets[(h - 1) as usize];
+        let shortest = (1..=period)
+            .filter(|p| period % p == 0)
+            .find(|&p| {
+                (start..start + period).all(|h| at(h) == at(start + (h - start + p) % period))
+            })
+            .unwrap_or(period);
+        if shortest == 1 {
+            runs.last_mut().expect("at least horizon 1").to = horizon;
+            (runs, None)
+        } else {
+            (
+                runs,
+                Some(CycleJson {
+                    start,
+                    period: shortest,
+                }),
+            )
+        }
     }
 
     fn line(&self, d: usize, s: StateIndex) -> LineJson {
@@ -135,6 +188,7 @@ impl ForesightReport<'_> {
         let dms = f.dm_count();
         let settled = (0..dms).all(|d| f.cycle(d).is_some());
         let nm = |d, s| f.non_myopic(d, s);
+        let (by_horizon, by_horizon_repeats) = self.by_horizon();
         Body {
             dms: self
                 .model
@@ -156,7 +210,8 @@ impl ForesightReport<'_> {
             nm_oscillating: self.per_dm(|d, s| nm(d, s) == Some(NonMyopic::Oscillating)),
             nm_equilibria: settled
                 .then(|| self.ids(|s| (0..dms).all(|d| nm(d, s) == Some(NonMyopic::Stable)))),
-            by_horizon: self.by_horizon(),
+            by_horizon,
+            by_horizon_repeats,
             tie_dependent: self.per_dm(|d, s| f.is_stable(d, s) != other.is_stable(d, s)),
             tie_dependent_nm: self.per_dm(|d, s| nm(d, s) != other.non_myopic(d, s)),
             lines: self
@@ -199,6 +254,7 @@ impl ForesightReport<'_> {
             limited_move: L,
             non_myopic: N,
             by_horizon: &'a [HorizonsJson],
+            by_horizon_repeats: &'a Option<CycleJson>,
             tie_dependent: T,
             lines_of_play: &'a [LineJson],
         }
@@ -221,6 +277,7 @@ impl ForesightReport<'_> {
                     equilibria: &body.nm_equilibria,
                 },
                 by_horizon: &body.by_horizon,
+                by_horizon_repeats: &body.by_horizon_repeats,
                 tie_dependent: TiesJson {
                     other_outlook: self.other.outlook().key(),
                     limited_move: by_dm(names, &body.tie_dependent),
@@ -353,8 +410,15 @@ impl ForesightReport<'_> {
             };
             writeln!(
                 out,
-                "{item}{horizons:10} {}",
+                "{item}{horizons:12} {}",
                 compress_ids(run.equilibria.iter().copied())
+            )?;
+        }
+        if let Some(c) = &body.by_horizon_repeats {
+            writeln!(
+                out,
+                "{item}from L_{} on, these repeat every {} horizons",
+                c.start, c.period
             )?;
         }
 
@@ -430,4 +494,14 @@ impl ForesightReport<'_> {
 /// State id lists keyed by DM name, in DM order.
 fn by_dm<'a>(names: &'a [String], sets: &'a [Vec<usize>]) -> impl Serialize + 'a {
     LazyMap(move || names.iter().map(String::as_str).zip(sets))
+}
+
+fn lcm(a: u32, b: u32) -> u32 {
+    let gcd = |mut x: u32, mut y: u32| {
+        while y != 0 {
+            (x, y) = (y, x % y);
+        }
+        x
+    };
+    (a / gcd(a, b)).saturating_mul(b)
 }
