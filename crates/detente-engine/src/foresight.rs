@@ -260,10 +260,11 @@ impl Foresight {
         let mut line = Vec::new();
         while left > 0 {
             let below = self.level(left - 1, dm);
+            let after = |t| anticipator.after(below, mover, t);
             let chosen = if line.is_empty() {
-                anticipator.best_move(below, mover, at)
+                anticipator.best_move(mover, at, after)
             } else {
-                anticipator.turn(below, mover, at)
+                anticipator.turn(mover, at, after)
             };
             let Some((to, _)) = chosen else {
                 break;
@@ -290,16 +291,16 @@ struct Anticipator<'a> {
 }
 
 impl Anticipator<'_> {
-    /// The move DM `j` makes at `s` and the outcome it anticipates, given the
-    /// table of the horizon below; `None` if no move is strictly better for j
-    /// than staying.
+    /// The move DM `j` makes at `s` and the outcome it anticipates, where
+    /// `after(t)` is the outcome once j has moved to t and the others have
+    /// answered; `None` if no move is strictly better for j than staying.
     fn turn(
         &self,
-        below: &[StateIndex],
         j: usize,
         s: StateIndex,
+        after: impl Fn(StateIndex) -> StateIndex,
     ) -> Option<(StateIndex, StateIndex)> {
-        self.best_move(below, j, s)
+        self.best_move(j, s, after)
             .filter(|&(_, outcome)| self.conflict.rank(j, outcome) > self.conflict.rank(j, s))
     }
 
@@ -308,19 +309,24 @@ impl Anticipator<'_> {
     /// DM's rank, then the lowest outcome, then the lowest move.
     fn best_move(
         &self,
-        below: &[StateIndex],
         j: usize,
         s: StateIndex,
+        after: impl Fn(StateIndex) -> StateIndex,
     ) -> Option<(StateIndex, StateIndex)> {
         let mut best: Option<(Choice, StateIndex, StateIndex)> = None;
         self.conflict.for_each_move(j, s, |t| {
-            let outcome = self.response(below, j, t).map_or(t, |(_, o)| o);
+            let outcome = after(t);
             let choice = self.choice(self.conflict.rank(j, outcome), outcome, t);
             if best.is_none_or(|(b, ..)| choice > b) {
                 best = Some((choice, t, outcome));
             }
         });
         best.map(|(_, t, outcome)| (t, outcome))
+    }
+
+    /// The outcome once `k` has moved to `t` and the others have answered.
+    fn after(&self, below: &[StateIndex], k: usize, t: StateIndex) -> StateIndex {
+        self.response(below, k, t).map_or(t, |(_, outcome)| outcome)
     }
 
     /// Who responds after `k` moved to `t`, and the outcome: among the other
@@ -361,11 +367,18 @@ impl Anticipator<'_> {
         let mut levels = vec![identity];
         while levels.len() < max_levels {
             let below = levels.last().expect("level 0 exists");
+            // Every answer once, read by every move into its state.
+            let after: Vec<StateIndex> = (0..cells)
+                .into_par_iter()
+                .map(|x| self.after(below, x / states, (x % states) as StateIndex))
+                .collect();
             let next: Vec<StateIndex> = (0..cells)
                 .into_par_iter()
                 .map(|x| {
                     let (j, s) = (x / states, (x % states) as StateIndex);
-                    self.turn(below, j, s).map_or(s, |(_, outcome)| outcome)
+                    let row = &after[j * states..(j + 1) * states];
+                    self.turn(j, s, |t| row[t as usize])
+                        .map_or(s, |(_, outcome)| outcome)
                 })
                 .collect();
             let earlier = seen.entry(fingerprint(&next)).or_default();
