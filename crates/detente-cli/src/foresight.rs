@@ -16,7 +16,7 @@ const MAX_HORIZON: u32 = 10_000;
 const AFTER_HELP: &str = "\
 A state is L_h-stable for a DM when its best move, followed by the answers it
 anticipates from the others (each mover looking ahead over the moves left, h
-moves in all), does not end anywhere it prefers. L_1 is Nash stability.
+moves in all), does not end at a state it prefers to this one. L_1 is Nash.
 Non-myopic (NM) stability is L_h stability for every large enough h. With three
 or more DMs, any other DM may answer a move; docs/FORESIGHT.md gives the exact
 definition and the tie rule (--outlook).
