@@ -28,6 +28,7 @@ Examples:
   detente explain \"Proposed package\"       why the NRC package is or is not stable
   detente evolve                           where the NRC status quo can lead
   detente coalitions --coalition us,russia who can upset the equilibria together
+  detente foresight --horizon 3            what survives when every DM looks 3 moves ahead
 
 Exit codes: 0 success; 1 output could not be written; 2 bad input (a malformed
 model, an unknown example, a model over the limits, bad arguments).";
@@ -55,6 +56,8 @@ pub enum Command {
     Evolve(EvolveArgs),
     /// Coalition analysis: which groups of DMs, acting together, can upset each equilibrium.
     Coalitions(CoalitionsArgs),
+    /// Limited-move (L_h) and non-myopic stability: which states survive when DMs look h moves ahead.
+    Foresight(crate::foresight::ForesightArgs),
     /// List the built-in models.
     Examples,
     /// Write a random model of a given shape (reproducible from its seed), for benchmarks and stress tests.

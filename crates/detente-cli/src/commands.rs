@@ -37,6 +37,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Explain(args) => explain(args),
         Command::Evolve(args) => evolve(args),
         Command::Coalitions(args) => coalitions(args),
+        Command::Foresight(args) => crate::foresight::foresight(args),
         Command::Examples => examples(),
         Command::Generate(args) => generate(args),
     }
@@ -413,7 +414,7 @@ fn find_dm(model: &detente_engine::Model, name: &str) -> miette::Result<usize> {
 }
 
 /// A state named on the command line: its number, its Y/N string, a named state, or `sq`.
-fn find_state(
+pub(crate) fn find_state(
     model: &detente_engine::Model,
     conflict: &detente_engine::Conflict,
     text: &str,

@@ -5,6 +5,7 @@
 
 mod args;
 mod commands;
+mod foresight;
 mod input;
 
 use clap::Parser;

@@ -10,6 +10,7 @@ pub mod error;
 pub mod evolve;
 pub mod explain;
 pub mod expr;
+pub mod foresight;
 pub mod generate;
 pub mod model;
 pub mod reference;

@@ -14,14 +14,18 @@ fn field(text: &str) -> String {
     }
 }
 
-fn header_start(model: &Model) -> Vec<String> {
+pub(crate) fn header_start(model: &Model) -> Vec<String> {
     let mut header = vec!["state".to_string(), "yn".to_string()];
     header.extend(model.options().map(|(_, o)| field(&o.id)));
     header
 }
 
 /// Writes `id,YN..,Y,N,..` for one state, without a line end.
-fn write_row_start(out: &mut impl Write, conflict: &Conflict, s: StateIndex) -> io::Result<()> {
+pub(crate) fn write_row_start(
+    out: &mut impl Write,
+    conflict: &Conflict,
+    s: StateIndex,
+) -> io::Result<()> {
     let yn = conflict.space().yn(s);
     write!(out, "{},{yn}", conflict.space().id(s))?;
     for c in yn.bytes() {

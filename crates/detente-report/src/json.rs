@@ -50,7 +50,7 @@ impl Serialize for States<'_> {
 }
 
 /// Serialises `(key, value)` pairs produced by a closure as a JSON object.
-struct LazyMap<F>(F);
+pub(crate) struct LazyMap<F>(pub(crate) F);
 
 impl<K, V, I, F> Serialize for LazyMap<F>
 where

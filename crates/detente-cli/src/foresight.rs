@@ -1,0 +1,88 @@
+//! `detente foresight`: limited-move stability L_h and non-myopic stability.
+
+use crate::Failure;
+use crate::args::{ModelSource, OutputFormat};
+use crate::commands::find_state;
+use crate::input::{Prepared, prepare};
+use clap::{Args, ValueEnum};
+use detente_engine::foresight::{Foresight, Outlook};
+use detente_report::ForesightReport;
+use miette::miette;
+
+/// Largest `--horizon`: beyond it a line of play is too long to read, and
+/// non-myopic stability answers for every larger horizon anyway.
+const MAX_HORIZON: u32 = 10_000;
+
+const AFTER_HELP: &str = "\
+A state is L_h-stable for a DM when its best move, followed by the answers it
+anticipates from the others (each mover looking ahead over the moves left, h
+moves in all), does not end at a state it prefers to this one. L_1 is Nash.
+Non-myopic (NM) stability is L_h stability for every large enough h. With three
+or more DMs, any other DM may answer a move; docs/FORESIGHT.md gives the exact
+definition and the tie rule (--outlook).
+
+Examples:
+  detente foresight --horizon 2 -e prisoners       mutual cooperation becomes stable
+  detente foresight --horizon 4 --state sq         the NRC status quo, 4 moves ahead
+  detente foresight model.toml -H 3 --format json  machine-readable (detente.foresight/1)";
+
+#[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct ForesightArgs {
+    #[command(flatten)]
+    pub source: ModelSource,
+    /// How many moves ahead each DM looks (its own move counts as one).
+    #[arg(long, short = 'H', default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=MAX_HORIZON as i64))]
+    pub horizon: u32,
+    /// When a mover is indifferent between moves, or several DMs would answer, whether
+    /// the DM under analysis expects the choice worst (cautious) or best (hopeful) for it.
+    #[arg(long, value_enum, default_value_t = OutlookArg::Cautious)]
+    pub outlook: OutlookArg,
+    /// Show the lines of play behind every DM's verdict at this state: its number,
+    /// Y/N string, a named state or `sq` (repeatable).
+    #[arg(long, value_name = "STATE")]
+    pub state: Vec<String>,
+    #[arg(long, short = 'f', value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutlookArg {
+    Cautious,
+    Hopeful,
+}
+
+pub fn foresight(args: ForesightArgs) -> Result<(), Failure> {
+    let Prepared { loaded, conflict } = prepare(&args.source)?;
+    let model = &loaded.model;
+    let lines_for = args
+        .state
+        .iter()
+        .map(|text| find_state(model, &conflict, text))
+        .collect::<miette::Result<Vec<_>>>()?;
+    let outlook = match args.outlook {
+        OutlookArg::Cautious => Outlook::Cautious,
+        OutlookArg::Hopeful => Outlook::Hopeful,
+    };
+    let run = |outlook| {
+        Foresight::run(&conflict, args.horizon, outlook)
+            .map_err(|e| miette!(help = "lower --horizon", "{e}"))
+    };
+    let foresight = run(outlook)?;
+    let other = run(outlook.other())?;
+    let report = ForesightReport {
+        model,
+        conflict: &conflict,
+        foresight: &foresight,
+        other: &other,
+        lines_for,
+    };
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        OutputFormat::Json => report.write_json(&mut out)?,
+        OutputFormat::Csv => report.write_csv(&mut out)?,
+        OutputFormat::Table => report.write_text(false, &mut out)?,
+        OutputFormat::Markdown => report.write_text(true, &mut out)?,
+    }
+    Ok(())
+}
