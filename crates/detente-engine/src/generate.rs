@@ -106,6 +106,7 @@ pub fn generate(shape: &Shape) -> Model {
                 })
                 .collect(),
             preferences: Preferences::default(),
+            uncertain: Vec::new(),
             notes: Notes::default(),
         })
         .collect();

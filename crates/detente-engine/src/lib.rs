@@ -13,6 +13,7 @@ pub mod expr;
 pub mod generate;
 pub mod model;
 pub mod reference;
+pub mod robustness;
 pub mod space;
 pub mod stability;
 
@@ -21,6 +22,7 @@ pub use error::ModelError;
 pub use expr::Expr;
 pub use model::{
     DecisionMaker, Direction, Model, Notes, OptionDef, Preferences, Rule, Statement, Tier,
+    Uncertain,
 };
 pub use space::{StateIndex, StateSpace};
 pub use stability::{Analysis, Concept};

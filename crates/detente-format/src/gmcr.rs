@@ -298,6 +298,7 @@ pub(crate) fn import(file: &SourceFile) -> Res<(Model, Spans, Vec<String>)> {
             name: dm.name.clone(),
             options,
             preferences,
+            uncertain: Vec::new(),
             notes: Notes::default(),
         });
         let at = locate_dm(dm);

@@ -245,6 +245,7 @@ impl<'a> Reader<'a> {
                 name,
                 options,
                 preferences: Preferences::default(),
+                uncertain: Vec::new(),
                 notes,
             },
         })

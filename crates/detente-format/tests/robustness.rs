@@ -200,6 +200,7 @@ fn model() -> impl Strategy<Value = Model> {
                         name: format!("DM {d}"),
                         options: vec![option(2 * d), option(2 * d + 1)],
                         preferences,
+                        uncertain: Vec::new(),
                         notes: Notes::default(),
                     })
                     .collect();
