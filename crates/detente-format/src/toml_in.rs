@@ -97,6 +97,16 @@ struct Reader<'a> {
     states: Option<StateSpace>,
 }
 
+/// What a DM's `preferences` or `ranking` gives, and where it is written.
+struct ReadPreferences {
+    preferences: Preferences,
+    uncertain: Vec<Uncertain>,
+    /// The `preferences` or `ranking` key.
+    key_span: Option<Span>,
+    /// Per tier, the span of each ranking item.
+    tier_items: Vec<Vec<Span>>,
+}
+
 /// A DM read in the first pass; its preferences need every option id, so they wait for the second.
 struct DmDraft<'t, 'i> {
     table: Table<'t, 'i>,
@@ -147,13 +157,12 @@ impl<'a> Reader<'a> {
         }
 
         for draft in drafts {
-            let (preferences, uncertain, key_span, tiers) =
-                self.preferences(&draft.table, &model, &spans)?;
+            let read = self.preferences(&draft.table, &model, &spans)?;
             let mut dm = draft.dm;
-            dm.preferences = preferences;
-            dm.uncertain = uncertain;
-            spans.preferences.push(key_span);
-            spans.tier_items.push(tiers);
+            dm.preferences = read.preferences;
+            dm.uncertain = read.uncertain;
+            spans.preferences.push(read.key_span);
+            spans.tier_items.push(read.tier_items);
             model.decision_makers.push(dm);
         }
 
@@ -430,14 +439,8 @@ impl<'a> Reader<'a> {
 
     // ------------------------------------------------------------ preferences
 
-    /// The DM's preferences, its uncertain elements, the span of the key that gave
-    /// the preferences, and the span of every ranking item.
-    fn preferences(
-        &mut self,
-        table: &Table,
-        model: &Model,
-        spans: &Spans,
-    ) -> Res<(Preferences, Vec<Uncertain>, Option<Span>, Vec<Vec<Span>>)> {
+    /// The DM's preferences and uncertain elements, and where they are written.
+    fn preferences(&mut self, table: &Table, model: &Model, spans: &Spans) -> Res<ReadPreferences> {
         let mut uncertain = Vec::new();
         if let Some(value) = table.get("preferences") {
             let example = "preferences = [\"a\", \"!b\"]";
@@ -452,15 +455,20 @@ impl<'a> Reader<'a> {
                     uncertain.push(window);
                 }
             }
-            return Ok((
-                Preferences::Prioritization(statements),
+            return Ok(ReadPreferences {
+                preferences: Preferences::Prioritization(statements),
                 uncertain,
-                table.key_span("preferences"),
-                Vec::new(),
-            ));
+                key_span: table.key_span("preferences"),
+                tier_items: Vec::new(),
+            });
         }
         let Some(value) = table.get("ranking") else {
-            return Ok((Preferences::default(), uncertain, None, Vec::new()));
+            return Ok(ReadPreferences {
+                preferences: Preferences::default(),
+                uncertain,
+                key_span: None,
+                tier_items: Vec::new(),
+            });
         };
         let example = "ranking = [\"YN\", [\"NY\", \"NN\"], \"--\"]";
         let mut tiers = Vec::new();
@@ -505,12 +513,12 @@ impl<'a> Reader<'a> {
                 .opt_string(table, "ranking_source")?
                 .map(str::to_string),
         };
-        Ok((
-            Preferences::Ranking { tiers, notes },
+        Ok(ReadPreferences {
+            preferences: Preferences::Ranking { tiers, notes },
             uncertain,
-            table.key_span("ranking"),
-            tier_spans,
-        ))
+            key_span: table.key_span("ranking"),
+            tier_items: tier_spans,
+        })
     }
 
     /// A tier written as `{ tier = ..., priority = [lo, hi] }`: the tier and its range.
