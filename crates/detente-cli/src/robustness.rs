@@ -1,0 +1,37 @@
+//! `detente robustness`: equilibria across the preference profiles a model's
+//! uncertain preferences allow.
+
+use crate::Failure;
+use crate::args::RobustnessArgs;
+use crate::commands::{default_concepts, format_of};
+use crate::input::{Prepared, prepare};
+use detente_engine::Analysis;
+use detente_engine::robustness::{Robustness, Settings};
+use detente_report::RobustnessReport;
+use miette::miette;
+
+pub fn run(args: RobustnessArgs) -> Result<(), Failure> {
+    let Prepared { loaded, conflict } = prepare(&args.source)?;
+    let model = &loaded.model;
+    let settings = Settings {
+        concepts: default_concepts(&args.concepts, &conflict),
+        exact_limit: args.exact_limit,
+        samples: args.samples,
+        seed: args.seed,
+    };
+    let robustness = Robustness::run(model, &conflict, &settings, &|| {}).map_err(|e| {
+        miette!(
+            help = "lower --samples or --exact-limit, choose fewer --concepts, or shrink the model",
+            "{e}"
+        )
+    })?;
+    let written = Analysis::run(&conflict, robustness.concepts(), &|| {});
+    let report = RobustnessReport {
+        model,
+        conflict: &conflict,
+        written: &written,
+        robustness: &robustness,
+    };
+    report.write(format_of(args.format), &mut std::io::stdout().lock())?;
+    Ok(())
+}
