@@ -1,7 +1,7 @@
 //! `detente robustness`: for each state, the share of the plausible preference
 //! profiles under which it is an equilibrium, as tables, Markdown, CSV or JSON.
 
-use crate::describe::describe_state;
+use crate::describe::{compress_ids, describe_state};
 use crate::json_body;
 use crate::text::Flavour;
 use crate::{Format, csv_field};
@@ -302,20 +302,24 @@ impl RobustnessReport<'_> {
             out,
             "Share of profiles under which each state is an equilibrium",
         )?;
-        let mut rows = self.listed();
-        rows.retain(|&s| {
-            r.concepts()
+        // States with the same shares (and the same equilibria as written) share a row.
+        let mut groups: BTreeMap<Vec<(u32, bool)>, Vec<usize>> = BTreeMap::new();
+        for s in 0..self.conflict.state_count() {
+            let key: Vec<(u32, bool)> = r
+                .concepts()
                 .iter()
-                .any(|&c| r.equilibrium_count(c, s as usize) > 0)
-        });
-        let total_count = |s: StateIndex| -> u64 {
-            r.concepts()
-                .iter()
-                .map(|&c| u64::from(r.equilibrium_count(c, s as usize)))
-                .sum()
-        };
-        rows.sort_by_key(|&s| (std::cmp::Reverse(total_count(s)), s));
-        let shown = rows.len().min(TABLE_MAX_ROWS);
+                .map(|&c| {
+                    let written = self.written.equilibria(c).contains(s);
+                    (r.equilibrium_count(c, s), written)
+                })
+                .collect();
+            if key.iter().any(|&(count, _)| count > 0) {
+                groups.entry(key).or_default().push(s + 1);
+            }
+        }
+        let mut rows: Vec<(Vec<(u32, bool)>, Vec<usize>)> = groups.into_iter().collect();
+        let total = |key: &[(u32, bool)]| -> u64 { key.iter().map(|&(n, _)| u64::from(n)).sum() };
+        rows.sort_by_key(|(key, states)| (std::cmp::Reverse(total(key)), states[0]));
         if rows.is_empty() {
             writeln!(
                 out,
@@ -323,22 +327,13 @@ impl RobustnessReport<'_> {
             )?;
         } else {
             let mut table = flavour.table(true);
-            let mut header = vec![Cell::new("State"), Cell::new("Options taken")];
+            let mut header = vec![Cell::new("States")];
             header.extend(r.concepts().iter().map(|c| Cell::new(c.label())));
             table.set_header(header);
-            for &s in &rows[..shown] {
-                let mut label = describe_state(self.model, self.conflict, s);
-                for name in self.names_of(s) {
-                    label = format!("{name}: {label}");
-                }
-                let mut row = vec![Cell::new(s + 1), Cell::new(label)];
-                row.extend(r.concepts().iter().map(|&c| {
-                    let count = r.equilibrium_count(c, s as usize);
-                    let mark = if self.written.equilibria(c).contains(s as usize) {
-                        " *"
-                    } else {
-                        ""
-                    };
+            for (key, states) in rows.iter().take(TABLE_MAX_ROWS) {
+                let mut row = vec![Cell::new(compress_ids(states.iter().copied()))];
+                row.extend(key.iter().map(|&(count, written)| {
+                    let mark = if written { " *" } else { "" };
                     Cell::new(format!("{}{mark}", percent(r.share(count))))
                         .set_alignment(CellAlignment::Right)
                 }));
@@ -347,13 +342,14 @@ impl RobustnessReport<'_> {
             writeln!(out, "{table}")?;
             writeln!(
                 out,
-                "\n* an equilibrium of the model as written. Sorted by the mean share over the concepts."
+                "\n* an equilibrium of the model as written. States with equal shares share a row; \
+                 rows are sorted by the mean share over the concepts. `detente states` lists the states."
             )?;
-            if rows.len() > shown {
+            if rows.len() > TABLE_MAX_ROWS {
+                let more: usize = rows[TABLE_MAX_ROWS..].iter().map(|(_, s)| s.len()).sum();
                 writeln!(
                     out,
-                    "{} more states are equilibria under some profile; --format json or csv lists them all.",
-                    rows.len() - shown
+                    "{more} more states are equilibria under some profile; --format json or csv lists them all."
                 )?;
             }
         }
