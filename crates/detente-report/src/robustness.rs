@@ -15,7 +15,10 @@ use std::io::{self, Write};
 /// Schema tag of `detente robustness --format json`.
 pub const ROBUSTNESS_SCHEMA: &str = "detente.robustness/1";
 
-/// Most states the table lists; JSON and CSV list all.
+/// Per concept: the profiles under which a state is an equilibrium, and whether it is one as written.
+type ShareKey = Vec<(u32, bool)>;
+
+/// Most rows of states the table lists; JSON and CSV list all states.
 const TABLE_MAX_ROWS: usize = 40;
 
 pub struct RobustnessReport<'a> {
@@ -303,9 +306,9 @@ impl RobustnessReport<'_> {
             "Share of profiles under which each state is an equilibrium",
         )?;
         // States with the same shares (and the same equilibria as written) share a row.
-        let mut groups: BTreeMap<Vec<(u32, bool)>, Vec<usize>> = BTreeMap::new();
+        let mut groups: BTreeMap<ShareKey, Vec<usize>> = BTreeMap::new();
         for s in 0..self.conflict.state_count() {
-            let key: Vec<(u32, bool)> = r
+            let key: ShareKey = r
                 .concepts()
                 .iter()
                 .map(|&c| {
@@ -317,7 +320,7 @@ impl RobustnessReport<'_> {
                 groups.entry(key).or_default().push(s + 1);
             }
         }
-        let mut rows: Vec<(Vec<(u32, bool)>, Vec<usize>)> = groups.into_iter().collect();
+        let mut rows: Vec<(ShareKey, Vec<usize>)> = groups.into_iter().collect();
         let total = |key: &[(u32, bool)]| -> u64 { key.iter().map(|&(n, _)| u64::from(n)).sum() };
         rows.sort_by_key(|(key, states)| (std::cmp::Reverse(total(key)), states[0]));
         if rows.is_empty() {
