@@ -62,6 +62,7 @@ pub enum Command {
     /// Write a random model of a given shape (reproducible from its seed), for benchmarks and stress tests.
     Generate(GenerateArgs),
     /// Robustness under preference uncertainty: the share of plausible preference profiles under which each state is an equilibrium.
+    #[command(long_about = ROBUSTNESS_LONG_ABOUT, after_help = ROBUSTNESS_AFTER_HELP)]
     Robustness(RobustnessArgs),
 }
 
@@ -338,7 +339,6 @@ Examples:
   detente robustness model.toml --exact-limit 0 --samples 5000 --seed 7";
 
 #[derive(Debug, Args)]
-#[command(long_about = ROBUSTNESS_LONG_ABOUT, after_help = ROBUSTNESS_AFTER_HELP)]
 pub struct RobustnessArgs {
     #[command(flatten)]
     pub source: ModelSource,
@@ -355,6 +355,7 @@ pub struct RobustnessArgs {
     /// Seed of the random draw.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t)]
     pub format: OutputFormat,
 }
