@@ -130,6 +130,15 @@ fn check(args: CheckArgs) -> Result<(), Failure> {
         1u128 << model.option_count()
     )?;
     writeln!(out, "  feasibility rules: {}", model.rules.len())?;
+    let uncertain: usize = model.decision_makers.iter().map(|d| d.uncertain.len()).sum();
+    if uncertain > 0 {
+        let profiles = detente_engine::robustness::profile_count(model)
+            .map_or("more than 10^38".to_string(), |n| n.to_string());
+        writeln!(
+            out,
+            "  uncertain preferences: {uncertain} ({profiles} profiles; see `detente robustness`)"
+        )?;
+    }
     if let Some(sq) = conflict.status_quo() {
         writeln!(
             out,

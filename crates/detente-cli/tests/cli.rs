@@ -433,6 +433,7 @@ fn robustness_of_the_nrc_scenario_is_exact_and_agrees_with_the_analysis() {
     assert_eq!(robust["method"], "exact");
     assert_eq!(robust["profiles"], 192);
     assert_eq!(robust["uncertain"].as_array().unwrap().len(), 4);
+    assert!(stdout(&["check"]).contains("uncertain preferences: 4 (192 profiles"));
     let analysis: serde_json::Value =
         serde_json::from_str(&stdout(&["analyze", "-f", "json"])).unwrap();
     for state in robust["states"].as_array().unwrap() {
