@@ -130,7 +130,11 @@ fn check(args: CheckArgs) -> Result<(), Failure> {
         1u128 << model.option_count()
     )?;
     writeln!(out, "  feasibility rules: {}", model.rules.len())?;
-    let uncertain: usize = model.decision_makers.iter().map(|d| d.uncertain.len()).sum();
+    let uncertain: usize = model
+        .decision_makers
+        .iter()
+        .map(|d| d.uncertain.len())
+        .sum();
     if uncertain > 0 {
         let profiles = detente_engine::robustness::profile_count(model)
             .map_or("more than 10^38".to_string(), |n| n.to_string());

@@ -6,7 +6,7 @@ use crate::args::RobustnessArgs;
 use crate::commands::{default_concepts, format_of};
 use crate::input::{Prepared, prepare};
 use detente_engine::Analysis;
-use detente_engine::robustness::{Robustness, Settings};
+use detente_engine::robustness::{Robustness, RobustnessError, Settings};
 use detente_report::RobustnessReport;
 use miette::miette;
 
@@ -20,10 +20,18 @@ pub fn run(args: RobustnessArgs) -> Result<(), Failure> {
         seed: args.seed,
     };
     let robustness = Robustness::run(model, &conflict, &settings, &|| {}).map_err(|e| {
-        miette!(
-            help = "lower --samples or --exact-limit, choose fewer --concepts, or shrink the model",
-            "{e}"
-        )
+        let help = match e {
+            RobustnessError::TooManyStates { .. } => {
+                "choose fewer --concepts, or add feasibility rules to shrink the model"
+            }
+            RobustnessError::TooManyProfiles { .. } | RobustnessError::NoSamples => {
+                "give --samples and --exact-limit within the limit"
+            }
+            RobustnessError::BadUncertainty { .. } | RobustnessError::Model(_) => {
+                "check the `priority` ranges of the model (docs/MODEL_FORMAT.md)"
+            }
+        };
+        miette!(help = help, "{e}")
     })?;
     let written = Analysis::run(&conflict, robustness.concepts(), &|| {});
     let report = RobustnessReport {

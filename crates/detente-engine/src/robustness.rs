@@ -92,6 +92,9 @@ pub enum RobustnessError {
     )]
     TooManyStates { states: usize, limit: usize },
 
+    #[error("the number of samples must be at least 1")]
+    NoSamples,
+
     #[error(transparent)]
     Model(#[from] ModelError),
 }
@@ -214,8 +217,11 @@ fn reordered(preferences: &Preferences, order: &[usize]) -> Preferences {
 
 /// Every DM's preferences under the profile that puts slot `k` at position `chosen[k]`,
 /// for the DMs with uncertain elements (in DM order).
-fn profile_preferences(model: &Model, chosen: &[usize]) -> Vec<(usize, Preferences)> {
-    let slots = slots(model);
+fn profile_preferences(
+    model: &Model,
+    slots: &[Slot],
+    chosen: &[usize],
+) -> Vec<(usize, Preferences)> {
     let mut out = Vec::new();
     for (d, dm) in model.decision_makers.iter().enumerate() {
         let moves: Vec<(&Uncertain, usize)> = slots
@@ -255,6 +261,9 @@ impl Robustness {
         on_done: &(dyn Fn() + Sync),
     ) -> Result<Robustness, RobustnessError> {
         check(model)?;
+        if settings.samples == 0 {
+            return Err(RobustnessError::NoSamples);
+        }
         for (what, requested) in [
             ("the exact limit", settings.exact_limit),
             ("the number of samples", settings.samples),
@@ -277,7 +286,6 @@ impl Robustness {
             return Err(RobustnessError::TooManyStates { states, limit });
         }
         let slots = slots(model);
-        let radices: Vec<usize> = slots.iter().map(Slot::choices).collect();
         let total = profile_count(model);
         let (method, analysed) = match total {
             Some(n) if n <= u128::from(settings.exact_limit) => (Method::Exact, n as u64),
@@ -293,22 +301,21 @@ impl Robustness {
             match method {
                 Method::Exact => {
                     let mut rest = i;
-                    radices
+                    slots
                         .iter()
-                        .zip(&slots)
-                        .map(|(&radix, slot)| {
-                            let pick = (rest % radix as u64) as usize;
-                            rest /= radix as u64;
+                        .map(|slot| {
+                            let radix = slot.choices() as u64;
+                            let pick = (rest % radix) as usize;
+                            rest /= radix;
                             slot.uncertain.positions.start() + pick
                         })
                         .collect()
                 }
                 Method::Sampled { seed } => {
                     let mut rng = sample_generator(seed, i);
-                    radices
+                    slots
                         .iter()
-                        .zip(&slots)
-                        .map(|(&radix, slot)| slot.uncertain.positions.start() + rng.below(radix))
+                        .map(|slot| slot.uncertain.positions.start() + rng.below(slot.choices()))
                         .collect()
                 }
             }
@@ -321,7 +328,7 @@ impl Robustness {
             .into_par_iter()
             .try_for_each(|i| -> Result<(), RobustnessError> {
                 let mut variant: Option<Conflict> = None;
-                for (d, preferences) in profile_preferences(model, &chosen(i)) {
+                for (d, preferences) in profile_preferences(model, &slots, &chosen(i)) {
                     let dm = DecisionMaker {
                         preferences,
                         ..model.decision_makers[d].clone()
@@ -490,5 +497,8 @@ mod tests {
         settings.samples = MAX_PROFILES + 1;
         let error = Robustness::run(&model, &conflict, &settings, &|| {}).unwrap_err();
         assert!(error.to_string().contains("at most 1000000"), "{error}");
+        settings.samples = 0;
+        let error = Robustness::run(&model, &conflict, &settings, &|| {}).unwrap_err();
+        assert_eq!(error, RobustnessError::NoSamples);
     }
 }
