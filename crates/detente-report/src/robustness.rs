@@ -84,7 +84,7 @@ struct RobustnessJson {
 impl RobustnessReport<'_> {
     pub fn write(&self, format: Format, out: &mut dyn Write) -> io::Result<()> {
         match format {
-            Format::Json => json_body(out, &self.build(), 0),
+            Format::Json => json_body(out, &self.build(), self.conflict.state_count()),
             Format::Csv => self.write_csv(out),
             Format::Table => self.write_text(Flavour::Terminal, out),
             Format::Markdown => self.write_text(Flavour::Markdown, out),
