@@ -345,7 +345,7 @@ impl RobustnessReport<'_> {
             writeln!(out, "{table}")?;
             writeln!(
                 out,
-                "\n* an equilibrium of the model as written. States with equal shares share a row; \
+                "\n`*`: an equilibrium of the model as written. States with equal shares share a row; \
                  rows are sorted by the mean share over the concepts. `detente states` lists the states."
             )?;
             if rows.len() > TABLE_MAX_ROWS {
