@@ -52,7 +52,7 @@ pub(crate) fn format_of(format: OutputFormat) -> Format {
 }
 
 /// A bar on stderr for large analyses; hidden when stderr is not a terminal or the output is JSON.
-fn progress(jobs: usize, states: usize, format: OutputFormat) -> ProgressBar {
+pub(crate) fn progress(jobs: usize, states: usize, format: OutputFormat) -> ProgressBar {
     let visible = states >= PROGRESS_MIN_STATES
         && format != OutputFormat::Json
         && std::io::stderr().is_terminal();

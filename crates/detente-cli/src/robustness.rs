@@ -3,7 +3,7 @@
 
 use crate::Failure;
 use crate::args::RobustnessArgs;
-use crate::commands::{default_concepts, format_of};
+use crate::commands::{default_concepts, format_of, progress};
 use crate::input::{Prepared, prepare};
 use detente_engine::Analysis;
 use detente_engine::robustness::{Robustness, RobustnessError, Settings};
@@ -19,7 +19,11 @@ pub fn run(args: RobustnessArgs) -> Result<(), Failure> {
         samples: args.samples,
         seed: args.seed,
     };
-    let robustness = Robustness::run(model, &conflict, &settings, &|| {}).map_err(|e| {
+    let (_, profiles) = settings.plan(model);
+    let bar = progress(profiles as usize, conflict.state_count(), args.format);
+    let robustness = Robustness::run(model, &conflict, &settings, &|| bar.inc(1));
+    bar.finish_and_clear();
+    let robustness = robustness.map_err(|e| {
         let help = match e {
             RobustnessError::TooManyStates { .. } => {
                 "choose fewer --concepts, or add feasibility rules to shrink the model"

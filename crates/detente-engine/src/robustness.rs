@@ -51,6 +51,14 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// How `model`'s profiles will be chosen, and how many will be analysed.
+    pub fn plan(&self, model: &Model) -> (Method, u64) {
+        match profile_count(model) {
+            Some(n) if n <= u128::from(self.exact_limit) => (Method::Exact, n as u64),
+            _ => (Method::Sampled { seed: self.seed }, self.samples),
+        }
+    }
+
     /// The defaults, for the given concepts.
     pub fn new(concepts: &[Concept]) -> Settings {
         Settings {
@@ -287,15 +295,7 @@ impl Robustness {
         }
         let slots = slots(model);
         let total = profile_count(model);
-        let (method, analysed) = match total {
-            Some(n) if n <= u128::from(settings.exact_limit) => (Method::Exact, n as u64),
-            _ => (
-                Method::Sampled {
-                    seed: settings.seed,
-                },
-                settings.samples,
-            ),
-        };
+        let (method, analysed) = settings.plan(model);
         // Positions chosen for every slot by profile `i`.
         let chosen = |i: u64| -> Vec<usize> {
             match method {
@@ -463,10 +463,23 @@ mod tests {
         ]);
         assert_eq!(profile_count(&model), Some(3 * 2 * 4));
         let conflict = Conflict::compile(&model, 1 << 10).unwrap();
-        let result =
-            Robustness::run(&model, &conflict, &Settings::new(&[Concept::Nash]), &|| {}).unwrap();
+        let settings = Settings::new(&[Concept::Nash]);
+        assert_eq!(settings.plan(&model), (Method::Exact, 24));
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let result = Robustness::run(&model, &conflict, &settings, &|| {
+            done.fetch_add(1, Ordering::Relaxed);
+        })
+        .unwrap();
         assert_eq!(result.method(), Method::Exact);
         assert_eq!(result.analysed(), 24);
+        assert_eq!(done.into_inner(), 24, "one call per profile");
+        let sampled = Settings {
+            exact_limit: 23,
+            samples: 7,
+            seed: 5,
+            ..settings
+        };
+        assert_eq!(sampled.plan(&model), (Method::Sampled { seed: 5 }, 7));
     }
 
     #[test]
