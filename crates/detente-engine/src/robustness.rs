@@ -35,6 +35,9 @@ pub const DEFAULT_EXACT_LIMIT: u64 = 4096;
 pub const DEFAULT_SAMPLES: u64 = 1000;
 /// Most profiles one run analyses, exactly or by sampling (counters are `u32`).
 pub const MAX_PROFILES: u64 = 1_000_000;
+/// Up to this many states, profiles are analysed in parallel (each analysis then
+/// takes a few megabytes); above, one after the other, each analysis parallel inside.
+const PARALLEL_PROFILES_MAX_STATES: usize = 1 << 16;
 /// Memory the counters may take: one `u32` per concept, DM (and equilibrium) and state.
 const COUNTER_BUDGET: usize = 1 << 30;
 
@@ -324,34 +327,40 @@ impl Robustness {
         let counts: Vec<AtomicU32> = (0..concepts.len() * (dms + 1) * states)
             .map(|_| AtomicU32::new(0))
             .collect();
-        (0..analysed)
-            .into_par_iter()
-            .try_for_each(|i| -> Result<(), RobustnessError> {
-                let mut variant: Option<Conflict> = None;
-                for (d, preferences) in profile_preferences(model, &slots, &chosen(i)) {
-                    let dm = DecisionMaker {
-                        preferences,
-                        ..model.decision_makers[d].clone()
-                    };
-                    let ranks = preference_ranks(&dm, d, conflict.space(), &columns)?;
-                    variant = Some(variant.as_ref().unwrap_or(conflict).with_ranks(d, ranks));
-                }
-                let analysis =
-                    Analysis::run(variant.as_ref().unwrap_or(conflict), &concepts, &|| {});
-                for (c, &concept) in concepts.iter().enumerate() {
-                    let block = |slot: usize| (c * (dms + 1) + slot) * states;
-                    for dm in 0..dms {
-                        for s in analysis.stable(concept, dm).ones() {
-                            counts[block(dm) + s].fetch_add(1, Ordering::Relaxed);
-                        }
-                    }
-                    for s in analysis.equilibria(concept).ones() {
-                        counts[block(dms) + s].fetch_add(1, Ordering::Relaxed);
+        let analyse_profile = |i: u64| -> Result<(), RobustnessError> {
+            let mut variant: Option<Conflict> = None;
+            for (d, preferences) in profile_preferences(model, &slots, &chosen(i)) {
+                let dm = DecisionMaker {
+                    preferences,
+                    ..model.decision_makers[d].clone()
+                };
+                let ranks = preference_ranks(&dm, d, conflict.space(), &columns)?;
+                variant = Some(variant.as_ref().unwrap_or(conflict).with_ranks(d, ranks));
+            }
+            let analysis = Analysis::run(variant.as_ref().unwrap_or(conflict), &concepts, &|| {});
+            for (c, &concept) in concepts.iter().enumerate() {
+                let block = |slot: usize| (c * (dms + 1) + slot) * states;
+                for dm in 0..dms {
+                    for s in analysis.stable(concept, dm).ones() {
+                        counts[block(dm) + s].fetch_add(1, Ordering::Relaxed);
                     }
                 }
-                on_done();
-                Ok(())
-            })?;
+                for s in analysis.equilibria(concept).ones() {
+                    counts[block(dms) + s].fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            on_done();
+            Ok(())
+        };
+        // Small conflicts are analysed many at a time; a large one's analysis is
+        // parallel inside and may take gigabytes, so those go one at a time.
+        if states <= PARALLEL_PROFILES_MAX_STATES {
+            (0..analysed)
+                .into_par_iter()
+                .try_for_each(analyse_profile)?;
+        } else {
+            (0..analysed).try_for_each(analyse_profile)?;
+        }
         Ok(Robustness {
             concepts,
             method,

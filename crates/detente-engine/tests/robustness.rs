@@ -255,3 +255,49 @@ fn sampled_shares_are_reproducible_and_close_to_exact() {
         }
     }
 }
+
+/// Above 65,536 states profiles are analysed one after the other; the counts are the same kind.
+#[test]
+fn large_models_are_counted_one_profile_at_a_time_alike() {
+    let mut model = generate(&Shape {
+        dms: 3,
+        options_per_dm: 6,
+        rules: 2,
+        rule_width: 2,
+        irreversible_percent: 20,
+        preferences: PreferenceKind::Prioritization { statements: 4 },
+        seed: 8,
+    });
+    model.decision_makers[0].uncertain = vec![Uncertain {
+        element: 0,
+        positions: 0..=1,
+    }];
+    let conflict = Conflict::compile(&model, 1 << 20).unwrap();
+    assert!(conflict.state_count() > 1 << 16);
+    let result =
+        Robustness::run(&model, &conflict, &Settings::new(&[Concept::Nash]), &|| {}).unwrap();
+    assert_eq!(result.analysed(), 2);
+    // The profile as written is one of the two.
+    let mut swapped = model.clone();
+    let Preferences::Prioritization(statements) = &mut swapped.decision_makers[0].preferences
+    else {
+        unreachable!("generated with statements")
+    };
+    statements.swap(0, 1);
+    let analyses = [&model, &swapped].map(|m| {
+        let c = Conflict::compile(m, 1 << 20).unwrap();
+        Analysis::run(&c, &[Concept::Nash], &|| {})
+    });
+    for s in 0..conflict.state_count() {
+        let expected = analyses
+            .iter()
+            .filter(|a| a.equilibria(Concept::Nash).contains(s))
+            .count();
+        assert_eq!(
+            result.equilibrium_count(Concept::Nash, s) as usize,
+            expected,
+            "state {}",
+            s + 1
+        );
+    }
+}
