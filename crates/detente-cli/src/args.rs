@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use detente_engine::Concept;
+use detente_engine::robustness;
 use std::path::PathBuf;
 
 const ABOUT: &str = "Conflict analysis with the Graph Model for Conflict Resolution (GMCR).";
@@ -29,6 +30,7 @@ Examples:
   detente evolve                           where the NRC status quo can lead
   detente coalitions --coalition us,russia who can upset the equilibria together
   detente foresight --horizon 3            what survives when every DM looks 3 moves ahead
+  detente robustness                       equilibria under the NRC model's uncertain preferences
 
 Exit codes: 0 success; 1 output could not be written; 2 bad input (a malformed
 model, an unknown example, a model over the limits, bad arguments).";
@@ -62,6 +64,9 @@ pub enum Command {
     Examples,
     /// Write a random model of a given shape (reproducible from its seed), for benchmarks and stress tests.
     Generate(GenerateArgs),
+    /// Robustness under preference uncertainty: the share of plausible preference profiles under which each state is an equilibrium.
+    #[command(long_about = ROBUSTNESS_LONG_ABOUT, after_help = ROBUSTNESS_AFTER_HELP)]
+    Robustness(RobustnessArgs),
 }
 
 /// Where the model comes from: a file, a built-in example, or (neither) the NRC scenario.
@@ -130,7 +135,7 @@ impl From<ConceptArg> for Concept {
 #[derive(Debug, Args, Default)]
 pub struct ConceptsArg {
     /// Solution concepts (comma-separated: nash, gmr, smr, seq, sim, seqsim). Default: all six
-    /// (for `analyze`, SIM and SEQ&SIM only up to 100,000 states).
+    /// (for `analyze` and `robustness`, SIM and SEQ&SIM only up to 100,000 states).
     #[arg(
         long,
         short = 'c',
@@ -324,6 +329,49 @@ pub struct CoalitionsArgs {
     #[arg(long, value_enum, default_value_t = ConceptArg::Seq)]
     pub concept: ConceptArg,
     /// Output format (csv is not offered).
+    #[arg(long, short = 'f', value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+const ROBUSTNESS_LONG_ABOUT: &str = "\
+Robustness under preference uncertainty.
+
+A model may mark a preference statement, or a ranking tier, as uncertain with
+`priority = [lowest, highest]`: it may rank anywhere in that range of positions
+(docs/MODEL_FORMAT.md). A preference profile picks one position for every
+uncertain element of every DM. For each state and concept, detente reports the
+share of the consistent profiles under which the state is an equilibrium, and
+for the status quo and named states the share under which each DM is stable.
+
+When there are at most --exact-limit profiles, every one is analysed and the
+shares are exact; otherwise --samples profiles are drawn at random from --seed
+and the shares are estimates (the same seed gives the same result). Profiles
+are analysed in parallel.";
+
+const ROBUSTNESS_AFTER_HELP: &str = "\
+Examples:
+  detente robustness                              the NRC scenario, all concepts
+  detente robustness model.toml --concepts nash,seq --format json
+  detente robustness model.toml --exact-limit 0 --samples 5000 --seed 7";
+
+#[derive(Debug, Args)]
+pub struct RobustnessArgs {
+    #[command(flatten)]
+    pub source: ModelSource,
+    #[command(flatten)]
+    pub concepts: ConceptsArg,
+    /// Analyse every profile when there are at most this many.
+    #[arg(long, value_name = "N", default_value_t = robustness::DEFAULT_EXACT_LIMIT,
+          value_parser = clap::value_parser!(u64).range(0..=robustness::MAX_PROFILES))]
+    pub exact_limit: u64,
+    /// Otherwise, analyse this many profiles drawn at random.
+    #[arg(long, value_name = "N", default_value_t = robustness::DEFAULT_SAMPLES,
+          value_parser = clap::value_parser!(u64).range(1..=robustness::MAX_PROFILES))]
+    pub samples: u64,
+    /// Seed of the random draw.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t)]
     pub format: OutputFormat,
 }

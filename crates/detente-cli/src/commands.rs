@@ -1,11 +1,11 @@
 //! One function per subcommand.
 
 use crate::Failure;
-use crate::args::ModelSource;
 use crate::args::{
     AnalyzeArgs, CheckArgs, Cli, CoalitionsArgs, Command, ConvertArgs, EvolveArgs, EvolveFormat,
     ExplainArgs, GenerateArgs, OutputFormat, PreferenceArg, StatesArgs,
 };
+use crate::args::{ConceptsArg, ModelSource};
 use crate::input::{Prepared, load, prepare};
 use detente_engine::coalition::CoalitionAnalysis;
 use detente_engine::generate::{PreferenceKind, Shape};
@@ -40,10 +40,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Foresight(args) => crate::foresight::foresight(args),
         Command::Examples => examples(),
         Command::Generate(args) => generate(args),
+        Command::Robustness(args) => crate::robustness::run(args),
     }
 }
 
-fn format_of(format: OutputFormat) -> Format {
+pub(crate) fn format_of(format: OutputFormat) -> Format {
     match format {
         OutputFormat::Table => Format::Table,
         OutputFormat::Json => Format::Json,
@@ -53,7 +54,7 @@ fn format_of(format: OutputFormat) -> Format {
 }
 
 /// A bar on stderr for large analyses; hidden when stderr is not a terminal or the output is JSON.
-fn progress(jobs: usize, states: usize, format: OutputFormat) -> ProgressBar {
+pub(crate) fn progress(jobs: usize, states: usize, format: OutputFormat) -> ProgressBar {
     let visible = states >= PROGRESS_MIN_STATES
         && format != OutputFormat::Json
         && std::io::stderr().is_terminal();
@@ -76,9 +77,12 @@ fn progress(jobs: usize, states: usize, format: OutputFormat) -> ProgressBar {
     bar
 }
 
-fn analyze(args: AnalyzeArgs) -> Result<(), Failure> {
-    let Prepared { loaded, conflict } = prepare(&args.source)?;
-    let concepts: Vec<Concept> = if let Some(chosen) = args.concepts.chosen() {
+/// The concepts asked for, or all six, leaving SIM and SEQ&SIM out (with a note) on large models.
+pub(crate) fn default_concepts(
+    asked: &ConceptsArg,
+    conflict: &detente_engine::Conflict,
+) -> Vec<Concept> {
+    if let Some(chosen) = asked.chosen() {
         chosen
     } else if conflict.state_count() <= SIM_DEFAULT_MAX_STATES {
         Concept::ALL.to_vec()
@@ -91,7 +95,12 @@ fn analyze(args: AnalyzeArgs) -> Result<(), Failure> {
             .into_iter()
             .filter(|&c| !matches!(c, Concept::Sim | Concept::SeqSim))
             .collect()
-    };
+    }
+}
+
+fn analyze(args: AnalyzeArgs) -> Result<(), Failure> {
+    let Prepared { loaded, conflict } = prepare(&args.source)?;
+    let concepts = default_concepts(&args.concepts, &conflict);
     let bar = progress(
         Analysis::job_count(&conflict, &concepts),
         conflict.state_count(),
@@ -123,6 +132,19 @@ fn check(args: CheckArgs) -> Result<(), Failure> {
         1u128 << model.option_count()
     )?;
     writeln!(out, "  feasibility rules: {}", model.rules.len())?;
+    let uncertain: usize = model
+        .decision_makers
+        .iter()
+        .map(|d| d.uncertain.len())
+        .sum();
+    if uncertain > 0 {
+        let profiles = detente_engine::robustness::profile_count(model)
+            .map_or("more than 10^38".to_string(), |n| n.to_string());
+        writeln!(
+            out,
+            "  uncertain preferences: {uncertain} ({profiles} profiles; see `detente robustness`)"
+        )?;
+    }
     if let Some(sq) = conflict.status_quo() {
         writeln!(
             out,
@@ -175,6 +197,16 @@ fn write_model(loaded: &Loaded, output: &Path, max_states: usize) -> Result<(), 
             let conflict = loaded
                 .compile(max_states)
                 .map_err(|e| miette::Report::new(*e))?;
+            if loaded
+                .model
+                .decision_makers
+                .iter()
+                .any(|d| !d.uncertain.is_empty())
+            {
+                eprintln!(
+                    "note: .gmcr has no place for uncertain preferences (`priority` ranges); they are dropped and the order as written is exported"
+                );
+            }
             detente_format::to_gmcr(&loaded.model, &conflict)
                 .map_err(|e| miette::Report::new(*e))?
         }

@@ -7,6 +7,7 @@ mod args;
 mod commands;
 mod foresight;
 mod input;
+mod robustness;
 
 use clap::Parser;
 use std::process::ExitCode;

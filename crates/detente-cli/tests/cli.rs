@@ -418,3 +418,128 @@ fn evolution_with_a_coalition_takes_joint_moves() {
     ]);
     assert!(dot.contains("style=dashed, label=\"United States + Russia\""));
 }
+
+/// A small model with one uncertain statement and one uncertain tier (6 profiles).
+const UNCERTAIN_MODEL: &str = r#"format = "detente/1"
+[model]
+name = "Uncertain sanctions"
+[[dm]]
+id = "us"
+preferences = [
+  "deal",
+  { statement = "!sanctions", priority = [1, 3] },
+  "!deal | !sanctions",
+]
+  [[dm.option]]
+  id = "sanctions"
+[[dm]]
+id = "them"
+ranking = ["YY", { tier = "NY", priority = [2, 3] }, "YN", "NN"]
+  [[dm.option]]
+  id = "deal"
+[[state]]
+name = "Deal without sanctions"
+options = ["deal"]
+"#;
+
+fn uncertain_model_file(test: &str) -> String {
+    let path = scratch(test).join("uncertain.toml");
+    std::fs::write(&path, UNCERTAIN_MODEL).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn robustness_reports_shares_over_the_preference_profiles() {
+    let model = uncertain_model_file("robustness");
+    insta::assert_snapshot!("robustness_table", stdout(&["robustness", &model]));
+    insta::assert_snapshot!(
+        "robustness_json",
+        stdout(&["robustness", &model, "-f", "json", "-c", "nash,seq"])
+    );
+    insta::assert_snapshot!(
+        "robustness_csv",
+        stdout(&["robustness", &model, "-f", "csv", "-c", "gmr"])
+    );
+    let markdown = stdout(&["robustness", &model, "-f", "markdown"]);
+    assert!(markdown.starts_with("# Robustness under preference uncertainty"));
+    assert!(markdown.contains("| States "), "{markdown}");
+}
+
+#[test]
+fn robustness_samples_reproducibly_when_there_are_too_many_profiles() {
+    let model = uncertain_model_file("robustness-sampled");
+    let args = [
+        "robustness",
+        &model,
+        "--exact-limit",
+        "5",
+        "--samples",
+        "300",
+        "--seed",
+        "9",
+    ];
+    let first = stdout(&args);
+    assert!(
+        first.contains("300 of the 6 consistent preference profiles were drawn at random"),
+        "{first}"
+    );
+    assert!(first.contains("seed 9"), "{first}");
+    assert_eq!(first, stdout(&args));
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&[&args[..], &["-f", "json"]].concat())).unwrap();
+    assert_eq!(json["method"], "sampled");
+    assert_eq!(json["seed"], 9);
+    assert_eq!(json["analysed"], 300);
+}
+
+/// The NRC model's uncertain preferences: exact shares, and the model as written agrees with `analyze`.
+#[test]
+fn robustness_of_the_nrc_scenario_is_exact_and_agrees_with_the_analysis() {
+    let robust: serde_json::Value =
+        serde_json::from_str(&stdout(&["robustness", "-f", "json"])).unwrap();
+    assert_eq!(robust["schema"], "detente.robustness/1");
+    assert_eq!(robust["method"], "exact");
+    assert_eq!(robust["profiles"], 192);
+    assert_eq!(robust["uncertain"].as_array().unwrap().len(), 4);
+    assert!(stdout(&["check"]).contains("uncertain preferences: 4 (192 profiles"));
+    let analysis: serde_json::Value =
+        serde_json::from_str(&stdout(&["analyze", "-f", "json"])).unwrap();
+    for state in robust["states"].as_array().unwrap() {
+        for (concept, share) in state["equilibrium"].as_object().unwrap() {
+            let written = analysis["equilibria"][concept]
+                .as_array()
+                .unwrap()
+                .contains(&state["state"]);
+            assert_eq!(share["as_written"], written, "{concept} {}", state["state"]);
+            // The model as written is one of the profiles.
+            assert!(!written || share["count"].as_u64() > Some(0));
+        }
+    }
+}
+
+#[test]
+fn robustness_refuses_oversized_requests() {
+    for (flag, value) in [
+        ("--samples", "0"),
+        ("--samples", "1000001"),
+        ("--exact-limit", "2000000"),
+    ] {
+        let out = detente(&["robustness", flag, value]);
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("1000000"), "{stderr}");
+    }
+}
+
+#[test]
+fn exporting_uncertainty_to_gmcr_says_it_is_dropped() {
+    let model = uncertain_model_file("robustness-gmcr");
+    let target = scratch("robustness-gmcr-out").join("m.gmcr");
+    let out = detente(&["convert", &model, target.to_str().unwrap()]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(".gmcr has no place for uncertain preferences"),
+        "{stderr}"
+    );
+}

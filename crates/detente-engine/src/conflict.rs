@@ -7,7 +7,7 @@
 use crate::columns::{Column, Columns};
 use crate::error::ModelError;
 use crate::expr::Expr;
-use crate::model::{Direction, MAX_OPTIONS, Model, Preferences};
+use crate::model::{DecisionMaker, Direction, MAX_OPTIONS, Model, Preferences};
 use crate::space::{StateIndex, StateSpace, yn_string};
 use rayon::prelude::*;
 
@@ -102,7 +102,7 @@ impl Conflict {
         let moves = move_rules(model);
         let columns = Columns::new(&space);
         let ranks = (0..model.decision_makers.len())
-            .map(|d| preference_ranks(model, d, &space, &columns))
+            .map(|d| preference_ranks(&model.decision_makers[d], d, &space, &columns))
             .collect::<Result<Vec<_>, _>>()?;
         let perceived = model
             .decision_makers
@@ -196,9 +196,15 @@ impl Conflict {
             .is_none_or(|bits| bits[s as usize / 64] >> (s % 64) & 1 == 1)
     }
 
-    /// Whether some DM misperceives some state.
-    pub fn has_misperceptions(&self) -> bool {
-        self.perceived.iter().any(Option::is_some)
+    /// The same conflict with `dm`'s preferences replaced by `ranks`: one per
+    /// state, higher is better, equal is a tie, dense (`0..distinct`) like
+    /// [`Conflict::ranks`]. For another preference profile of the same model.
+    /// Panics if there is not one rank per state.
+    pub fn with_ranks(&self, dm: usize, ranks: Vec<u32>) -> Conflict {
+        assert_eq!(ranks.len(), self.state_count(), "one rank per state");
+        let mut changed = self.clone();
+        changed.ranks[dm] = ranks;
+        changed
     }
 
     /// Visits every state in R_dm(s): one move of `dm` from `s`.
@@ -344,13 +350,13 @@ fn dense_ranks(scores: &[u64], score_bits: usize) -> Vec<u32> {
 /// Scores below 2^this are ranked with a table instead of a sort.
 const COUNTING_RANK_BITS: usize = 24;
 
-fn preference_ranks(
-    model: &Model,
+/// The dense ranks of DM `d`'s preferences over the states of `space`.
+pub(crate) fn preference_ranks(
+    dm: &DecisionMaker,
     d: usize,
     space: &StateSpace,
     columns: &Columns,
 ) -> Result<Vec<u32>, ModelError> {
-    let dm = &model.decision_makers[d];
     match &dm.preferences {
         Preferences::Prioritization(statements) => {
             let k = statements.len();

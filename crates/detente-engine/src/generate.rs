@@ -107,6 +107,7 @@ pub fn generate(shape: &Shape) -> Model {
                 .collect(),
             preferences: Preferences::default(),
             misperceived: Vec::new(),
+            uncertain: Vec::new(),
             notes: Notes::default(),
         })
         .collect();

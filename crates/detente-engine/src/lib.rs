@@ -14,6 +14,7 @@ pub mod foresight;
 pub mod generate;
 pub mod model;
 pub mod reference;
+pub mod robustness;
 pub mod space;
 pub mod stability;
 
@@ -22,7 +23,7 @@ pub use error::ModelError;
 pub use expr::Expr;
 pub use model::{
     Coalition, DecisionMaker, Direction, Model, Notes, OptionDef, Preferences, Rule, Statement,
-    Tier,
+    Tier, Uncertain,
 };
 pub use space::{StateIndex, StateSpace};
 pub use stability::{Analysis, Concept};

@@ -65,6 +65,17 @@ impl Default for Preferences {
     }
 }
 
+/// A preference element (a statement of an option prioritization, or a tier of a
+/// ranking) whose place in the DM's order is uncertain: it may lie anywhere in
+/// `positions`, while the other elements keep their written order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Uncertain {
+    /// The element's index as written (0-based).
+    pub element: usize,
+    /// The 0-based positions it may take; contains `element` and at least one other position.
+    pub positions: std::ops::RangeInclusive<usize>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecisionMaker {
     pub id: String,
@@ -74,6 +85,9 @@ pub struct DecisionMaker {
     /// States this DM does not perceive: those where any of these holds
     /// (GMCR.md §4). It can neither move to nor from them.
     pub misperceived: Vec<Expr>,
+    /// Preference elements whose place is uncertain, with disjoint ranges of
+    /// positions; the analysis uses the written order, `robustness` all of them.
+    pub uncertain: Vec<Uncertain>,
     pub notes: Notes,
 }
 

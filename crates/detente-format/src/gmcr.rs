@@ -281,6 +281,7 @@ pub(crate) fn import(file: &SourceFile) -> Res<(Model, Spans, Vec<String>)> {
             options,
             preferences,
             misperceived: dm.misperceptions.iter().map(convert).collect::<Res<_>>()?,
+            uncertain: Vec::new(),
             notes: Notes::default(),
         });
         let at = locate_dm(dm);

@@ -9,7 +9,7 @@ use std::ops::Range;
 use detente_engine::model::{MAX_OPTIONS, NamedState};
 use detente_engine::{
     Coalition, DecisionMaker, Direction, Expr, Model, ModelError, Notes, OptionDef, Preferences,
-    Rule, StateSpace, Statement, Tier,
+    Rule, StateSpace, Statement, Tier, Uncertain,
 };
 use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
@@ -45,7 +45,8 @@ const DM_KEYS: &[&str] = &[
     "option",
 ];
 const OPTION_KEYS: &[&str] = &["id", "label", "irreversible", "description", "source"];
-const STATEMENT_KEYS: &[&str] = &["statement", "description", "source"];
+const STATEMENT_KEYS: &[&str] = &["statement", "priority", "description", "source"];
+const TIER_KEYS: &[&str] = &["tier", "priority"];
 const NOTE_KEYS: &[&str] = &["description", "source"];
 const STATE_KEYS: &[&str] = &["name", "options", "yn", "description", "source"];
 const COALITION_KEYS: &[&str] = &["members", "description", "source"];
@@ -106,6 +107,16 @@ struct Reader<'a> {
     states: Option<StateSpace>,
 }
 
+/// What a DM's `preferences` or `ranking` gives, and where it is written.
+struct ReadPreferences {
+    preferences: Preferences,
+    uncertain: Vec<Uncertain>,
+    /// The `preferences` or `ranking` key.
+    key_span: Option<Span>,
+    /// Per tier, the span of each ranking item.
+    tier_items: Vec<Vec<Span>>,
+}
+
 /// A DM read in the first pass; its preferences need every option id, so they wait for the second.
 struct DmDraft<'t, 'i> {
     table: Table<'t, 'i>,
@@ -156,12 +167,13 @@ impl<'a> Reader<'a> {
         }
 
         for draft in drafts {
-            let (preferences, key_span, tiers) = self.preferences(&draft.table, &model, &spans)?;
+            let read = self.preferences(&draft.table, &model, &spans)?;
             let mut dm = draft.dm;
-            dm.preferences = preferences;
+            dm.preferences = read.preferences;
+            dm.uncertain = read.uncertain;
             dm.misperceived = self.misperceived(&draft.table)?;
-            spans.preferences.push(key_span);
-            spans.tier_items.push(tiers);
+            spans.preferences.push(read.key_span);
+            spans.tier_items.push(read.tier_items);
             model.decision_makers.push(dm);
         }
 
@@ -262,6 +274,7 @@ impl<'a> Reader<'a> {
                 options,
                 preferences: Preferences::default(),
                 misperceived: Vec::new(),
+                uncertain: Vec::new(),
                 notes,
             },
         })
@@ -443,38 +456,53 @@ impl<'a> Reader<'a> {
 
     // ------------------------------------------------------------ preferences
 
-    /// The DM's preferences, the span of the key that gave them, and the span of every ranking item.
-    fn preferences(
-        &mut self,
-        table: &Table,
-        model: &Model,
-        spans: &Spans,
-    ) -> Res<(Preferences, Option<Span>, Vec<Vec<Span>>)> {
+    /// The DM's preferences and uncertain elements, and where they are written.
+    fn preferences(&mut self, table: &Table, model: &Model, spans: &Spans) -> Res<ReadPreferences> {
+        let mut uncertain = Vec::new();
         if let Some(value) = table.get("preferences") {
             let example = "preferences = [\"a\", \"!b\"]";
+            let items = self.array(value, "`preferences`", "an array of statements", example)?;
+            let count = items.len();
             let mut statements = Vec::new();
-            for item in self
-                .array(value, "`preferences`", "an array of statements", example)?
-                .iter()
-            {
-                statements.push(self.statement(item)?);
+            for (j, item) in items.iter().enumerate() {
+                let (statement, priority) = self.statement(item)?;
+                statements.push(statement);
+                if let Some(range) = priority {
+                    let window = self.priority(range, j, count, &uncertain, "statement")?;
+                    uncertain.push(window);
+                }
             }
-            return Ok((
-                Preferences::Prioritization(statements),
-                table.key_span("preferences"),
-                Vec::new(),
-            ));
+            return Ok(ReadPreferences {
+                preferences: Preferences::Prioritization(statements),
+                uncertain,
+                key_span: table.key_span("preferences"),
+                tier_items: Vec::new(),
+            });
         }
         let Some(value) = table.get("ranking") else {
-            return Ok((Preferences::default(), None, Vec::new()));
+            return Ok(ReadPreferences {
+                preferences: Preferences::default(),
+                uncertain,
+                key_span: None,
+                tier_items: Vec::new(),
+            });
         };
         let example = "ranking = [\"YN\", [\"NY\", \"NN\"], \"--\"]";
         let mut tiers = Vec::new();
         let mut tier_spans = Vec::new();
-        for tier_value in self
-            .array(value, "`ranking`", "an array of tiers, best first", example)?
-            .iter()
-        {
+        let tier_values =
+            self.array(value, "`ranking`", "an array of tiers, best first", example)?;
+        let count = tier_values.len();
+        for (t, written) in tier_values.iter().enumerate() {
+            let tier_value = match written.get_ref() {
+                DeValue::Table(_) => {
+                    let (tier, range) = self.uncertain_tier(written)?;
+                    let window = self.priority(range, t, count, &uncertain, "tier")?;
+                    uncertain.push(window);
+                    tier
+                }
+                _ => written,
+            };
             let items: Vec<&Val> = match tier_value.get_ref() {
                 DeValue::Array(tie) if tie.iter().next().is_none() => {
                     return Err(self
@@ -502,21 +530,130 @@ impl<'a> Reader<'a> {
                 .opt_string(table, "ranking_source")?
                 .map(str::to_string),
         };
-        Ok((
-            Preferences::Ranking { tiers, notes },
-            table.key_span("ranking"),
-            tier_spans,
-        ))
+        Ok(ReadPreferences {
+            preferences: Preferences::Ranking { tiers, notes },
+            uncertain,
+            key_span: table.key_span("ranking"),
+            tier_items: tier_spans,
+        })
     }
 
-    fn statement(&self, item: &Val) -> Res<Statement> {
+    /// A tier written as `{ tier = ..., priority = [lo, hi] }`: the tier and its range.
+    fn uncertain_tier<'v, 'i>(&self, value: &'v Val<'i>) -> Res<(&'v Val<'i>, &'v Val<'i>)> {
+        let table = self.table(value, "a ranking tier", TIER_KEYS)?;
+        let example = "{ tier = \"YN--\", priority = [2, 3] }";
+        match (table.get("tier"), table.get("priority")) {
+            (Some(tier), Some(range)) => Ok((tier, range)),
+            (None, _) => Err(self
+                .file
+                .error("this tier has no `tier`", Some(table.span.clone()))
+                .help(format!("write the tier's items under `tier`: {example}"))),
+            (_, None) => Err(self
+                .file
+                .error("this tier has no `priority`", Some(table.span.clone()))
+                .help(format!(
+                    "a tier is written as a table only to give the range of positions it may take: {example}; otherwise write the tier itself"
+                ))),
+        }
+    }
+
+    /// The `priority = [lo, hi]` of the element written at (0-based) `at` of `count`:
+    /// 1-based positions, holding `at`, disjoint from the DM's earlier ranges.
+    fn priority(
+        &self,
+        value: &Val,
+        at: usize,
+        count: usize,
+        earlier: &[Uncertain],
+        what: &str,
+    ) -> Res<Uncertain> {
+        let example = format!("priority = [{}, {}]", at + 1, (at + 2).min(count));
+        let position = |item: &Val| match item.get_ref() {
+            DeValue::Integer(n) => {
+                i64::from_str_radix(&n.as_str().replace('_', ""), n.radix()).ok()
+            }
+            _ => None,
+        };
+        let bounds: Vec<Option<i64>> = match value.get_ref() {
+            DeValue::Array(items) => items.iter().map(position).collect(),
+            _ => Vec::new(),
+        };
+        let &[Some(lo), Some(hi)] = bounds.as_slice() else {
+            return Err(self.type_error(
+                "`priority`",
+                "a list of two positions [lowest, highest]",
+                value,
+                &example,
+            ));
+        };
+        let error = |message: String, help: String| {
+            Err(self.file.error(message, Some(value.span())).help(help))
+        };
+        if lo < 1 || hi > count as i64 {
+            return error(
+                format!(
+                    "position {} is out of range: this list has {count} {what}s",
+                    if lo < 1 { lo } else { hi }
+                ),
+                format!("positions count from 1 (most important) to {count}"),
+            );
+        }
+        if lo >= hi {
+            return error(
+                format!("`priority = [{lo}, {hi}]` is not a range of two or more positions"),
+                format!(
+                    "give the most and the least important position the {what} may take, e.g. `{example}`"
+                ),
+            );
+        }
+        let (lo, hi) = (lo as usize - 1, hi as usize - 1);
+        if !(lo..=hi).contains(&at) {
+            return error(
+                format!(
+                    "this {what} is written at position {}, outside its range {}..{}",
+                    at + 1,
+                    lo + 1,
+                    hi + 1
+                ),
+                format!(
+                    "the range must include where the {what} is written: move it into the range, or widen the range"
+                ),
+            );
+        }
+        if let Some(other) = earlier
+            .iter()
+            .find(|o| lo <= *o.positions.end() && *o.positions.start() <= hi)
+        {
+            return error(
+                format!(
+                    "this range overlaps the range {}..{} of {what} {}",
+                    other.positions.start() + 1,
+                    other.positions.end() + 1,
+                    other.element + 1
+                ),
+                format!(
+                    "the uncertain {what}s of one DM must have ranges with no position in common"
+                ),
+            );
+        }
+        Ok(Uncertain {
+            element: at,
+            positions: lo..=hi,
+        })
+    }
+
+    /// A statement, and its `priority` value if it has one.
+    fn statement<'v, 'i>(&self, item: &'v Val<'i>) -> Res<(Statement, Option<&'v Val<'i>>)> {
         let example = "\"a & !b\" or { statement = \"a & !b\", source = \"...\" }";
         if item.get_ref().is_str() {
             let expr = self.expr(item, "a preference statement", example)?;
-            return Ok(Statement {
-                expr,
-                notes: Notes::default(),
-            });
+            return Ok((
+                Statement {
+                    expr,
+                    notes: Notes::default(),
+                },
+                None,
+            ));
         }
         if !item.get_ref().is_table() {
             return Err(self.type_error(
@@ -536,10 +673,11 @@ impl<'a> Reader<'a> {
                 )
                 .help("write { statement = \"a & !b\", description = \"...\" }"));
         };
-        Ok(Statement {
+        let parsed = Statement {
             expr: self.expr(statement, "`statement`", example)?,
             notes: self.notes(&table)?,
-        })
+        };
+        Ok((parsed, table.get("priority")))
     }
 
     /// A Y/N/- pattern, an expression, or a state number.

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use detente_engine::{Direction, Expr, Model, Notes, Preferences, Tier};
+use detente_engine::{DecisionMaker, Direction, Expr, Model, Notes, Preferences, Tier};
 
 use crate::pattern;
 use crate::rules::RuleForm;
@@ -36,12 +36,14 @@ pub(crate) fn write(model: &Model) -> String {
             Preferences::Prioritization(statements) if statements.is_empty() => {}
             Preferences::Prioritization(statements) => {
                 out.push_str("preferences = [\n");
-                for statement in statements {
+                for (j, statement) in statements.iter().enumerate() {
                     let text = expr(&statement.expr);
-                    if statement.notes == Notes::default() {
+                    let priority = priority_field(dm, j);
+                    if statement.notes == Notes::default() && priority.is_none() {
                         let _ = writeln!(out, "  {text},");
                     } else {
                         let mut fields = vec![format!("statement = {text}")];
+                        fields.extend(priority);
                         fields.extend(note_fields(&statement.notes));
                         let _ = writeln!(out, "  {{ {} }},", fields.join(", "));
                     }
@@ -50,8 +52,16 @@ pub(crate) fn write(model: &Model) -> String {
             }
             Preferences::Ranking { tiers, notes } => {
                 out.push_str("ranking = [\n");
-                for tier in tiers {
-                    let _ = writeln!(out, "  {},", tier_text(tier, &ids, n));
+                for (t, tier) in tiers.iter().enumerate() {
+                    let text = tier_text(tier, &ids, n);
+                    match priority_field(dm, t) {
+                        Some(priority) => {
+                            let _ = writeln!(out, "  {{ tier = {text}, {priority} }},");
+                        }
+                        None => {
+                            let _ = writeln!(out, "  {text},");
+                        }
+                    }
                 }
                 out.push_str("]\n");
                 if let Some(d) = &notes.description {
@@ -127,6 +137,17 @@ fn item_text(item: &Expr, ids: &[String], n: usize) -> String {
         Some((mask, bits)) => quote(&pattern::render(mask, bits, n)),
         None => quote(&render(item, ids)),
     }
+}
+
+/// `priority = [lo, hi]` (1-based) if the DM's element `element` is uncertain.
+fn priority_field(dm: &DecisionMaker, element: usize) -> Option<String> {
+    dm.uncertain.iter().find(|u| u.element == element).map(|u| {
+        format!(
+            "priority = [{}, {}]",
+            u.positions.start() + 1,
+            u.positions.end() + 1
+        )
+    })
 }
 
 /// A tier: one item, or a list of tied items.

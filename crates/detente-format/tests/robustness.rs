@@ -1,9 +1,10 @@
 //! No input makes the readers panic, and any well-formed model survives a TOML round trip.
 
+use detente_engine::generate::SplitMix;
 use detente_engine::model::NamedState;
 use detente_engine::{
     Conflict, DecisionMaker, Direction, Expr, Model, Notes, OptionDef, Preferences, Rule,
-    Statement, Tier,
+    Statement, Tier, Uncertain,
 };
 use detente_format::{parse, parse_gmcr, parse_toml, to_gmcr, to_toml};
 use proptest::prelude::*;
@@ -165,6 +166,27 @@ fn preferences() -> impl Strategy<Value = Preferences> {
     ]
 }
 
+/// Random disjoint ranges over the elements of `preferences`, each holding its element.
+fn uncertainty(preferences: &Preferences, rng: &mut SplitMix) -> Vec<Uncertain> {
+    let count = match preferences {
+        Preferences::Prioritization(statements) => statements.len(),
+        Preferences::Ranking { tiers, .. } => tiers.len(),
+    };
+    let mut ranges = Vec::new();
+    let mut lo = 0;
+    while lo + 1 < count {
+        let len = 2 + rng.below(count - lo - 1);
+        if rng.chance(50) {
+            ranges.push(Uncertain {
+                element: lo + rng.below(len),
+                positions: lo..=lo + len - 1,
+            });
+        }
+        lo += len;
+    }
+    ranges
+}
+
 fn model() -> impl Strategy<Value = Model> {
     let direction = prop_oneof![
         Just(Direction::Both),
@@ -179,9 +201,11 @@ fn model() -> impl Strategy<Value = Model> {
         "[A-Za-z \"é]{0,10}",
         notes(),
         prop::collection::vec(("[A-Za-z \"é#]{0,8}", 0u64..1 << N, notes()), 0..3),
+        any::<u64>(),
     )
         .prop_map(
-            |(directions, preferences, rules, status_quo, name, notes, states)| {
+            |(directions, preferences, rules, status_quo, name, notes, states, seed)| {
+                let mut rng = SplitMix::new(seed);
                 let option = |k: usize| OptionDef {
                     id: ["a", "b", "c", "d"][k].to_string(),
                     label: if k == 0 {
@@ -199,6 +223,7 @@ fn model() -> impl Strategy<Value = Model> {
                         id: format!("dm{d}"),
                         name: format!("DM {d}"),
                         options: vec![option(2 * d), option(2 * d + 1)],
+                        uncertain: uncertainty(&preferences, &mut rng),
                         preferences,
                         misperceived: Vec::new(),
                         notes: Notes::default(),

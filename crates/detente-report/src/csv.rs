@@ -6,7 +6,7 @@ use detente_engine::{Conflict, Model, StateIndex};
 use std::io::{self, BufWriter, Write};
 
 /// Quotes a field when it holds a comma, quote or line break (RFC 4180).
-fn field(text: &str) -> String {
+pub(crate) fn field(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {

@@ -9,16 +9,19 @@ mod evolution;
 mod explanation;
 mod foresight;
 mod json;
+mod robustness;
 mod summary;
 mod text;
 
 pub use coalitions::{COALITIONS_SCHEMA, CoalitionReport};
+pub(crate) use csv::field as csv_field;
 pub use describe::{ChangeText, compress_ids, describe_change, describe_state};
 pub use evolution::{EVOLUTION_SCHEMA, EvolutionFormat, EvolutionReport};
 pub use explanation::{EXPLANATION_SCHEMA, Explanation};
 pub use foresight::{FORESIGHT_SCHEMA, ForesightReport};
 pub use json::SCHEMA;
 pub(crate) use json::json_body;
+pub use robustness::{ROBUSTNESS_SCHEMA, RobustnessReport};
 pub use summary::{state_verdict, summary};
 
 use detente_engine::{Analysis, Concept, Conflict, Model, StateIndex};

@@ -22,7 +22,7 @@ pub(crate) enum Flavour {
 impl Flavour {
     /// A table; `wrap` lets long cells wrap to the terminal width (not for the
     /// tableau, whose row labels must stay on one line).
-    fn table(self, wrap: bool) -> Table {
+    pub(crate) fn table(self, wrap: bool) -> Table {
         let mut table = Table::new();
         if self == Flavour::Terminal && wrap {
             // Wrap long cells at a width that reads well in a terminal or a log.
@@ -36,7 +36,7 @@ impl Flavour {
         table
     }
 
-    fn heading(self, out: &mut dyn Write, text: &str) -> io::Result<()> {
+    pub(crate) fn heading(self, out: &mut dyn Write, text: &str) -> io::Result<()> {
         match self {
             Flavour::Terminal => writeln!(out, "\n{text}\n{}", "─".repeat(text.chars().count())),
             Flavour::Markdown => writeln!(out, "\n## {text}\n"),
