@@ -162,6 +162,15 @@ impl Conflict {
         self.ranks[dm][s as usize]
     }
 
+    /// The same conflict with `dm`'s preferences replaced by `ranks` (dense, higher better,
+    /// one per state): what-if analyses substitute a ranking this way.
+    pub fn with_ranks(&self, dm: usize, ranks: Vec<u32>) -> Conflict {
+        assert_eq!(ranks.len(), self.state_count(), "one rank per state");
+        let mut changed = self.clone();
+        changed.ranks[dm] = ranks;
+        changed
+    }
+
     pub fn status_quo(&self) -> Option<StateIndex> {
         self.status_quo
     }

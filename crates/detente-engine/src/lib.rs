@@ -11,6 +11,7 @@ pub mod evolve;
 pub mod explain;
 pub mod expr;
 pub mod generate;
+pub mod inverse;
 pub mod model;
 pub mod reference;
 pub mod space;
