@@ -89,12 +89,9 @@ pub enum InverseError {
     )]
     TooManyStates { states: usize, limit: usize },
     #[error(
-        "counting is not supported for these {concept} conditions: they compare states other than the target ({detail}), and such orderings are not counted without listing rankings"
+        "counting is not supported for these {concept} conditions: they compare states other than the target, so counting walks the orders of the states they mention, and those number more than {limit}"
     )]
-    CountUnsupported {
-        concept: &'static str,
-        detail: String,
-    },
+    CountUnsupported { concept: &'static str, limit: usize },
     #[error("counting the rankings for {concept} needs more than {limit} search steps")]
     CountTooHard { concept: &'static str, limit: u64 },
 }
@@ -459,14 +456,9 @@ impl<'a> Inverse<'a> {
         else {
             unreachable!("callers answer `Never` without counting")
         };
-        let unsupported = |c: &Comparison| InverseError::CountUnsupported {
+        let unsupported = |_: &Comparison| InverseError::CountUnsupported {
             concept: concept.label(),
-            detail: format!(
-                "DM {} ranks state {} above state {}",
-                c.dm + 1,
-                c.above + 1,
-                c.below + 1
-            ),
+            limit: MAX_ORDERS,
         };
         for c in required {
             if c.above != self.target {
@@ -559,9 +551,7 @@ impl<'a> Inverse<'a> {
         if orders.is_none() {
             return Err(InverseError::CountUnsupported {
                 concept: concept.label(),
-                detail: format!(
-                    "they compare states other than the target, and then the orders of the states they mention are walked, at most {MAX_ORDERS} of them"
-                ),
+                limit: MAX_ORDERS,
             });
         }
         Ok(mentioned)

@@ -68,6 +68,7 @@ struct CountJson {
     total: String,
     fraction: f64,
     log10_rankings: Option<f64>,
+    log10_total: f64,
 }
 
 #[derive(Serialize)]
@@ -236,6 +237,7 @@ impl InverseReport<'_> {
                     total: count.total.to_decimal(),
                     fraction: count.rankings.ratio(&count.total),
                     log10_rankings: (!count.rankings.is_zero()).then(|| count.rankings.log10()),
+                    log10_total: count.total.log10(),
                 })
             }
             Some(Err(e)) => json.count_error = Some(e.to_string()),
@@ -345,6 +347,36 @@ fn conjunction(comparisons: &[ComparisonJson]) -> String {
         .join("; ")
 }
 
+/// The alternatives of a requirement, one per line, except that single comparisons of
+/// one DM with one state ("X ranks 320 above 3", "X ranks 320 above 27") share a line.
+fn alternatives_text(alternatives: &[Vec<ComparisonJson>]) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut singles: Vec<(&str, usize, Vec<usize>)> = Vec::new();
+    for a in alternatives {
+        match a.as_slice() {
+            [c] => match singles
+                .iter_mut()
+                .find(|(dm, above, _)| *dm == c.decision_maker && *above == c.above)
+            {
+                Some(group) => group.2.push(c.below),
+                None => singles.push((&c.decision_maker, c.above, vec![c.below])),
+            },
+            _ => lines.push(conjunction(a)),
+        }
+    }
+    let grouped = singles.into_iter().map(|(dm, above, mut below)| {
+        below.sort_unstable();
+        match below.as_slice() {
+            [one] => format!("{dm} ranks state {above} above state {one}"),
+            _ => format!(
+                "{dm} ranks state {above} above at least one of states {}",
+                compress_ids(below)
+            ),
+        }
+    });
+    grouped.chain(lines).collect()
+}
+
 fn count_text(count: &CountJson) -> String {
     let amount = |digits: &str, log10: f64| {
         if digits.len() <= FULL_DIGITS {
@@ -354,8 +386,7 @@ fn count_text(count: &CountJson) -> String {
             format!("about {:.3}e{exponent}", 10f64.powf(log10 - exponent))
         }
     };
-    let total_log10 = count.log10_rankings.map(|l| l - count.fraction.log10());
-    let total = amount(&count.total, total_log10.unwrap_or(f64::INFINITY));
+    let total = amount(&count.total, count.log10_total);
     match count.log10_rankings {
         None => format!("no ranking satisfies them (of {total})"),
         Some(l) => format!(
@@ -425,8 +456,8 @@ fn write_text(
                 "{bullet}to deter {} from moving to state {} ({}), one of:",
                 r.decision_maker, r.move_to, r.change
             )?;
-            for a in &r.alternatives {
-                writeln!(out, "{sub}{};", conjunction(a))?;
+            for line in alternatives_text(&r.alternatives) {
+                writeln!(out, "{sub}{line};")?;
             }
         }
         if let Some(count) = &concept.count {

@@ -4,6 +4,7 @@
 
 use super::natural::Natural;
 use crate::generate::SplitMix;
+use std::collections::HashMap;
 
 /// A disjunction of conjunctions: satisfied when every variable of some alternative is true.
 pub type Clause = Vec<Vec<u32>>;
@@ -19,7 +20,16 @@ pub struct TooHard;
 /// Every variable of a clause must be in `variables`.
 pub fn by_size(clauses: &[Clause], variables: &[u32]) -> Result<Vec<Natural>, TooHard> {
     let mut steps = STEP_LIMIT;
-    count(clauses.to_vec(), variables.to_vec(), &mut steps)
+    let mut weights = Weights {
+        merged: HashMap::new(),
+        next: variables.iter().max().map_or(0, |&v| v + 1),
+    };
+    count(
+        clauses.to_vec(),
+        variables.to_vec(),
+        &mut weights,
+        &mut steps,
+    )
 }
 
 /// The clauses once `variable` is set to `value`; a clause left with no alternative stays,
@@ -43,32 +53,107 @@ pub fn assign(clauses: &[Clause], variable: u32, value: bool) -> Vec<Clause> {
         .collect()
 }
 
+/// Variables that stand for a group of variables occurring in exactly the same
+/// alternatives: by size, the ways of making the whole group true and of not doing so.
+/// A plain variable has `x` and `1`.
+struct Weights {
+    merged: HashMap<u32, (Vec<Natural>, Vec<Natural>)>,
+    next: u32,
+}
+
+impl Weights {
+    fn of(&self, v: u32) -> (Vec<Natural>, Vec<Natural>) {
+        self.merged.get(&v).cloned().unwrap_or_else(|| {
+            (
+                vec![Natural::zero(), Natural::from_u64(1)],
+                vec![Natural::from_u64(1)],
+            )
+        })
+    }
+
+    /// Either value, by size.
+    fn either(&self, v: u32) -> Vec<Natural> {
+        let (yes, no) = self.of(v);
+        add(&yes, &no)
+    }
+
+    /// Every value of `variables`, by size.
+    fn all(&self, variables: &[u32]) -> Vec<Natural> {
+        variables
+            .iter()
+            .fold(vec![Natural::from_u64(1)], |acc, &v| {
+                multiply(&acc, &self.either(v))
+            })
+    }
+
+    /// Replaces each group of at least two variables with the same occurrences by one
+    /// variable: the formula only asks whether the whole group is true.
+    fn merge(&mut self, clauses: &mut [Clause], variables: &mut Vec<u32>) {
+        let mut occurrences: HashMap<u32, Vec<(usize, usize)>> = HashMap::new();
+        for (c, clause) in clauses.iter().enumerate() {
+            for (a, alternative) in clause.iter().enumerate() {
+                for &v in alternative {
+                    occurrences.entry(v).or_default().push((c, a));
+                }
+            }
+        }
+        let mut groups: HashMap<Vec<(usize, usize)>, Vec<u32>> = HashMap::new();
+        for (v, places) in occurrences {
+            groups.entry(places).or_default().push(v);
+        }
+        let mut groups: Vec<Vec<u32>> = groups.into_values().filter(|g| g.len() > 1).collect();
+        groups.iter_mut().for_each(|g| g.sort_unstable());
+        groups.sort_unstable();
+        for group in groups {
+            let merged = self.next;
+            self.next += 1;
+            let all_true = group.iter().fold(vec![Natural::from_u64(1)], |acc, &v| {
+                multiply(&acc, &self.of(v).0)
+            });
+            let not_all = subtract(&self.all(&group), &all_true);
+            self.merged.insert(merged, (all_true, not_all));
+            for alternative in clauses.iter_mut().flatten() {
+                if alternative.contains(&group[0]) {
+                    alternative.retain(|v| group.binary_search(v).is_err());
+                    alternative.push(merged);
+                    alternative.sort_unstable();
+                }
+            }
+            variables.retain(|v| group.binary_search(v).is_err());
+            variables.push(merged);
+        }
+        variables.sort_unstable();
+    }
+}
+
 fn count(
     clauses: Vec<Clause>,
-    variables: Vec<u32>,
+    mut variables: Vec<u32>,
+    weights: &mut Weights,
     steps: &mut u64,
 ) -> Result<Vec<Natural>, TooHard> {
     *steps = steps.checked_sub(1).ok_or(TooHard)?;
     let mut open = Vec::with_capacity(clauses.len());
     for clause in clauses {
         if clause.is_empty() {
-            return Ok(vec![Natural::zero(); variables.len() + 1]);
+            return Ok(vec![Natural::zero()]);
         }
         if !clause.iter().any(Vec::is_empty) {
             open.push(clause);
         }
     }
     if open.is_empty() {
-        return Ok(binomials(variables.len()));
+        return Ok(weights.all(&variables));
     }
+    weights.merge(&mut open, &mut variables);
     let groups = independent_groups(&open, &variables);
     if groups.len() > 1 {
         let mut product = vec![Natural::from_u64(1)];
         for (group_clauses, group_variables) in groups {
             let part = if group_clauses.is_empty() {
-                binomials(group_variables.len())
+                weights.all(&group_variables)
             } else {
-                count(group_clauses, group_variables, steps)?
+                count(group_clauses, group_variables, weights, steps)?
             };
             product = multiply(&product, &part);
         }
@@ -76,14 +161,26 @@ fn count(
     }
     let pivot = most_used(&open);
     let rest: Vec<u32> = variables.iter().copied().filter(|&v| v != pivot).collect();
-    let with = count(assign(&open, pivot, true), rest.clone(), steps)?;
-    let without = count(assign(&open, pivot, false), rest, steps)?;
-    let mut total = without;
-    total.push(Natural::zero());
-    for (j, c) in with.into_iter().enumerate() {
-        total[j + 1] = total[j + 1].add(&c);
-    }
-    Ok(total)
+    let (yes, no) = weights.of(pivot);
+    let with = count(assign(&open, pivot, true), rest.clone(), weights, steps)?;
+    let without = count(assign(&open, pivot, false), rest, weights, steps)?;
+    Ok(add(&multiply(&yes, &with), &multiply(&no, &without)))
+}
+
+fn add(a: &[Natural], b: &[Natural]) -> Vec<Natural> {
+    let zero = Natural::zero();
+    (0..a.len().max(b.len()))
+        .map(|k| a.get(k).unwrap_or(&zero).add(b.get(k).unwrap_or(&zero)))
+        .collect()
+}
+
+/// `a - b`, coefficient by coefficient (each of `b` at most that of `a`).
+fn subtract(a: &[Natural], b: &[Natural]) -> Vec<Natural> {
+    let zero = Natural::zero();
+    a.iter()
+        .enumerate()
+        .map(|(k, x)| x.minus(b.get(k).unwrap_or(&zero)))
+        .collect()
 }
 
 /// The clauses split into groups sharing no variable, each with its variables; the
@@ -150,18 +247,6 @@ fn most_used(clauses: &[Clause]) -> u32 {
         .max_by_key(|&(v, n)| (n, std::cmp::Reverse(v)))
         .map(|(v, _)| v)
         .expect("open clauses mention a variable")
-}
-
-/// `C(n, 0..=n)`.
-fn binomials(n: usize) -> Vec<Natural> {
-    let mut row = vec![Natural::from_u64(1)];
-    for k in 0..n {
-        let next = row[k]
-            .times_small((n - k) as u32)
-            .divided_by_factors([(k + 1) as u32]);
-        row.push(next);
-    }
-    row
 }
 
 fn multiply(a: &[Natural], b: &[Natural]) -> Vec<Natural> {
@@ -231,8 +316,11 @@ mod tests {
         counts
     }
 
-    fn decimal(poly: &[Natural]) -> Vec<String> {
-        poly.iter().map(Natural::to_decimal).collect()
+    /// The counts as decimals, padded with zeros to `len` entries.
+    fn decimal(poly: &[Natural], len: usize) -> Vec<String> {
+        let mut digits: Vec<String> = poly.iter().map(Natural::to_decimal).collect();
+        digits.resize(len, "0".into());
+        digits
     }
 
     #[test]
@@ -245,6 +333,10 @@ mod tests {
                 vec![0, 1, 2, 3, 4],
             ),
             (vec![vec![]], vec![0]),
+            (
+                vec![vec![vec![0, 1], vec![2], vec![3, 4, 5]]],
+                vec![0, 1, 2, 3, 4, 5, 6],
+            ),
             (
                 vec![
                     vec![vec![0], vec![1, 2]],
@@ -259,7 +351,8 @@ mod tests {
                 .iter()
                 .map(u64::to_string)
                 .collect();
-            assert_eq!(decimal(&by_size(&clauses, &variables).unwrap()), expected);
+            let counted = by_size(&clauses, &variables).unwrap();
+            assert_eq!(decimal(&counted, variables.len() + 1), expected);
         }
     }
 

@@ -52,6 +52,22 @@ impl Natural {
         n
     }
 
+    /// `self - other`, for `other <= self`.
+    pub fn minus(&self, other: &Natural) -> Natural {
+        debug_assert!(other <= self, "natural subtraction below zero");
+        let mut limbs = Vec::with_capacity(self.0.len());
+        let mut borrow = 0i64;
+        for (k, &limb) in self.0.iter().enumerate() {
+            let mut difference = limb as i64 - *other.0.get(k).unwrap_or(&0) as i64 - borrow;
+            borrow = i64::from(difference < 0);
+            difference += borrow << 32;
+            limbs.push(difference as u32);
+        }
+        let mut n = Natural(limbs);
+        n.trim();
+        n
+    }
+
     pub fn times_small(&self, factor: u32) -> Natural {
         let mut limbs = Vec::with_capacity(self.0.len() + 1);
         let mut carry = 0u64;
@@ -216,6 +232,12 @@ mod tests {
         assert_eq!(
             Natural::from_u64(a).add(&Natural::from_u64(b)).to_decimal(),
             (a as u128 + b as u128).to_string()
+        );
+        assert_eq!(
+            Natural::factorial(30)
+                .minus(&Natural::from_u64(b))
+                .to_decimal(),
+            (265252859812191058636308480000000u128 - b as u128).to_string()
         );
         assert_eq!(
             Natural::factorial(25)
