@@ -14,8 +14,10 @@
 //! - SMR: `s1 ≤_i s`, or for some `s2 ∈ R_{N-i}(s1)`: `s2 ≤_i s` and `s3 ≤_i s` for every `s3 ∈ R_i(s2)`.
 //! - SEQ: `s1 ≤_i s`, or some legal sequence of the others' moves from `s1` to an
 //!   `s2 ≤_i s` in which every move is an improvement for its mover ("j ranks u above t"
-//!   for j's move t → u). Only simple legal sequences are listed: with transitive
-//!   preferences any legal improvement sequence shortens to one with the same end.
+//!   for j's move t → u). When no other DM is varied these are known, and the
+//!   sequences' ends are found by reachability as in the engine; otherwise only simple
+//!   legal sequences are listed: with transitive preferences any legal improvement
+//!   sequence shortens to one with the same end.
 //!
 //! Facts about DMs that are not varied are decided on the spot; what remains is a
 //! conjunction of requirements, each a disjunction of conjunctions of
@@ -189,12 +191,12 @@ impl<'a> Inverse<'a> {
                 match concept {
                     Concept::Nash => {}
                     Concept::Gmr => {
-                        for s2 in self.reachable_by_others(dm, move_to) {
+                        for s2 in self.reachable_by_others(dm, move_to, false) {
                             alternatives.add([self.not_above(dm, s2)], &mut budget)?;
                         }
                     }
                     Concept::Smr => {
-                        for s2 in self.reachable_by_others(dm, move_to) {
+                        for s2 in self.reachable_by_others(dm, move_to, false) {
                             let facts = std::iter::once(self.not_above(dm, s2)).chain(
                                 self.conflict
                                     .moves_from(dm, s2)
@@ -202,6 +204,11 @@ impl<'a> Inverse<'a> {
                                     .map(|s3| self.not_above(dm, s3)),
                             );
                             alternatives.add(facts, &mut budget)?;
+                        }
+                    }
+                    Concept::Seq if self.responses_known(dm) => {
+                        for s2 in self.reachable_by_others(dm, move_to, true) {
+                            alternatives.add([self.not_above(dm, s2)], &mut budget)?;
                         }
                     }
                     Concept::Seq => {
@@ -230,16 +237,23 @@ impl<'a> Inverse<'a> {
         Ok(simplify(requirements))
     }
 
-    /// R_{N-dm}(from): states reached by one or more moves of the other DMs (graph
-    /// reachability equals legal sequences: ARCHITECTURE.md, "Legal sequences as reachability").
-    fn reachable_by_others(&self, dm: usize, from: StateIndex) -> Vec<StateIndex> {
+    /// Whether no DM other than `dm` is varied, so that their improvements are known.
+    fn responses_known(&self, dm: usize) -> bool {
+        (0..self.varied.len()).all(|j| j == dm || !self.varied[j])
+    }
+
+    /// R_{N-dm}(from), or with `improving` R^+_{N-dm}(from) (only for DMs that are not
+    /// varied): states reached by one or more moves of the other DMs (graph reachability
+    /// equals legal sequences: ARCHITECTURE.md, "Legal sequences as reachability").
+    fn reachable_by_others(&self, dm: usize, from: StateIndex, improving: bool) -> Vec<StateIndex> {
         let mut seen = HashSet::from([from]);
         let mut queue = VecDeque::from([from]);
         let mut reached = Vec::new();
         while let Some(x) = queue.pop_front() {
             for j in (0..self.conflict.dm_count()).filter(|&j| j != dm) {
+                let floor = self.conflict.rank(j, x);
                 self.conflict.for_each_move(j, x, |t| {
-                    if seen.insert(t) {
+                    if (!improving || self.conflict.rank(j, t) > floor) && seen.insert(t) {
                         reached.push(t);
                         queue.push_back(t);
                     }

@@ -5,13 +5,16 @@
 //! satisfy the conditions.
 
 use detente_engine::generate::{PreferenceKind, Shape, SplitMix, generate};
-use detente_engine::inverse::{CONCEPTS, Conditions, Inverse};
+use detente_engine::inverse::{CONCEPTS, Conditions, Inverse, InverseError};
 use detente_engine::reference::Reference;
-use detente_engine::{Analysis, Conflict, ModelError};
+use detente_engine::{Analysis, Concept, Conflict, ModelError};
 use proptest::prelude::*;
 
 /// Largest product of `states!` over the varied DMs walked by brute force.
 const BRUTE_FORCE_RANKINGS: usize = 720;
+
+/// Largest models whose samples are checked.
+const SAMPLED_MAX_STATES: usize = 16;
 
 fn shapes(max_options: usize) -> impl Strategy<Value = Shape> {
     (2usize..=4, 1usize..=2, 0usize..=2, 0u8..=50, any::<u64>())
@@ -149,7 +152,12 @@ proptest! {
             analysis.equilibria(concept).contains(target as usize)
         };
         for concept in CONCEPTS {
-            let conditions = inverse.conditions(concept).unwrap();
+            let conditions = match inverse.conditions(concept) {
+                Ok(c) => c,
+                // SEQ lists every simple chain of responses by varied DMs: refused when too many.
+                Err(InverseError::TooLarge { .. }) if concept == Concept::Seq => continue,
+                Err(e) => panic!("{e}"),
+            };
             for _ in 0..20 {
                 let ranks: Vec<Vec<u32>> = varied
                     .iter()
@@ -164,7 +172,11 @@ proptest! {
                 let rank = |dm: usize, x: u32| ranks[varied.iter().position(|&v| v == dm).unwrap()][x as usize];
                 prop_assert_eq!(conditions.hold(&rank), equilibrium_under(&ranks, concept));
             }
-            let Ok(samples) = inverse.sample(concept, &conditions, 3, seed) else { continue };
+            // Sampling recounts once per mentioned state: kept to small models here.
+            if n > SAMPLED_MAX_STATES {
+                continue;
+            }
+            let Ok(samples) = inverse.sample(concept, &conditions, 2, seed) else { continue };
             prop_assert_eq!(samples.is_empty(), matches!(conditions, Conditions::Never(_)));
             for ranks in samples {
                 let mut sorted: Vec<Vec<u32>> = ranks.clone();
