@@ -897,3 +897,66 @@ impl Conditions {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(dm: usize, above: StateIndex, below: StateIndex) -> Comparison {
+        Comparison { dm, above, below }
+    }
+
+    fn requirement(move_to: StateIndex, alternatives: Vec<Vec<Comparison>>) -> Requirement {
+        Requirement {
+            dm: 0,
+            move_to,
+            alternatives,
+        }
+    }
+
+    #[test]
+    fn single_alternatives_become_required_and_absorb_the_rest() {
+        let conditions = simplify(vec![
+            requirement(1, vec![vec![c(0, 9, 1)]]),
+            // Holds once 9 > 1 does: dropped.
+            requirement(2, vec![vec![c(0, 9, 2)], vec![c(0, 9, 1)]]),
+            // The longer alternative contains the shorter one: absorbed.
+            requirement(
+                3,
+                vec![
+                    vec![c(0, 9, 3)],
+                    vec![c(0, 9, 3), c(0, 9, 4)],
+                    vec![c(0, 9, 5)],
+                ],
+            ),
+            // Implied by the requirement above it, so dropped.
+            requirement(
+                4,
+                vec![vec![c(0, 9, 3)], vec![c(0, 9, 5)], vec![c(0, 9, 6)]],
+            ),
+        ]);
+        assert_eq!(
+            conditions,
+            Conditions::When {
+                required: vec![c(0, 9, 1)],
+                requirements: vec![requirement(3, vec![vec![c(0, 9, 3)], vec![c(0, 9, 5)]])],
+            }
+        );
+    }
+
+    #[test]
+    fn impossible_conditions_are_reported() {
+        assert_eq!(
+            simplify(vec![requirement(7, vec![])]),
+            Conditions::Never(Obstacle::Undeterred { dm: 0, move_to: 7 })
+        );
+        let circle = simplify(vec![
+            requirement(1, vec![vec![c(0, 1, 2)]]),
+            requirement(2, vec![vec![c(0, 2, 3), c(0, 3, 1)]]),
+        ]);
+        assert!(matches!(
+            circle,
+            Conditions::Never(Obstacle::Cycle { dm: 0, ref states }) if states.len() == 3
+        ));
+    }
+}
