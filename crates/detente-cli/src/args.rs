@@ -57,6 +57,7 @@ pub enum Command {
     /// Coalition analysis: which groups of DMs, acting together, can upset each equilibrium.
     Coalitions(CoalitionsArgs),
     /// Inverse analysis: what the DMs would have to prefer for a state to be an equilibrium.
+    #[command(long_about = INVERSE_LONG_ABOUT, after_help = INVERSE_AFTER_HELP)]
     Inverse(InverseArgs),
     /// List the built-in models.
     Examples,
@@ -327,17 +328,17 @@ of which one must hold. Conditions are derived from the definitions, not by tryi
 rankings; --count counts the rankings that satisfy them (exactly, without listing them)
 and --sample draws some at random. SEQ conditions may also involve the varied DMs'
 preferences between other states (whether a response is an improvement for its mover);
-those are listed but not counted.";
+those are counted only when the states they mention are few enough to try all their
+orders (at most 1,000,000 orders).";
 
 const INVERSE_AFTER_HELP: &str = "\
 Examples:
-  detente inverse \"Proposed package\"                     all DMs varied, the NRC scenario
-  detente inverse -e prisoners YY --count                  when mutual cooperation holds, and how often
-  detente inverse -e chicken 1 --vary 1 --concept gmr,seq  vary one driver only
+  detente inverse \"Proposed package\"                      all DMs varied, the NRC scenario
+  detente inverse -e prisoners YY --count                   mutual cooperation: when, how often
+  detente inverse -e chicken 4 --vary d1 --concept gmr,seq  vary one driver only
   detente inverse model.toml 12 --count --sample 3 --seed 7";
 
 #[derive(Debug, Args)]
-#[command(long_about = INVERSE_LONG_ABOUT, after_help = INVERSE_AFTER_HELP)]
 pub struct InverseArgs {
     /// The model file (optional: default the NRC scenario, or --example) and the target
     /// state: its number, its Y/N string, the name of a named state, or `sq`.
@@ -357,7 +358,8 @@ pub struct InverseArgs {
         short = 'c',
         value_enum,
         value_delimiter = ',',
-        value_name = "LIST"
+        value_name = "LIST",
+        hide_possible_values = true
     )]
     pub concepts: Vec<ConceptArg>,
     /// Count the rankings of the varied DMs (strict orderings of the feasible states) under

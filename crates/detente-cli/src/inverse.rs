@@ -62,6 +62,14 @@ pub fn inverse(args: InverseArgs) -> Result<(), Failure> {
             }
         })
         .collect();
+    if let Some(Err(error)) = answers.iter().map(|a| &a.conditions).find(|c| c.is_err())
+        && answers.iter().all(|a| a.conditions.is_err())
+    {
+        return Err(Failure::Input(miette!(
+            help = "vary fewer decision makers (--vary) or leave out seq (--concept)",
+            "{error}"
+        )));
+    }
     let report = InverseReport {
         model,
         conflict: &conflict,

@@ -152,6 +152,10 @@ fn bad_requests_exit_2() {
             "no decision maker called `nobody`",
         ),
         (&["-e", "chicken", "9"][..], "there is no state 9"),
+        (
+            &["Proposed package", "-c", "seq"][..],
+            "more than 5000000 comparisons",
+        ),
     ] {
         let out = detente(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
