@@ -86,6 +86,31 @@ impl Weights {
             })
     }
 
+    /// One clause whose alternatives share no variable: the assignments that falsify it
+    /// leave some variable of every alternative false, choices independent from one
+    /// alternative to the next, so they are counted as a product; the rest satisfy it.
+    fn one_clause_of_disjoint_alternatives(
+        &self,
+        clause: &Clause,
+        variables: &[u32],
+    ) -> Vec<Natural> {
+        let in_clause: std::collections::HashSet<u32> = clause.iter().flatten().copied().collect();
+        let outside: Vec<u32> = variables
+            .iter()
+            .copied()
+            .filter(|v| !in_clause.contains(v))
+            .collect();
+        let falsifying = clause.iter().fold(self.all(&outside), |acc, alternative| {
+            let all_true = alternative
+                .iter()
+                .fold(vec![Natural::from_u64(1)], |p, &v| {
+                    multiply(&p, &self.of(v).0)
+                });
+            multiply(&acc, &subtract(&self.all(alternative), &all_true))
+        });
+        subtract(&self.all(variables), &falsifying)
+    }
+
     /// Replaces each group of at least two variables with the same occurrences by one
     /// variable: the formula only asks whether the whole group is true.
     fn merge(&mut self, clauses: &mut [Clause], variables: &mut Vec<u32>) {
@@ -158,6 +183,11 @@ fn count(
             product = multiply(&product, &part);
         }
         return Ok(product);
+    }
+    if let [clause] = open.as_slice()
+        && pairwise_disjoint(clause)
+    {
+        return Ok(weights.one_clause_of_disjoint_alternatives(clause, &variables));
     }
     let pivot = most_used(&open);
     let rest: Vec<u32> = variables.iter().copied().filter(|&v| v != pivot).collect();
@@ -236,6 +266,11 @@ fn independent_groups(clauses: &[Clause], variables: &[u32]) -> Vec<(Vec<Clause>
         groups.push((Vec::new(), free));
     }
     groups
+}
+
+fn pairwise_disjoint(clause: &Clause) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    clause.iter().flatten().all(|&v| seen.insert(v))
 }
 
 fn most_used(clauses: &[Clause]) -> u32 {
@@ -333,6 +368,10 @@ mod tests {
                 vec![0, 1, 2, 3, 4],
             ),
             (vec![vec![]], vec![0]),
+            (
+                vec![vec![vec![0, 1], vec![2], vec![3, 4, 5]]],
+                vec![0, 1, 2, 3, 4, 5, 6],
+            ),
             (
                 vec![vec![vec![0, 1], vec![2], vec![3, 4, 5]]],
                 vec![0, 1, 2, 3, 4, 5, 6],
