@@ -31,6 +31,7 @@ Examples:
   detente coalitions --coalition us,russia who can upset the equilibria together
   detente foresight --horizon 3            what survives when every DM looks 3 moves ahead
   detente robustness                       equilibria under the NRC model's uncertain preferences
+  detente inverse \"Proposed package\"       what each party must prefer for the package to hold
 
 Exit codes: 0 success; 1 output could not be written; 2 bad input (a malformed
 model, an unknown example, a model over the limits, bad arguments).";
@@ -60,6 +61,10 @@ pub enum Command {
     Coalitions(CoalitionsArgs),
     /// Limited-move (L_h) and non-myopic stability: which states survive when DMs look h moves ahead.
     Foresight(crate::foresight::ForesightArgs),
+
+    /// Inverse analysis: what the DMs would have to prefer for a state to be an equilibrium.
+    #[command(long_about = INVERSE_LONG_ABOUT, after_help = INVERSE_AFTER_HELP)]
+    Inverse(InverseArgs),
     /// List the built-in models.
     Examples,
     /// Write a random model of a given shape (reproducible from its seed), for benchmarks and stress tests.
@@ -374,4 +379,68 @@ pub struct RobustnessArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t)]
     pub format: OutputFormat,
+}
+
+const INVERSE_LONG_ABOUT: &str = "\
+Inverse analysis: the conditions on some decision makers' preferences under which a
+target state is an equilibrium (stable for every DM), for Nash, GMR, SMR and SEQ.
+
+The preferences of the varied DMs (--vary, default all) are unknown: each may be any
+strict ranking of the feasible states. The others keep the model's preferences. The
+answer is stated as required orderings: \"US ranks state 320 above state 288\", grouped
+into what must always hold and, for each move that must be deterred, the alternatives
+of which one must hold. Conditions are derived from the definitions, not by trying
+rankings; --count counts the rankings that satisfy them (exactly, without listing them)
+and --sample draws some at random. SEQ conditions may also involve the varied DMs'
+preferences between other states (whether a response is an improvement for its mover);
+those are counted only when the states they mention are few enough to try all their
+orders (at most 1,000,000 orders).";
+
+const INVERSE_AFTER_HELP: &str = "\
+Examples:
+  detente inverse \"Proposed package\"                      all DMs varied, the NRC scenario
+  detente inverse -e prisoners YY --count                   mutual cooperation: when, how often
+  detente inverse -e chicken 4 --vary d1 --concept gmr,seq  vary one driver only
+  detente inverse model.toml 12 --count --sample 3 --seed 7";
+
+#[derive(Debug, Args)]
+pub struct InverseArgs {
+    /// The model file (optional: default the NRC scenario, or --example) and the target
+    /// state: its number, its Y/N string, the name of a named state, or `sq`.
+    #[arg(num_args = 1..=2, required = true, value_name = "[MODEL] STATE")]
+    pub args: Vec<String>,
+    /// Use a built-in model (see `detente examples`).
+    #[arg(long, short = 'e', value_name = "NAME")]
+    pub example: Option<String>,
+    /// Decision makers whose preferences are unknown (names or ids, comma-separated or
+    /// repeated). Default: all.
+    #[arg(long, value_name = "DM", value_delimiter = ',')]
+    pub vary: Vec<String>,
+    /// Solution concepts (comma-separated: nash, gmr, smr, seq). Default: all four.
+    #[arg(
+        long = "concept",
+        visible_alias = "concepts",
+        short = 'c',
+        value_enum,
+        value_delimiter = ',',
+        value_name = "LIST",
+        hide_possible_values = true
+    )]
+    pub concepts: Vec<ConceptArg>,
+    /// Count the rankings of the varied DMs (strict orderings of the feasible states) under
+    /// which the target is an equilibrium.
+    #[arg(long)]
+    pub count: bool,
+    /// Draw this many rankings at random among those that make the target an equilibrium.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub sample: Option<u16>,
+    /// Seed for --sample: the same seed always draws the same rankings.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output format (csv is not offered).
+    #[arg(long, short = 'f', value_enum, default_value_t)]
+    pub format: OutputFormat,
+    /// Refuse models with more feasible states than this.
+    #[arg(long, value_name = "N", default_value_t = detente_engine::DEFAULT_MAX_STATES, value_parser = max_states)]
+    pub max_states: usize,
 }

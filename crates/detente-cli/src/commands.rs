@@ -38,6 +38,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Evolve(args) => evolve(args),
         Command::Coalitions(args) => coalitions(args),
         Command::Foresight(args) => crate::foresight::foresight(args),
+        Command::Inverse(args) => crate::inverse::inverse(args),
         Command::Examples => examples(),
         Command::Generate(args) => generate(args),
         Command::Robustness(args) => crate::robustness::run(args),
@@ -276,26 +277,37 @@ fn generate(args: GenerateArgs) -> Result<(), Failure> {
 /// Random rankings name every state by pattern; beyond this the file would be huge.
 const RANKING_MAX_OPTIONS: usize = 16;
 
-fn explain(args: ExplainArgs) -> Result<(), Failure> {
-    let (model_path, state_text) = match args.args.as_slice() {
+/// The model and state of `[MODEL] STATE` arguments (with `--example` for the model).
+pub(crate) fn model_and_state(
+    args: &[String],
+    example: Option<String>,
+    max_states: usize,
+) -> miette::Result<(Prepared, StateIndex)> {
+    let (model_path, state_text) = match args {
         [state] => (None, state.as_str()),
         [model, state] => (Some(model.into()), state.as_str()),
         _ => unreachable!("clap takes one or two values"),
     };
-    if model_path.is_some() && args.example.is_some() {
-        return Err(Failure::Input(miette!(
+    if model_path.is_some() && example.is_some() {
+        return Err(miette!(
             help = "give either a model file or --example, not both",
             "two models named"
-        )));
+        ));
     }
     let source = ModelSource {
         model: model_path,
-        example: args.example.clone(),
-        max_states: args.max_states,
+        example,
+        max_states,
     };
-    let Prepared { loaded, conflict } = prepare(&source)?;
+    let prepared = prepare(&source)?;
+    let state = find_state(&prepared.loaded.model, &prepared.conflict, state_text)?;
+    Ok((prepared, state))
+}
+
+fn explain(args: ExplainArgs) -> Result<(), Failure> {
+    let (Prepared { loaded, conflict }, state) =
+        model_and_state(&args.args, args.example.clone(), args.max_states)?;
     let model = &loaded.model;
-    let state = find_state(model, &conflict, state_text)?;
     let dms = if args.dm.is_empty() {
         (0..model.decision_makers.len()).collect()
     } else {
@@ -431,7 +443,7 @@ fn chosen_coalitions(
 }
 
 /// The DM called `name` (its name or id), or an error listing the DMs.
-fn find_dm(model: &detente_engine::Model, name: &str) -> miette::Result<usize> {
+pub(crate) fn find_dm(model: &detente_engine::Model, name: &str) -> miette::Result<usize> {
     model.find_dm(name).ok_or_else(|| {
         let names: Vec<&str> = model
             .decision_makers

@@ -7,6 +7,7 @@ mod args;
 mod commands;
 mod foresight;
 mod input;
+mod inverse;
 mod robustness;
 
 use clap::Parser;

@@ -198,7 +198,8 @@ impl Conflict {
 
     /// The same conflict with `dm`'s preferences replaced by `ranks`: one per
     /// state, higher is better, equal is a tie, dense (`0..distinct`) like
-    /// [`Conflict::ranks`]. For another preference profile of the same model.
+    /// [`Conflict::ranks`]. For another preference profile of the same model
+    /// (robustness) or a candidate ranking (inverse analysis).
     /// Panics if there is not one rank per state.
     pub fn with_ranks(&self, dm: usize, ranks: Vec<u32>) -> Conflict {
         assert_eq!(ranks.len(), self.state_count(), "one rank per state");
