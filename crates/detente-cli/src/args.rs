@@ -28,6 +28,7 @@ Examples:
   detente explain \"Proposed package\"       why the NRC package is or is not stable
   detente evolve                           where the NRC status quo can lead
   detente coalitions --coalition us,russia who can upset the equilibria together
+  detente serve                            the web workbench at http://127.0.0.1:8080
 
 Exit codes: 0 success; 1 output could not be written; 2 bad input (a malformed
 model, an unknown example, a model over the limits, bad arguments).";
@@ -59,6 +60,8 @@ pub enum Command {
     Examples,
     /// Write a random model of a given shape (reproducible from its seed), for benchmarks and stress tests.
     Generate(GenerateArgs),
+    /// Serve the web workbench: edit, analyse and explore models in a browser.
+    Serve(crate::serve::ServeArgs),
 }
 
 /// Where the model comes from: a file, a built-in example, or (neither) the NRC scenario.

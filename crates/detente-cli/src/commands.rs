@@ -11,15 +11,13 @@ use detente_engine::generate::{PreferenceKind, Shape};
 use detente_engine::{Analysis, Concept, StateIndex};
 use detente_format::Loaded;
 use detente_report::{
-    CoalitionReport, EvolutionFormat, EvolutionReport, Explanation, Format, Report,
+    CoalitionReport, EvolutionFormat, EvolutionReport, Explanation, Format,
+    MAX_DMS_FOR_ALL_COALITIONS, Report, SIM_DEFAULT_MAX_STATES,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use miette::miette;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
-
-/// Above this many states SIM is left out unless asked for.
-const SIM_DEFAULT_MAX_STATES: usize = 100_000;
 
 /// Models at least this large show a progress bar (an analysis of about a second or more).
 const PROGRESS_MIN_STATES: usize = 250_000;
@@ -38,6 +36,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Coalitions(args) => coalitions(args),
         Command::Examples => examples(),
         Command::Generate(args) => generate(args),
+        Command::Serve(args) => crate::serve::serve(args),
     }
 }
 
@@ -78,17 +77,15 @@ fn analyze(args: AnalyzeArgs) -> Result<(), Failure> {
     let Prepared { loaded, conflict } = prepare(&args.source)?;
     let concepts: Vec<Concept> = if let Some(chosen) = args.concepts.chosen() {
         chosen
-    } else if conflict.state_count() <= SIM_DEFAULT_MAX_STATES {
-        Concept::ALL.to_vec()
     } else {
-        eprintln!(
-            "note: SIM and SEQ&SIM are not computed by default above {SIM_DEFAULT_MAX_STATES} states (the SIM search grows with the product \
-             of the other DMs' improvements); ask for them with --concepts nash,gmr,smr,seq,sim,seqsim"
-        );
-        Concept::ALL
-            .into_iter()
-            .filter(|&c| !matches!(c, Concept::Sim | Concept::SeqSim))
-            .collect()
+        let defaults = detente_report::default_concepts(conflict.state_count());
+        if defaults.len() < Concept::ALL.len() {
+            eprintln!(
+                "note: SIM and SEQ&SIM are not computed by default above {SIM_DEFAULT_MAX_STATES} states (the SIM search grows with the product \
+                 of the other DMs' improvements); ask for them with --concepts nash,gmr,smr,seq,sim,seqsim"
+            );
+        }
+        defaults
     };
     let bar = progress(
         Analysis::job_count(&conflict, &concepts),
@@ -368,9 +365,6 @@ fn coalitions(args: CoalitionsArgs) -> Result<(), Failure> {
     }
     Ok(())
 }
-
-/// Above this many DMs, "all coalitions" must be narrowed down by hand.
-const MAX_DMS_FOR_ALL_COALITIONS: usize = 8;
 
 /// The DM called `name` (its name or id), or an error listing the DMs.
 fn find_dm(model: &detente_engine::Model, name: &str) -> miette::Result<usize> {

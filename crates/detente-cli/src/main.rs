@@ -6,6 +6,7 @@
 mod args;
 mod commands;
 mod input;
+mod serve;
 
 use clap::Parser;
 use std::process::ExitCode;

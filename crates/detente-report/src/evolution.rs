@@ -33,7 +33,8 @@ pub struct EvolutionReport<'a> {
 }
 
 #[derive(Serialize)]
-struct MoveJson {
+/// One improvement on a path from the start: who moves, where, and why.
+pub struct PathMove {
     decision_maker: String,
     from: usize,
     to: usize,
@@ -47,7 +48,7 @@ struct TargetJson {
     yn: String,
     description: String,
     concepts: Vec<&'static str>,
-    path: Vec<MoveJson>,
+    path: Vec<PathMove>,
 }
 
 #[derive(Serialize)]
@@ -112,23 +113,7 @@ impl EvolutionReport<'_> {
                 unlisted += 1;
                 continue;
             }
-            let mut from = evolution.start;
-            let path = evolution
-                .path_to(s)
-                .expect("reached")
-                .into_iter()
-                .map(|step| {
-                    let m = MoveJson {
-                        decision_maker: model.decision_makers[step.dm].name.clone(),
-                        from: from as usize + 1,
-                        to: step.to as usize + 1,
-                        change: describe_change(model, conflict, from, step.to).to_string(),
-                        why: why(model, conflict, step.dm, from, step.to),
-                    };
-                    from = step.to;
-                    m
-                })
-                .collect();
+            let path = self.path_to(s).expect("reached");
             targets.push(TargetJson {
                 state: s as usize + 1,
                 yn: conflict.space().yn(s),
@@ -158,6 +143,30 @@ impl EvolutionReport<'_> {
             unlisted_equilibria: unlisted,
             unreachable_equilibria: unreachable,
         }
+    }
+
+    /// A shortest path of improvements from the start to `s`, each move with its reason;
+    /// `None` if `s` cannot be reached.
+    pub fn path_to(&self, s: StateIndex) -> Option<Vec<PathMove>> {
+        let (model, conflict) = (self.model, self.conflict);
+        let mut from = self.evolution.start;
+        let steps = self.evolution.path_to(s)?;
+        Some(
+            steps
+                .into_iter()
+                .map(|step| {
+                    let m = PathMove {
+                        decision_maker: model.decision_makers[step.dm].name.clone(),
+                        from: from as usize + 1,
+                        to: step.to as usize + 1,
+                        change: describe_change(model, conflict, from, step.to).to_string(),
+                        why: why(model, conflict, step.dm, from, step.to),
+                    };
+                    from = step.to;
+                    m
+                })
+                .collect(),
+        )
     }
 
     pub fn write(&self, format: EvolutionFormat, out: &mut dyn Write) -> io::Result<()> {

@@ -13,7 +13,7 @@ mod text;
 
 pub use coalitions::{COALITIONS_SCHEMA, CoalitionReport};
 pub use describe::{ChangeText, compress_ids, describe_change, describe_state};
-pub use evolution::{EVOLUTION_SCHEMA, EvolutionFormat, EvolutionReport};
+pub use evolution::{EVOLUTION_SCHEMA, EvolutionFormat, EvolutionReport, PathMove};
 pub use explanation::{EXPLANATION_SCHEMA, Explanation};
 pub use json::SCHEMA;
 pub(crate) use json::json_body;
@@ -101,6 +101,24 @@ const SELECTIVE_FIRST: [Concept; 6] = [
     Concept::Smr,
     Concept::Gmr,
 ];
+
+/// Above this many states SIM and SEQ&SIM are left out unless asked for: the SIM search
+/// grows with the product of the other DMs' improvements.
+pub const SIM_DEFAULT_MAX_STATES: usize = 100_000;
+
+/// The concepts analysed when none are named: all of them, less SIM and SEQ&SIM above
+/// [`SIM_DEFAULT_MAX_STATES`] states.
+pub fn default_concepts(state_count: usize) -> Vec<Concept> {
+    Concept::ALL
+        .into_iter()
+        .filter(|&c| {
+            state_count <= SIM_DEFAULT_MAX_STATES || !matches!(c, Concept::Sim | Concept::SeqSim)
+        })
+        .collect()
+}
+
+/// Above this many DMs, "all coalitions" must be narrowed down by hand.
+pub const MAX_DMS_FOR_ALL_COALITIONS: usize = 8;
 
 /// Most states a large model's tableau shows by default.
 pub const TABLEAU_MAX_STATES: usize = 48;
