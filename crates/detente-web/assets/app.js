@@ -534,7 +534,7 @@ function renderResults() {
     h("summary", {}, `In words (${t.summary.length} points)`), h("ul", {}, t.summary.map((s) => h("li", {}, s)))));
   $("equilibria").replaceChildren(h("h3", {}, "Equilibria"), h("dl", { class: "eq-list" }, t.concepts.map((c) => {
     const e = t.equilibria[c.key];
-    return [h("dt", {}, c.label), h("dd", { "data-concept": c.key, "data-states": e.states.join(" ") },
+    return [h("dt", {}, c.label, h("span", { class: "muted count" }, ` (${e.count.toLocaleString()})`)), h("dd", { "data-concept": c.key, "data-states": e.states.join(" ") },
       e.count === 0 ? h("span", { class: "muted" }, "none") :
         [...e.states.map((id) => h("button", { type: "button", class: "state-link", onclick: () => selectState(id) }, String(id))),
           e.count > e.states.length ? h("span", { class: "muted" }, ` … and ${(e.count - e.states.length).toLocaleString()} more`) : null])];

@@ -1,0 +1,337 @@
+//! End to end in a real headless Chromium (Debian's `chromium` and
+//! `chromium-driver`, installed by `.ci/run`): open the page, load the NRC
+//! scenario, analyse, compare the equilibria shown with the engine's, edit a
+//! preference and see the result change, click a state and read its
+//! explanation. A screenshot is left at `target/e2e/workbench.png`.
+//!
+//! The test fails when Chromium is missing; `DETENTE_SKIP_BROWSER=1` skips it
+//! on a machine without a browser (CI never sets it).
+
+use detente_engine::{Analysis, Concept};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// chromedriver, stopped when dropped.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start_browser() -> (Driver, Client) {
+    for binary in [CHROMIUM, CHROMEDRIVER] {
+        assert!(
+            std::path::Path::new(binary).exists(),
+            "{binary} is missing: install Debian's chromium and chromium-driver (as .ci/run does), \
+             or set DETENTE_SKIP_BROWSER=1 to skip this test"
+        );
+    }
+    let port = free_port();
+    let driver = Driver(
+        Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts"),
+    );
+    let profile = std::env::temp_dir().join(format!("detente-e2e-{}-{port}", std::process::id()));
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1500,1400",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        }),
+    );
+    let started = Instant::now();
+    loop {
+        match ClientBuilder::rustls()
+            .expect("TLS roots")
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => return (driver, client),
+            Err(e) if started.elapsed() < Duration::from_secs(20) => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("cannot start a Chromium session: {e}"),
+        }
+    }
+}
+
+/// Polls a JavaScript expression until it returns something other than null/false/"".
+async fn wait_for(client: &Client, what: &str, expression: &str) -> Value {
+    let started = Instant::now();
+    loop {
+        let value = client
+            .execute(&format!("return ({expression});"), vec![])
+            .await
+            .unwrap();
+        let ready =
+            !matches!(&value, Value::Null | Value::Bool(false)) && value.as_str() != Some("");
+        if ready {
+            return value;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The equilibria the page lists, per concept key.
+async fn shown_equilibria(client: &Client) -> Value {
+    client
+        .execute(
+            "const out = {}; document.querySelectorAll('#equilibria dd[data-concept]').forEach(dd => { \
+               out[dd.dataset.concept] = dd.dataset.states ? dd.dataset.states.split(' ').map(Number) : []; }); \
+             return out;",
+            vec![],
+        )
+        .await
+        .unwrap()
+}
+
+/// The engine's equilibria of a model, per concept key.
+fn engine_equilibria(source: &str) -> Value {
+    let loaded = detente_format::parse_toml(source, "nrc.toml").unwrap();
+    let conflict = loaded.compile(1 << 21).unwrap();
+    let analysis = Analysis::run(&conflict, &Concept::ALL, &|| {});
+    Concept::ALL
+        .iter()
+        .map(|&c| {
+            let ids: Vec<usize> = analysis.equilibria(c).ones().map(|s| s + 1).collect();
+            (c.key().to_string(), json!(ids))
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
+fn screenshot_path() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    target.join("e2e")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_analyst_loads_nrc_analyses_edits_and_explores() {
+    if std::env::var_os("DETENTE_SKIP_BROWSER").is_some_and(|v| v == "1") {
+        eprintln!("DETENTE_SKIP_BROWSER=1: browser test skipped");
+        return;
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(detente_web::serve_on(
+        listener,
+        detente_web::Config::default(),
+    ));
+    let (_driver, client) = start_browser().await;
+
+    // The page opens on the NRC scenario (the first example) and analyses it.
+    client.goto(&base).await.unwrap();
+    let selected = wait_for(
+        &client,
+        "the examples",
+        "document.getElementById('example-select').value",
+    )
+    .await;
+    assert_eq!(selected, "nrc");
+    client
+        .find(Locator::Id("load-example"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(
+        &client,
+        "the analysis",
+        "document.querySelector('#equilibria dd[data-concept=nash]')",
+    )
+    .await;
+    let nrc = detente_examples::find("nrc").unwrap().source;
+    assert_eq!(shown_equilibria(&client).await, engine_equilibria(nrc));
+    let rows = wait_for(
+        &client,
+        "the tableau",
+        "document.querySelectorAll('#tableau tbody tr').length",
+    )
+    .await;
+    assert_eq!(rows, 100, "the first page of 480 states");
+    let stats = client
+        .find(Locator::Id("stats"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(stats.contains("480 feasible states"), "{stats}");
+
+    // Edit the US's fourth preference statement: the results follow.
+    let statement = client
+        .find(Locator::Css("[data-key='dm.0.pref.3']"))
+        .await
+        .unwrap();
+    assert_eq!(
+        statement.prop("value").await.unwrap().as_deref(),
+        Some("us_new_sanctions iff !ru_ceasefire")
+    );
+    statement.clear().await.unwrap();
+    statement.send_keys("!us_new_sanctions").await.unwrap();
+    let edited = nrc.replace(
+        "statement = \"us_new_sanctions iff !ru_ceasefire\"",
+        "statement = \"!us_new_sanctions\"",
+    );
+    let expected = engine_equilibria(&edited);
+    assert_ne!(expected["nash"], engine_equilibria(nrc)["nash"]);
+    let want = expected["nash"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    wait_for(
+        &client,
+        "the re-analysis",
+        &format!("document.querySelector('#equilibria dd[data-concept=nash]').dataset.states === '{want}'"),
+    )
+    .await;
+    assert_eq!(shown_equilibria(&client).await, expected);
+
+    // A located error while typing, then fixed.
+    statement.send_keys(" &").await.unwrap();
+    let message = wait_for(
+        &client,
+        "the validation error",
+        "document.querySelector('#validation .error-message')?.textContent",
+    )
+    .await;
+    assert!(
+        message.as_str().unwrap().contains("nrc-2025.toml:"),
+        "located: {message}"
+    );
+    assert_eq!(
+        statement.attr("aria-invalid").await.unwrap().as_deref(),
+        Some("true")
+    );
+    statement.send_keys("\u{0008}\u{0008}").await.unwrap();
+    wait_for(
+        &client,
+        "the model to be valid again",
+        "document.querySelector('#validation .ok')",
+    )
+    .await;
+
+    // Click a state in the tableau: its explanation and its path from the status quo.
+    let first_nash = expected["nash"][0].as_u64().unwrap();
+    client
+        .find(Locator::Css(&format!(
+            "#tableau tr[data-state='{first_nash}']"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(
+        &client,
+        "the explanation",
+        "document.querySelector('#explanation .verdicts')",
+    )
+    .await;
+    let title = client
+        .find(Locator::Id("state-title"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(title, format!("State {first_nash}"));
+    let explanation = client
+        .find(Locator::Id("explanation"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for dm in ["United States", "Russia", "Ukraine", "NATO allies"] {
+        assert!(explanation.contains(dm), "{dm} missing from: {explanation}");
+    }
+    // A Nash equilibrium is Nash-stable for every DM, and the page says so.
+    let nash_verdicts = client
+        .execute(
+            "return [...document.querySelectorAll('#explanation li[data-concept=nash]')].map(li => li.className);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        nash_verdicts,
+        json!(["stable", "stable", "stable", "stable"])
+    );
+    wait_for(
+        &client,
+        "the evolution",
+        "document.querySelector('.evolution')",
+    )
+    .await;
+    wait_for(
+        &client,
+        "the graph",
+        "document.querySelector('#graph svg .node')",
+    )
+    .await;
+
+    let dir = screenshot_path();
+    std::fs::create_dir_all(&dir).unwrap();
+    client
+        .execute("window.scrollTo(0, 0);", vec![])
+        .await
+        .unwrap();
+    std::fs::write(
+        dir.join("workbench.png"),
+        client.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    client
+        .execute(
+            "document.getElementById('state-panel').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    std::fs::write(
+        dir.join("workbench-state.png"),
+        client.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    client.close().await.unwrap();
+}
