@@ -450,8 +450,13 @@ async function loadText(model, fileName) {
     $("file-name").textContent = fileName;
     resetResults();
     changed(true);
+    clearTimeout(checkTimer);
+    await runCheck();
     if (payload.error) showBanner("The file loaded but is not a valid model yet:", errorText({ detail: payload.error }).message);
-    else { $("banner").hidden = true; await analyse(); }
+    else {
+      $("banner").hidden = true;
+      if (app.check) { defaultConcepts(app.check.state_count); await analyse(); }
+    }
   } catch (e) {
     const t = errorText(e);
     showBanner(`Cannot open ${fileName}: ${t.message}`, t.help);
@@ -479,6 +484,13 @@ function resetResults() {
 }
 
 // ---------------------------------------------------------------- analysis and tableau
+
+/** As the CLI does: SIM and SEQ&SIM only up to 100,000 states unless asked for. */
+function defaultConcepts(states) {
+  const big = states > AUTO_ANALYSE_MAX_STATES;
+  for (const [k] of CONCEPTS) $(`concept-${k}`).checked = !(big && (k === "sim" || k === "seqsim"));
+  $("concept-note").textContent = big ? "SIM and SEQ&SIM are off for models over 100,000 states (their search is slow there); tick them to include them." : "";
+}
 
 function chosenConcepts() {
   return CONCEPTS.map(([k]) => k).filter((k) => $(`concept-${k}`).checked);
@@ -644,8 +656,11 @@ function renderState(x, evo) {
   const stateLink = (n) => h("button", { type: "button", class: "state-link", onclick: () => selectState(n) }, `state ${n}`);
   const verdicts = x.decision_makers.map((dm) => {
     const colour = DM_COLOURS[dmIndex(dm.decision_maker) % DM_COLOURS.length];
+    const still = dm.verdicts.every((v) => v.improvements.length === 0);
     return h("section", { class: "verdicts", style: `--dm-colour: ${colour}` }, h("h4", {}, dm.decision_maker),
-      h("ul", {}, dm.verdicts.map((v) => h("li", { class: v.stable ? "stable" : "unstable", "data-concept": v.concept },
+      still ? h("p", { class: "stable-note" }, "No unilateral improvement from here: stable under ",
+        dm.verdicts.map((v) => conceptLabel(v.concept)).join(", "), ".") : null,
+      h("ul", { hidden: still }, dm.verdicts.map((v) => h("li", { class: v.stable ? "stable" : "unstable", "data-concept": v.concept },
         h("strong", {}, `${conceptLabel(v.concept)}: ${v.stable ? "stable" : "unstable"}`),
         v.improvements.length === 0 ? h("span", {}, " — no unilateral improvement from here.") :
           h("ul", {}, v.improvements.map((m) => h("li", {}, "Can move to ", stateLink(m.to), ` (${m.change}): `,
@@ -700,23 +715,30 @@ function renderGraph(g) {
   const onlyImprovements = $("graph-improvements").checked;
   const rings = new Map();
   for (const n of g.nodes) { if (!rings.has(n.distance)) rings.set(n.distance, []); rings.get(n.distance).push(n); }
-  const maxRing = Math.max(...rings.keys());
-  const gap = 120;
-  const size = Math.max(360, 2 * gap * maxRing + 120);
+  // Each ring is far enough out for its states to sit 46 px apart, and 90 px beyond the last.
+  const radii = new Map();
+  let r = 0;
+  for (const d of [...rings.keys()].sort((a, b) => a - b)) {
+    r = d === 0 ? 0 : Math.max(r + 90, (rings.get(d).length * 46) / (2 * Math.PI));
+    radii.set(d, r);
+  }
+  const size = Math.max(360, 2 * r + 80);
   const c = size / 2;
   const pos = new Map();
   for (const [d, nodes] of rings) {
-    // Each ring holds as many as fit at its circumference; more spread over a wider radius.
     nodes.forEach((n, i) => {
-      const r = d * gap;
       const a = (2 * Math.PI * i) / nodes.length - Math.PI / 2 + d * 0.35;
-      pos.set(n.id, [c + r * Math.cos(a), c + r * Math.sin(a)]);
+      pos.set(n.id, [c + radii.get(d) * Math.cos(a), c + radii.get(d) * Math.sin(a)]);
     });
   }
   const defs = s("defs", {}, g.decision_makers.map((_, i) => s("marker", {
     id: `arrow-${i}`, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse",
   }, s("path", { d: "M0,0 L10,5 L0,10 z", fill: DM_COLOURS[i % DM_COLOURS.length] }))));
-  const edges = g.edges.filter((e) => !onlyImprovements || e.improvement).map((e) => {
+  // Among many states, moves between the centre's neighbours hide the ones that matter:
+  // unless the analyst chose otherwise, only moves into and out of the centre are drawn.
+  if (!app.centreOnlyChosen) $("graph-centre-only").checked = g.nodes.length > 16;
+  const centreOnly = $("graph-centre-only").checked;
+  const edges = g.edges.filter((e) => (!onlyImprovements || e.improvement) && (!centreOnly || e.from === g.center || e.to === g.center)).map((e) => {
     const [x1, y1] = pos.get(e.from), [x2, y2] = pos.get(e.to);
     const dx = x2 - x1, dy = y2 - y1, len = Math.hypot(dx, dy) || 1;
     const ux = dx / len, uy = dy / len, r = 18;
@@ -851,6 +873,7 @@ async function start() {
   $("graph-draw").addEventListener("click", drawGraph);
   for (const id of ["graph-radius", "graph-max", "graph-concept", "graph-improvements"]) $(id).addEventListener("change", drawGraph);
   $("graph-center").addEventListener("change", drawGraph);
+  $("graph-centre-only").addEventListener("change", () => { app.centreOnlyChosen = true; drawGraph(); });
   $("coalitions-run").addEventListener("click", runCoalitions);
   document.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", () => exportAs(b.dataset.export)));
   try {

@@ -333,5 +333,10 @@ async fn an_analyst_loads_nrc_analyses_edits_and_explores() {
         client.screenshot().await.unwrap(),
     )
     .unwrap();
+    client
+        .execute("document.getElementById('graph-panel').scrollIntoView();", vec![])
+        .await
+        .unwrap();
+    std::fs::write(dir.join("workbench-graph.png"), client.screenshot().await.unwrap()).unwrap();
     client.close().await.unwrap();
 }
