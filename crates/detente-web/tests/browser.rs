@@ -334,9 +334,187 @@ async fn an_analyst_loads_nrc_analyses_edits_and_explores() {
     )
     .unwrap();
     client
-        .execute("document.getElementById('graph-panel').scrollIntoView();", vec![])
+        .execute(
+            "document.getElementById('graph-panel').scrollIntoView();",
+            vec![],
+        )
         .await
         .unwrap();
-    std::fs::write(dir.join("workbench-graph.png"), client.screenshot().await.unwrap()).unwrap();
+    std::fs::write(
+        dir.join("workbench-graph.png"),
+        client.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    client.close().await.unwrap();
+}
+
+/// The equilibria of one concept the page lists.
+async fn shown(client: &Client, concept: &str) -> Value {
+    shown_equilibria(client).await[concept].clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_analyst_builds_a_model_uploads_files_and_breaks_things() {
+    if std::env::var_os("DETENTE_SKIP_BROWSER").is_some_and(|v| v == "1") {
+        eprintln!("DETENTE_SKIP_BROWSER=1: browser test skipped");
+        return;
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(detente_web::serve_on(
+        listener,
+        detente_web::Config::default(),
+    ));
+    let (_driver, client) = start_browser().await;
+    client.goto(&base).await.unwrap();
+    wait_for(
+        &client,
+        "the first analysis",
+        "document.querySelector('#equilibria dd[data-concept=nash]')",
+    )
+    .await;
+
+    // From nothing: two DMs, one option each; a Prisoner's Dilemma by preference statements.
+    client
+        .find(Locator::Id("blank-model"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&client, "the blank model", "document.querySelector('#validation .ok') && document.getElementById('validation').textContent.includes('4 feasible states')").await;
+    for (dm, statements) in [(0, ["b_acts", "!a_acts"]), (1, ["a_acts", "!b_acts"])] {
+        for (j, statement) in statements.iter().enumerate() {
+            client
+                .find(Locator::XPath(&format!(
+                    "(//fieldset[contains(@class,'dm')])[{}]//button[contains(., 'Statement')]",
+                    dm + 1
+                )))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            client
+                .find(Locator::Css(&format!("[data-key='dm.{dm}.pref.{j}']")))
+                .await
+                .unwrap()
+                .send_keys(statement)
+                .await
+                .unwrap();
+        }
+    }
+    wait_for(
+        &client,
+        "the model to be valid",
+        "document.querySelector('#validation .ok')",
+    )
+    .await;
+    client
+        .find(Locator::Id("analyze"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(
+        &client,
+        "the analysis",
+        "document.querySelector('#equilibria dd[data-concept=nash]')",
+    )
+    .await;
+    let toml = client
+        .find(Locator::Id("toml-preview"))
+        .await
+        .unwrap()
+        .prop("textContent")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(toml.contains("b_acts"), "{toml}");
+    // Mutual defection (state 1, NN) is the only Nash equilibrium.
+    assert_eq!(shown(&client, "nash").await, json!([1]));
+
+    // A desktop-tool file.
+    let gmcr =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../detente-cli/tests/cases/Prisoners.gmcr");
+    let upload = client.find(Locator::Id("file-input")).await.unwrap();
+    upload
+        .send_keys(gmcr.canonicalize().unwrap().to_str().unwrap())
+        .await
+        .unwrap();
+    wait_for(
+        &client,
+        "the upload",
+        "document.getElementById('file-name').textContent === 'Prisoners.gmcr'",
+    )
+    .await;
+    wait_for(
+        &client,
+        "its analysis",
+        "document.getElementById('stats').textContent.includes('4 feasible states')",
+    )
+    .await;
+    let source = std::fs::read_to_string(&gmcr).unwrap();
+    let loaded = detente_format::parse_gmcr(&source, "Prisoners.gmcr").unwrap();
+    let conflict = loaded.compile(1 << 20).unwrap();
+    let analysis = Analysis::run(&conflict, &Concept::ALL, &|| {});
+    let nash: Vec<usize> = analysis
+        .equilibria(Concept::Nash)
+        .ones()
+        .map(|s| s + 1)
+        .collect();
+    wait_for(
+        &client,
+        "its equilibria",
+        &format!(
+            "document.querySelector('#equilibria dd[data-concept=nash]')?.dataset.states === '{}'",
+            nash.iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+    )
+    .await;
+
+    // A file with a model error loads into the forms, with the error located.
+    let dir = std::env::temp_dir().join(format!("detente-e2e-files-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let broken = dir.join("broken.toml");
+    std::fs::write(&broken, "format = \"detente/1\"\n[[dm]]\nid = 3\n").unwrap();
+    let upload = client.find(Locator::Id("file-input")).await.unwrap();
+    upload.send_keys(broken.to_str().unwrap()).await.unwrap();
+    let banner = wait_for(&client, "the banner", "!document.getElementById('banner').hidden && document.getElementById('banner').textContent").await;
+    assert!(
+        banner.as_str().unwrap().contains("must be a string"),
+        "{banner}"
+    );
+    // Not a model at all: a clear error, and the page keeps working.
+    let garbage = dir.join("garbage.gmcr");
+    std::fs::write(&garbage, "{ this is not json").unwrap();
+    let upload = client.find(Locator::Id("file-input")).await.unwrap();
+    upload.send_keys(garbage.to_str().unwrap()).await.unwrap();
+    let banner = wait_for(&client, "the error", "document.getElementById('banner').textContent.includes('garbage.gmcr') && document.getElementById('banner').textContent").await;
+    assert!(banner.as_str().unwrap().contains("Cannot open"), "{banner}");
+    client
+        .find(Locator::Id("load-example"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(
+        &client,
+        "NRC again",
+        "document.getElementById('stats').textContent.includes('480 feasible states')",
+    )
+    .await;
+    let shots = screenshot_path();
+    std::fs::create_dir_all(&shots).unwrap();
+    std::fs::write(
+        shots.join("workbench-reloaded.png"),
+        client.screenshot().await.unwrap(),
+    )
+    .unwrap();
     client.close().await.unwrap();
 }
