@@ -390,7 +390,10 @@ function renderForm() {
             text(`Tier ${j + 1}`, dm.ranking, j, `dm.${d}.tier.${j}`, { code: true, placeholder: "Y/N/- patterns, expressions or state numbers, comma-separated (a tie)" }),
             listButtons(dm.ranking, j, `tier ${j + 1}`, `dm.${d}.tier.${j}`)))),
           addButton("Tier", () => dm.ranking.push("")),
-          h("small", { class: "hint" }, "Every feasible state must be matched by exactly one tier.")) : null,
+          h("small", { class: "hint" }, "Every feasible state must be matched by exactly one tier."),
+          h("details", { class: "more" }, h("summary", {}, "Description and source of the ranking"),
+            text("Description", dm, "ranking_description", `dm.${d}.ranking_description`, { wide: true }),
+            text("Source", dm, "ranking_source", `dm.${d}.ranking_source`, { wide: true }))) : null,
         h("div", { class: "row end" },
           h("button", { type: "button", class: "secondary small danger-text", onclick: () => { m.dms.splice(d, 1); changed(true); } }, `Remove ${name}`)));
     }),

@@ -20,7 +20,7 @@ use serde_json::json;
 use std::io;
 
 /// A JSON body, or the reason it could not be read as one.
-type Body<T> = Result<Json<T>, JsonRejection>;
+pub type Body<T> = Result<Json<T>, JsonRejection>;
 
 pub async fn not_found(uri: Uri) -> ApiError {
     ApiError::new(
@@ -177,8 +177,13 @@ pub fn state_index(session: &Session, id: usize) -> Result<StateIndex, ApiError>
         })
 }
 
+/// One concept by its key.
+pub fn concept(key: &str) -> Result<Concept, ApiError> {
+    Ok(concepts(Some(&[key.to_string()]), 0)?[0])
+}
+
 /// The DM called `name` (its name or id).
-fn dm_index(model: &Model, name: &str) -> Result<usize, ApiError> {
+pub fn dm_index(model: &Model, name: &str) -> Result<usize, ApiError> {
     model.find_dm(name).ok_or_else(|| {
         let names: Vec<&str> = model
             .decision_makers
@@ -379,7 +384,7 @@ pub async fn coalitions(
         let session = sessions.open(&request.input, config)?;
         let model = &session.loaded.model;
         let key = request.concept.as_deref().unwrap_or("nash");
-        let concept = concepts(Some(&[key.to_string()]), 0)?[0];
+        let concept = concept(key)?;
         let coalitions = match &request.coalitions {
             None => {
                 let dms = model.decision_makers.len();

@@ -3,12 +3,11 @@
 //! among them, each with its mover and whether the mover gains by it.
 
 use crate::AppState;
-use crate::api::{concepts, state_index};
+use crate::api::{Body, concepts, state_index};
 use crate::error::ApiError;
 use crate::session::ModelInput;
 use axum::Json;
 use axum::extract::State;
-use axum::extract::rejection::JsonRejection;
 use axum::response::{IntoResponse, Response};
 use detente_engine::{Conflict, StateIndex};
 use serde::{Deserialize, Serialize};
@@ -99,7 +98,7 @@ fn neighbourhood(
 
 pub async fn graph(
     State(app): State<AppState>,
-    body: Result<Json<GraphRequest>, JsonRejection>,
+    body: Body<GraphRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
     app.blocking(move |config, sessions| {

@@ -3,12 +3,11 @@
 //! on the server so that a model of millions of states is browsed a page at a time.
 
 use crate::AppState;
-use crate::api::concepts;
+use crate::api::{Body, concept, concepts, dm_index};
 use crate::error::ApiError;
 use crate::session::ModelInput;
 use axum::Json;
 use axum::extract::State;
-use axum::extract::rejection::JsonRejection;
 use axum::response::{IntoResponse, Response};
 use detente_engine::{Concept, StateIndex};
 use fixedbitset::FixedBitSet;
@@ -108,7 +107,7 @@ struct DmJson<'a> {
 
 pub async fn tableau(
     State(app): State<AppState>,
-    body: Result<Json<TableauRequest>, JsonRejection>,
+    body: Body<TableauRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
     app.blocking(move |config, sessions| {
@@ -120,13 +119,9 @@ pub async fn tableau(
         let analysis = &analysed.analysis;
         let equilibria: Vec<(Concept, FixedBitSet)> =
             chosen.iter().map(|&c| (c, analysis.equilibria(c))).collect();
-        let find_dm = |name: &str| {
-            model.find_dm(name).ok_or_else(|| {
-                ApiError::unprocessable(format!("no decision maker called `{name}`"))
-            })
-        };
+        let find_dm = |name: &str| dm_index(model, name);
         let find_concept = |key: &str| {
-            let c = concepts(Some(&[key.to_string()]), 0)?[0];
+            let c = concept(key)?;
             if chosen.contains(&c) {
                 Ok(c)
             } else {
