@@ -580,8 +580,8 @@ function renderOptionFilters() {
 async function refreshTableau() {
   if (!app.tableau) return;
   try {
-    const { payload } = await api("/api/tableau", tableauRequest());
-    app.tableau = payload;
+    const { payload } = await api("/api/tableau", Object.assign(tableauRequest(), { summary: false }));
+    app.tableau = Object.assign(payload, { summary: app.tableau.summary });
     renderTableau();
   } catch (e) {
     const t = errorText(e);

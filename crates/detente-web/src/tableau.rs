@@ -27,6 +27,13 @@ pub struct TableauRequest {
     filter: Filter,
     #[serde(default)]
     sort: Sort,
+    /// Include the plain-English summary (long for large models; the page asks once per analysis).
+    #[serde(default = "yes")]
+    summary: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_limit() -> usize {
@@ -249,7 +256,7 @@ pub async fn tableau(
                 count: set.count_ones(..),
                 states: set.ones().take(LISTED_EQUILIBRIA).map(|s| s + 1).collect(),
             })).collect::<BTreeMap<_, _>>(),
-            "summary": detente_report::summary(model, conflict, analysis),
+            "summary": request.summary.then(|| detente_report::summary(model, conflict, analysis)),
             "notices": session.loaded.notices,
             "rows": rows,
         });

@@ -7,6 +7,7 @@
 //! The test fails when Chromium is missing; `DETENTE_SKIP_BROWSER=1` skips it
 //! on a machine without a browser (CI never sets it).
 
+use detente_engine::generate::{PreferenceKind, Shape, generate};
 use detente_engine::{Analysis, Concept};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
@@ -133,6 +134,39 @@ fn engine_equilibria(source: &str) -> Value {
         .into()
 }
 
+/// A workbench on a free local port and a browser session, or `None` when
+/// `DETENTE_SKIP_BROWSER=1` asks to skip browser tests.
+async fn open_workbench() -> Option<(Driver, Client, String)> {
+    if std::env::var_os("DETENTE_SKIP_BROWSER").is_some_and(|v| v == "1") {
+        eprintln!("DETENTE_SKIP_BROWSER=1: browser test skipped");
+        return None;
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(detente_web::serve_on(
+        listener,
+        detente_web::Config::default(),
+    ));
+    let (driver, client) = start_browser().await;
+    Some((driver, client, base))
+}
+
+/// Saves a screenshot as `target/e2e/NAME.png`, scrolled to the element `id` (or the top).
+async fn screenshot(client: &Client, id: Option<&str>, name: &str) {
+    let scroll = match id {
+        Some(id) => format!("document.getElementById('{id}').scrollIntoView();"),
+        None => "window.scrollTo(0, 0);".to_string(),
+    };
+    client.execute(&scroll, vec![]).await.unwrap();
+    let dir = screenshot_path();
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join(format!("{name}.png")),
+        client.screenshot().await.unwrap(),
+    )
+    .unwrap();
+}
+
 fn screenshot_path() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -142,17 +176,9 @@ fn screenshot_path() -> PathBuf {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_analyst_loads_nrc_analyses_edits_and_explores() {
-    if std::env::var_os("DETENTE_SKIP_BROWSER").is_some_and(|v| v == "1") {
-        eprintln!("DETENTE_SKIP_BROWSER=1: browser test skipped");
+    let Some((_driver, client, base)) = open_workbench().await else {
         return;
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(detente_web::serve_on(
-        listener,
-        detente_web::Config::default(),
-    ));
-    let (_driver, client) = start_browser().await;
+    };
 
     // The page opens on the NRC scenario (the first example) and analyses it.
     client.goto(&base).await.unwrap();
@@ -310,41 +336,9 @@ async fn an_analyst_loads_nrc_analyses_edits_and_explores() {
     )
     .await;
 
-    let dir = screenshot_path();
-    std::fs::create_dir_all(&dir).unwrap();
-    client
-        .execute("window.scrollTo(0, 0);", vec![])
-        .await
-        .unwrap();
-    std::fs::write(
-        dir.join("workbench.png"),
-        client.screenshot().await.unwrap(),
-    )
-    .unwrap();
-    client
-        .execute(
-            "document.getElementById('state-panel').scrollIntoView();",
-            vec![],
-        )
-        .await
-        .unwrap();
-    std::fs::write(
-        dir.join("workbench-state.png"),
-        client.screenshot().await.unwrap(),
-    )
-    .unwrap();
-    client
-        .execute(
-            "document.getElementById('graph-panel').scrollIntoView();",
-            vec![],
-        )
-        .await
-        .unwrap();
-    std::fs::write(
-        dir.join("workbench-graph.png"),
-        client.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    screenshot(&client, None, "workbench").await;
+    screenshot(&client, Some("state-panel"), "workbench-state").await;
+    screenshot(&client, Some("graph-panel"), "workbench-graph").await;
     client.close().await.unwrap();
 }
 
@@ -355,17 +349,9 @@ async fn shown(client: &Client, concept: &str) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_analyst_builds_a_model_uploads_files_and_breaks_things() {
-    if std::env::var_os("DETENTE_SKIP_BROWSER").is_some_and(|v| v == "1") {
-        eprintln!("DETENTE_SKIP_BROWSER=1: browser test skipped");
+    let Some((_driver, client, base)) = open_workbench().await else {
         return;
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(detente_web::serve_on(
-        listener,
-        detente_web::Config::default(),
-    ));
-    let (_driver, client) = start_browser().await;
+    };
     client.goto(&base).await.unwrap();
     wait_for(
         &client,
@@ -509,23 +495,15 @@ async fn an_analyst_builds_a_model_uploads_files_and_breaks_things() {
         "document.getElementById('stats').textContent.includes('480 feasible states')",
     )
     .await;
-    let shots = screenshot_path();
-    std::fs::create_dir_all(&shots).unwrap();
-    std::fs::write(
-        shots.join("workbench-reloaded.png"),
-        client.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    screenshot(&client, None, "workbench-reloaded").await;
     client.close().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_model_of_over_100000_states_stays_usable() {
-    if std::env::var_os("DETENTE_SKIP_BROWSER").is_some_and(|v| v == "1") {
-        eprintln!("DETENTE_SKIP_BROWSER=1: browser test skipped");
+    let Some((_driver, client, base)) = open_workbench().await else {
         return;
-    }
-    use detente_engine::generate::{PreferenceKind, Shape, generate};
+    };
     let model = generate(&Shape {
         dms: 3,
         options_per_dm: 6,
@@ -547,13 +525,6 @@ async fn a_model_of_over_100000_states_stays_usable() {
     let file = dir.join("big.toml");
     std::fs::write(&file, &toml).unwrap();
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(detente_web::serve_on(
-        listener,
-        detente_web::Config::default(),
-    ));
-    let (_driver, client) = start_browser().await;
     client.goto(&base).await.unwrap();
     wait_for(
         &client,
@@ -648,10 +619,6 @@ async fn a_model_of_over_100000_states_stays_usable() {
         .await
         .unwrap();
     assert_eq!(all_eq, json!(true));
-    std::fs::write(
-        screenshot_path().join("workbench-big.png"),
-        client.screenshot().await.unwrap(),
-    )
-    .ok();
+    screenshot(&client, Some("tableau-wrap"), "workbench-big").await;
     client.close().await.unwrap();
 }
