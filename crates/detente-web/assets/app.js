@@ -670,24 +670,38 @@ function renderState(x, evo) {
             m.sanction ? h("span", {}, "deterred — " + m.sanction.text + ".") : h("span", { class: "undeterred" }, "not deterred.")))))),
       ));
   });
+  const path = (steps) => h("ol", { class: "path" }, steps.map((s) => h("li", {},
+    h("span", { class: "mover", style: `--dm-colour: ${DM_COLOURS[dmIndex(s.decision_maker) % DM_COLOURS.length]}` }, s.decision_maker),
+    ` ${s.change} → `, stateLink(s.to), h("div", { class: "muted" }, s.why))));
+  /** The equilibria an evolution reaches, each with its shortest path. */
+  const reachable = (e, from, open) => h("details", { open },
+    h("summary", {}, `Equilibria reachable from ${from} (${e.reachable_equilibria.length}${e.unlisted_equilibria ? "+" : ""}; ${e.reachable_count.toLocaleString()} states reachable)`),
+    h("ul", {}, e.reachable_equilibria.map((q) => h("li", {}, stateLink(q.state), ` ${q.yn} — ${q.concepts.map(conceptLabel).join(", ")}`,
+      q.path.length ? path(q.path) : h("span", { class: "muted" }, " (the start itself)")))));
   let evolution = null;
   if (evo) {
     const target = evo.target;
-    const path = (steps) => h("ol", { class: "path" }, steps.map((s) => h("li", {},
-      h("span", { class: "mover", style: `--dm-colour: ${DM_COLOURS[dmIndex(s.decision_maker) % DM_COLOURS.length]}` }, s.decision_maker),
-      ` ${s.change} → `, stateLink(s.to), h("div", { class: "muted" }, s.why))));
     evolution = h("section", { class: "evolution" }, h("h4", {}, `From the status quo (state ${evo.start})`),
       target.state === evo.start ? h("p", {}, "This is the status quo.")
         : target.reachable ? [h("p", {}, `Reachable by unilateral improvements in ${target.path.length} move${target.path.length === 1 ? "" : "s"}:`), path(target.path)]
           : h("p", {}, "Not reachable from the status quo by unilateral improvements."),
-      h("details", {}, h("summary", {}, `Equilibria reachable from the status quo (${evo.reachable_equilibria.length}${evo.unlisted_equilibria ? "+" : ""}; ${evo.reachable_count.toLocaleString()} states reachable)`),
-        h("ul", {}, evo.reachable_equilibria.map((e) => h("li", {}, stateLink(e.state), ` ${e.yn} — ${e.concepts.map(conceptLabel).join(", ")}`,
-          e.path.length ? path(e.path) : h("span", { class: "muted" }, " (the status quo itself)"))))));
+      reachable(evo, "the status quo", false));
   }
+  const onward = h("div", { id: "onward" });
+  const onwardButton = h("button", { type: "button", class: "secondary small", onclick: async () => {
+    onward.replaceChildren(h("p", { class: "pending" }, "Searching…"));
+    try {
+      const { payload } = await api("/api/evolve", modelBody({ from: x.state, concepts: chosenConcepts() }));
+      onward.replaceChildren(reachable(payload, `state ${x.state}`, true));
+    } catch (e) {
+      onward.replaceChildren(h("p", { class: "error-message" }, errorText(e).message));
+    }
+  } }, "Where can the conflict go from here?");
   $("state-body").replaceChildren(
     h("p", { class: "state-desc" }, h("code", {}, x.yn), " ", x.description,
       x.status_quo ? h("span", { class: "badge sq-badge" }, "status quo") : null, ...x.named.map((n) => h("span", { class: "badge name-badge" }, n))),
-    h("div", { class: "verdict-grid", id: "explanation" }, verdicts), evolution);
+    h("div", { class: "verdict-grid", id: "explanation" }, verdicts), evolution,
+    h("section", { class: "evolution" }, h("h4", {}, "Onward"), onwardButton, onward));
 }
 
 // ---------------------------------------------------------------- graph
@@ -878,6 +892,8 @@ async function start() {
   $("graph-center").addEventListener("change", drawGraph);
   $("graph-centre-only").addEventListener("change", () => { app.centreOnlyChosen = true; drawGraph(); });
   $("coalitions-run").addEventListener("click", runCoalitions);
+  // A printed report shows every folded section of the results.
+  window.addEventListener("beforeprint", () => document.querySelectorAll("#results details").forEach((d) => { d.open = true; }));
   document.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", () => exportAs(b.dataset.export)));
   try {
     const { payload } = await api("/api/examples");

@@ -172,3 +172,36 @@ pub async fn graph(
     })
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prisoners() -> Conflict {
+        let example = detente_examples::find("prisoners").unwrap();
+        detente_format::parse_toml(example.source, example.file_name)
+            .unwrap()
+            .compile(1 << 10)
+            .unwrap()
+    }
+
+    #[test]
+    fn states_within_a_radius_breadth_first() {
+        let conflict = prisoners();
+        // From NN (state 1) each prisoner can start cooperating: states 2 (YN) and 3 (NY).
+        let (near, cut) = neighbourhood(&conflict, 0, 1, 10);
+        assert_eq!(near, vec![(0, 0), (1, 1), (2, 1)]);
+        assert!(!cut);
+        let (all, cut) = neighbourhood(&conflict, 0, 2, 10);
+        assert_eq!(all.len(), 4);
+        assert_eq!(all[3], (3, 2));
+        assert!(!cut);
+    }
+
+    #[test]
+    fn the_search_stops_at_the_node_limit_and_says_so() {
+        let (some, cut) = neighbourhood(&prisoners(), 0, 2, 2);
+        assert_eq!(some.len(), 2);
+        assert!(cut);
+    }
+}

@@ -106,6 +106,14 @@ async fn wait_for(client: &Client, what: &str, expression: &str) -> Value {
     }
 }
 
+async fn click(client: &Client, locator: Locator<'_>) {
+    client.find(locator).await.unwrap().click().await.unwrap();
+}
+
+async fn text(client: &Client, locator: Locator<'_>) -> String {
+    client.find(locator).await.unwrap().text().await.unwrap()
+}
+
 /// The equilibria the page lists, per concept key.
 async fn shown_equilibria(client: &Client) -> Value {
     client
@@ -189,13 +197,7 @@ async fn an_analyst_loads_nrc_analyses_edits_and_explores() {
     )
     .await;
     assert_eq!(selected, "nrc");
-    client
-        .find(Locator::Id("load-example"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, Locator::Id("load-example")).await;
     wait_for(
         &client,
         "the analysis",
@@ -211,13 +213,7 @@ async fn an_analyst_loads_nrc_analyses_edits_and_explores() {
     )
     .await;
     assert_eq!(rows, 100, "the first page of 480 states");
-    let stats = client
-        .find(Locator::Id("stats"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let stats = text(&client, Locator::Id("stats")).await;
     assert!(stats.contains("480 feasible states"), "{stats}");
 
     // Edit the US's fourth preference statement: the results follow.
@@ -278,36 +274,20 @@ async fn an_analyst_loads_nrc_analyses_edits_and_explores() {
 
     // Click a state in the tableau: its explanation and its path from the status quo.
     let first_nash = expected["nash"][0].as_u64().unwrap();
-    client
-        .find(Locator::Css(&format!(
-            "#tableau tr[data-state='{first_nash}']"
-        )))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(
+        &client,
+        Locator::Css(&format!("#tableau tr[data-state='{first_nash}']")),
+    )
+    .await;
     wait_for(
         &client,
         "the explanation",
         "document.querySelector('#explanation .verdicts')",
     )
     .await;
-    let title = client
-        .find(Locator::Id("state-title"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let title = text(&client, Locator::Id("state-title")).await;
     assert_eq!(title, format!("State {first_nash}"));
-    let explanation = client
-        .find(Locator::Id("explanation"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let explanation = text(&client, Locator::Id("explanation")).await;
     for dm in ["United States", "Russia", "Ukraine", "NATO allies"] {
         assert!(explanation.contains(dm), "{dm} missing from: {explanation}");
     }
@@ -361,26 +341,18 @@ async fn an_analyst_builds_a_model_uploads_files_and_breaks_things() {
     .await;
 
     // From nothing: two DMs, one option each; a Prisoner's Dilemma by preference statements.
-    client
-        .find(Locator::Id("blank-model"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, Locator::Id("blank-model")).await;
     wait_for(&client, "the blank model", "document.querySelector('#validation .ok') && document.getElementById('validation').textContent.includes('4 feasible states')").await;
     for (dm, statements) in [(0, ["b_acts", "!a_acts"]), (1, ["a_acts", "!b_acts"])] {
         for (j, statement) in statements.iter().enumerate() {
-            client
-                .find(Locator::XPath(&format!(
+            click(
+                &client,
+                Locator::XPath(&format!(
                     "(//fieldset[contains(@class,'dm')])[{}]//button[contains(., 'Statement')]",
                     dm + 1
-                )))
-                .await
-                .unwrap()
-                .click()
-                .await
-                .unwrap();
+                )),
+            )
+            .await;
             client
                 .find(Locator::Css(&format!("[data-key='dm.{dm}.pref.{j}']")))
                 .await
@@ -396,13 +368,7 @@ async fn an_analyst_builds_a_model_uploads_files_and_breaks_things() {
         "document.querySelector('#validation .ok')",
     )
     .await;
-    client
-        .find(Locator::Id("analyze"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, Locator::Id("analyze")).await;
     wait_for(
         &client,
         "the analysis",
@@ -482,13 +448,7 @@ async fn an_analyst_builds_a_model_uploads_files_and_breaks_things() {
     upload.send_keys(garbage.to_str().unwrap()).await.unwrap();
     let banner = wait_for(&client, "the error", "document.getElementById('banner').textContent.includes('garbage.gmcr') && document.getElementById('banner').textContent").await;
     assert!(banner.as_str().unwrap().contains("Cannot open"), "{banner}");
-    client
-        .find(Locator::Id("load-example"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, Locator::Id("load-example")).await;
     wait_for(
         &client,
         "NRC again",
@@ -566,13 +526,7 @@ async fn a_model_of_over_100000_states_stays_usable() {
         .unwrap();
     assert_eq!(rows, json!(100));
     // Page on, jump far, and explore a state and its neighbourhood.
-    client
-        .find(Locator::Id("page-next"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, Locator::Id("page-next")).await;
     wait_for(
         &client,
         "page 2",
