@@ -445,7 +445,22 @@ function renderForm() {
 
 // ---------------------------------------------------------------- loading models
 
+/** Runs page work, marking the page busy meanwhile (a wait cursor; tests wait on it too). */
+async function busy(work) {
+  app.busy = (app.busy || 0) + 1;
+  document.body.dataset.busy = "true";
+  try {
+    return await work();
+  } finally {
+    if (--app.busy === 0) delete document.body.dataset.busy;
+  }
+}
+
 async function loadText(model, fileName) {
+  return busy(() => loadTextNow(model, fileName));
+}
+
+async function loadTextNow(model, fileName) {
   try {
     const { payload } = await api("/api/import", { model, file_name: fileName });
     app.doc = fromDocument(payload.document);
@@ -467,6 +482,10 @@ async function loadText(model, fileName) {
 }
 
 async function loadExample(name) {
+  return busy(() => loadExampleNow(name));
+}
+
+async function loadExampleNow(name) {
   try {
     const { payload } = await api(`/api/examples/${encodeURIComponent(name)}`);
     await loadText(payload.source, payload.file_name.split("/").pop());
@@ -482,6 +501,10 @@ function resetResults() {
   app.analysedToml = null;
   app.filterOptions = {};
   $("state-panel").hidden = true;
+  for (const id of ["summary", "equilibria", "tableau", "graph", "graph-legend"]) $(id).replaceChildren();
+  $("stats").textContent = "";
+  $("page-info").textContent = "";
+  app.graphSvg = null;
   $("graph-center").value = "";
   $("coalitions-body").replaceChildren();
 }
@@ -504,13 +527,19 @@ function tableauRequest() {
   if ($("filter-concept").value) filter.concept = $("filter-concept").value;
   if ($("filter-dm").value) filter.dm = $("filter-dm").value;
   const by = $("sort-by").value;
-  const sort = { by: by.startsWith("pref:") ? "preference" : by, descending: $("sort-descending").checked };
+  // State numbers run up; "equilibria first" and a DM's preference run best first; the box reverses either.
+  const reverse = $("sort-descending").checked;
+  const sort = { by: by.startsWith("pref:") ? "preference" : by, descending: by === "state" ? reverse : !reverse };
   if (by.startsWith("pref:")) sort.dm = by.slice(5);
   return modelBody({ concepts: chosenConcepts(), offset: app.offset, limit: PAGE_SIZE, filter, sort });
 }
 
 let analysing = 0;
 async function analyse() {
+  return busy(analyseNow);
+}
+
+async function analyseNow() {
   if (!chosenConcepts().length) { showBanner("Choose at least one solution concept."); return; }
   const ticket = ++analysing;
   const toml = app.toml;
@@ -867,7 +896,6 @@ async function start() {
     app.fileName = "untitled.toml";
     $("file-name").textContent = "new model";
     resetResults();
-    $("tableau").replaceChildren();
     changed(true);
   });
   $("file-input").addEventListener("change", async (e) => {

@@ -114,6 +114,16 @@ async fn text(client: &Client, locator: Locator<'_>) -> String {
     client.find(locator).await.unwrap().text().await.unwrap()
 }
 
+/// Waits until the page has finished loading and analysing.
+async fn idle(client: &Client) {
+    wait_for(
+        client,
+        "the page to finish its work",
+        "!document.body.dataset.busy && document.readyState === 'complete'",
+    )
+    .await;
+}
+
 /// The equilibria the page lists, per concept key.
 async fn shown_equilibria(client: &Client) -> Value {
     client
@@ -198,6 +208,7 @@ async fn an_analyst_loads_nrc_analyses_edits_and_explores() {
     .await;
     assert_eq!(selected, "nrc");
     click(&client, Locator::Id("load-example")).await;
+    idle(&client).await;
     wait_for(
         &client,
         "the analysis",
@@ -315,6 +326,42 @@ async fn an_analyst_loads_nrc_analyses_edits_and_explores() {
         "document.querySelector('#graph svg .node')",
     )
     .await;
+    // Clicking a node of the graph explains that state.
+    let neighbour = wait_for(
+        &client,
+        "a neighbour in the graph",
+        &format!("[...document.querySelectorAll('#graph svg .node')].map(n => n.dataset.state).find(s => s !== '{first_nash}')"),
+    )
+    .await;
+    let neighbour = neighbour.as_str().unwrap().to_string();
+    client
+        .execute(
+            &format!("document.querySelector('#graph svg .node[data-state=\"{neighbour}\"]').dispatchEvent(new MouseEvent('click', {{bubbles: true}}));"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    wait_for(
+        &client,
+        "the neighbour's explanation",
+        &format!("document.getElementById('state-title').textContent === 'State {neighbour}' && document.querySelector('#explanation .verdicts')"),
+    )
+    .await;
+    // Coalition analysis of the Nash equilibria.
+    click(&client, Locator::Id("coalitions-run")).await;
+    let coalitions = wait_for(
+        &client,
+        "the coalition analysis",
+        "document.querySelector('#coalitions-body > ul > li') && document.getElementById('coalitions-body').textContent",
+    )
+    .await;
+    assert!(
+        coalitions
+            .as_str()
+            .unwrap()
+            .contains("examined against 11 coalitions"),
+        "{coalitions}"
+    );
 
     screenshot(&client, None, "workbench").await;
     screenshot(&client, Some("state-panel"), "workbench-state").await;
@@ -449,6 +496,7 @@ async fn an_analyst_builds_a_model_uploads_files_and_breaks_things() {
     let banner = wait_for(&client, "the error", "document.getElementById('banner').textContent.includes('garbage.gmcr') && document.getElementById('banner').textContent").await;
     assert!(banner.as_str().unwrap().contains("Cannot open"), "{banner}");
     click(&client, Locator::Id("load-example")).await;
+    idle(&client).await;
     wait_for(
         &client,
         "NRC again",
