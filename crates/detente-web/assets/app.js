@@ -587,6 +587,8 @@ function renderResults() {
   fill($("filter-dm"), [["", "every DM (equilibria)"], ...t.decision_makers.map((d) => [d.name, d.name])]);
   fill($("sort-by"), [["state", "state number"], ["equilibria", "equilibria first"], ...t.decision_makers.map((d) => [`pref:${d.name}`, `${d.name}'s preference`])]);
   fill($("graph-concept"), t.concepts.map((c) => [c.key, c.label]));
+  // A small model's graph is drawn whole; a large one's around a state.
+  $("graph-radius").value = t.state_count <= Number($("graph-max").value) ? "6" : "1";
   fill($("coalition-concept"), t.concepts.map((c) => [c.key, c.label]));
   renderOptionFilters();
   renderTableau();
@@ -926,7 +928,14 @@ async function start() {
   try {
     const { payload } = await api("/api/examples");
     $("example-select").replaceChildren(...payload.map((e) => h("option", { value: e.name }, `${e.title} (${e.name})`)));
-    await loadExample(payload[0].name);
+    // `#example=cuban` opens that example, `#blank` a blank model; otherwise the first (NRC).
+    const asked = /^#example=(.+)$/.exec(location.hash);
+    if (location.hash === "#blank") $("blank-model").click();
+    else {
+      const name = asked && payload.some((e) => e.name === asked[1]) ? asked[1] : payload[0].name;
+      $("example-select").value = name;
+      await loadExample(name);
+    }
   } catch (e) {
     showBanner("Cannot reach the detente server: " + e.message);
   }
