@@ -334,6 +334,22 @@ function listButtons(list, i, what, key) {
     h("button", { type: "button", class: "icon danger", "aria-label": `Remove ${what}`, title: "Remove", onclick: () => { list.splice(i, 1); changed(true); } }, "✕"));
 }
 
+/** The DM that controls option k of DM d; choosing another moves the option to that DM. */
+function owner(m, d, k) {
+  const id = `f-dm-${d}-opt-${k}-owner`;
+  return h("div", { class: "field" }, h("label", { for: id }, "Owner"),
+    h("select", {
+      id,
+      onchange: (e) => {
+        const to = Number(e.target.value);
+        const [moved] = m.dms[d].options.splice(k, 1);
+        m.dms[to].options.push(moved);
+        changed(true);
+        $(`f-dm-${to}-opt-${m.dms[to].options.length - 1}-owner`)?.focus();
+      },
+    }, m.dms.map((dm, i) => h("option", { value: i, selected: i === d }, dm.name || dm.id || `DM ${i + 1}`))));
+}
+
 function addButton(label, onclick) {
   return h("button", { type: "button", class: "secondary small add", onclick: () => { onclick(); changed(true); } }, "+ " + label);
 }
@@ -366,6 +382,7 @@ function renderForm() {
           text("Label", o, "label", `dm.${d}.opt.${k}.label`),
           select("Reversibility", o, "irreversible", `dm.${d}.opt.${k}.irreversible`,
             [["", "reversible"], ["forward", "N → Y only"], ["backward", "Y → N only"]]),
+          owner(m, d, k),
           listButtons(dm.options, k, `option ${o.id}`, `dm.${d}.opt.${k}`),
           h("details", { class: "more" }, h("summary", {}, "Description and source"),
             text("Description", o, "description", `dm.${d}.opt.${k}.description`, { multiline: true, wide: true }),

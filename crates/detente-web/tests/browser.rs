@@ -433,6 +433,37 @@ async fn an_analyst_builds_a_model_uploads_files_and_breaks_things() {
     assert!(toml.contains("b_acts"), "{toml}");
     // Mutual defection (state 1, NN) is the only Nash equilibrium.
     assert_eq!(shown(&client, "nash").await, json!([1]));
+    // Moving B's only option to A leaves B without options: a located error; moving it back fixes it.
+    client
+        .find(Locator::Id("f-dm-1-opt-0-owner"))
+        .await
+        .unwrap()
+        .select_by_value("0")
+        .await
+        .unwrap();
+    let message = wait_for(
+        &client,
+        "the owner error",
+        "document.querySelector('#validation .error-message')?.textContent",
+    )
+    .await;
+    assert!(
+        message.as_str().unwrap().contains("no options"),
+        "{message}"
+    );
+    client
+        .find(Locator::Id("f-dm-0-opt-1-owner"))
+        .await
+        .unwrap()
+        .select_by_value("1")
+        .await
+        .unwrap();
+    wait_for(
+        &client,
+        "the model to be valid again",
+        "document.querySelector('#validation .ok')",
+    )
+    .await;
 
     // A desktop-tool file.
     let gmcr =
