@@ -933,7 +933,17 @@ async function start() {
   });
   $("page-prev").addEventListener("click", () => { app.offset = Math.max(0, app.offset - PAGE_SIZE); refreshTableau(); });
   $("page-next").addEventListener("click", () => { app.offset += PAGE_SIZE; refreshTableau(); });
-  $("goto-state").addEventListener("change", (e) => { const id = Number(e.target.value); if (id >= 1) selectState(id); });
+  $("goto-state").addEventListener("change", (e) => {
+    const id = Number(e.target.value);
+    if (!(id >= 1)) return;
+    // In the unfiltered tableau in state order, turn to the page that holds the state.
+    const plain = !$("filter-concept").value && !Object.keys(app.filterOptions || {}).length && $("sort-by").value === "state" && !$("sort-descending").checked;
+    if (plain && app.tableau && id <= app.tableau.state_count) {
+      app.offset = Math.floor((id - 1) / PAGE_SIZE) * PAGE_SIZE;
+      refreshTableau().then(() => document.querySelector(`#tableau tr[data-state="${id}"]`)?.scrollIntoView({ block: "nearest" }));
+    }
+    selectState(id);
+  });
   $("graph-draw").addEventListener("click", drawGraph);
   for (const id of ["graph-radius", "graph-max", "graph-concept", "graph-improvements"]) $(id).addEventListener("change", drawGraph);
   $("graph-center").addEventListener("change", drawGraph);

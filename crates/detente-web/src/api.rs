@@ -8,7 +8,7 @@ use crate::session::{ModelInput, Session};
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use detente_engine::{Concept, Model, StateIndex};
 use detente_format::FileKind;
@@ -28,6 +28,14 @@ pub async fn not_found(uri: Uri) -> ApiError {
         format!("no such page or API route: {}", uri.path()),
     )
     .with_help("the API's routes are listed in /api/openapi.json")
+}
+
+pub async fn wrong_method(method: Method, uri: Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{} does not take {method} requests", uri.path()),
+    )
+    .with_help("the API's routes and their methods are listed in /api/openapi.json")
 }
 
 #[derive(Serialize)]

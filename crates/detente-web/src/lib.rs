@@ -151,6 +151,7 @@ pub fn router(config: Config) -> Router {
         .route("/api/graph", post(api::graph))
         .route("/api/convert", post(api::convert))
         .fallback(api::not_found)
+        .method_not_allowed_fallback(api::wrong_method)
         .layer(DefaultBodyLimit::max(config.body_limit))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)

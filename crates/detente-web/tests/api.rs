@@ -405,6 +405,8 @@ async fn bad_input_gets_a_json_error_and_the_server_keeps_serving() {
     // Unknown routes.
     let (status, body) = get(&base, "/api/nothing").await;
     assert_error(status, &body, 404, "/api/nothing");
+    let (status, body) = get(&base, "/api/check").await;
+    assert_error(status, &body, 405, "GET");
     // Still serving.
     let (status, body) = post(&base, "/api/check", json!({"model": prisoners})).await;
     assert_eq!(status, 200);

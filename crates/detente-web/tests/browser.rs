@@ -622,6 +622,12 @@ async fn a_model_of_over_100000_states_stays_usable() {
         &format!("document.querySelector('#graph svg .node[data-state=\"{far}\"]')"),
     )
     .await;
+    wait_for(
+        &client,
+        "the tableau page that holds it",
+        &format!("document.querySelector('#tableau tr.selected[data-state=\"{far}\"]')"),
+    )
+    .await;
     let nodes = client
         .execute(
             "return document.querySelectorAll('#graph svg .node').length",
