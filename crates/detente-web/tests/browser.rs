@@ -139,17 +139,7 @@ async fn shown_equilibria(client: &Client) -> Value {
 
 /// The engine's equilibria of a model, per concept key.
 fn engine_equilibria(source: &str) -> Value {
-    let loaded = detente_format::parse_toml(source, "nrc.toml").unwrap();
-    let conflict = loaded.compile(1 << 21).unwrap();
-    let analysis = Analysis::run(&conflict, &Concept::ALL, &|| {});
-    Concept::ALL
-        .iter()
-        .map(|&c| {
-            let ids: Vec<usize> = analysis.equilibria(c).ones().map(|s| s + 1).collect();
-            (c.key().to_string(), json!(ids))
-        })
-        .collect::<serde_json::Map<_, _>>()
-        .into()
+    analysis_json(source, "nrc.toml")["equilibria"].clone()
 }
 
 /// A workbench on a free local port and a browser session, or `None` when
@@ -660,4 +650,49 @@ async fn a_model_of_over_100000_states_stays_usable() {
     assert_eq!(all_eq, json!(true));
     screenshot(&client, Some("tableau-wrap"), "workbench-big").await;
     client.close().await.unwrap();
+}
+
+/// The engine's analysis of a model file as `detente analyze --format json` writes it.
+fn analysis_json(source: &str, file_name: &str) -> Value {
+    let loaded = detente_format::parse(source, file_name).unwrap();
+    let conflict = loaded.compile(1 << 21).unwrap();
+    let analysis = Analysis::run(&conflict, &Concept::ALL, &|| {});
+    let mut out = Vec::new();
+    detente_report::Report {
+        model: &loaded.model,
+        conflict: &conflict,
+        analysis: &analysis,
+        all_states: true,
+    }
+    .write(detente_report::Format::Json, &mut out)
+    .unwrap();
+    serde_json::from_slice(&out).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_example_survives_the_forms_unchanged() {
+    let Some((_driver, client, base)) = open_workbench().await else {
+        return;
+    };
+    client.goto(&base).await.unwrap();
+    idle(&client).await;
+    for example in detente_examples::EXAMPLES {
+        client
+            .find(Locator::Id("example-select"))
+            .await
+            .unwrap()
+            .select_by_value(example.name)
+            .await
+            .unwrap();
+        click(&client, Locator::Id("load-example")).await;
+        idle(&client).await;
+        // The TOML the forms write back has the same model and the same analysis as the file.
+        let written = client.execute("return app.toml;", vec![]).await.unwrap();
+        assert_eq!(
+            analysis_json(written.as_str().unwrap(), "form.toml"),
+            analysis_json(example.source, example.file_name),
+            "{}",
+            example.name
+        );
+    }
 }
