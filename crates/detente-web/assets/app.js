@@ -291,6 +291,7 @@ function markInvalid(key) {
 }
 
 function renderToml(badLine) {
+  document.title = `${app.doc.name || "Untitled"} · detente workbench`;
   const pre = $("toml-preview");
   pre.replaceChildren(...app.toml.split("\n").slice(0, -1).map((l, i) =>
     h("div", { class: i + 1 === badLine ? "bad-line" : "" }, h("span", { class: "ln" }, String(i + 1).padStart(3)), " " + l)));

@@ -69,9 +69,10 @@ impl AppState {
         work: impl FnOnce(&Config, &Sessions) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let timeout = self.config.timeout;
+        // A 4xx: the request asks for more than the workbench will do, like one over the state limit.
         let too_slow = || {
             ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
+                StatusCode::UNPROCESSABLE_ENTITY,
                 format!(
                     "the analysis did not finish within the workbench's time limit of {} s",
                     timeout.as_secs()

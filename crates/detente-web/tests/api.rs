@@ -431,7 +431,7 @@ async fn a_slow_analysis_is_cut_off_with_a_message() {
     });
     let toml = detente_format::to_toml(&model);
     let (status, body) = post(&base, "/api/analyze", json!({"model": toml})).await;
-    assert_error(status, &body, 503, "time limit");
+    assert_error(status, &body, 422, "time limit");
     let (status, _) = get(&base, "/api/examples").await;
     assert_eq!(status, 200);
 }
