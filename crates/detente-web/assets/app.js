@@ -520,6 +520,7 @@ function resetResults() {
   app.filterOptions = {};
   $("state-panel").hidden = true;
   for (const id of ["summary", "equilibria", "tableau", "graph", "graph-legend"]) $(id).replaceChildren();
+  $("summary").append(h("p", { class: "muted" }, "Press Analyse to see which states are stable for whom."));
   $("stats").textContent = "";
   $("page-info").textContent = "";
   app.graphSvg = null;
@@ -651,10 +652,9 @@ function renderTableau() {
   const head2 = h("tr", {}, t.options.map((o) => h("th", { scope: "col", class: "option-head", title: o.label }, h("span", {}, o.label))));
   const body = t.rows.map((r) => h("tr", {
     "data-state": r.id, class: [r.equilibrium.length ? "eq" : "", r.status_quo ? "sq" : "", r.id === app.selected ? "selected" : ""].join(" "),
-    tabindex: 0, "aria-label": `State ${r.id}`,
-    onclick: () => selectState(r.id), onkeydown: (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); selectState(r.id); } },
+    onclick: () => selectState(r.id),
   },
-  h("th", { scope: "row" }, String(r.id), r.status_quo ? h("span", { class: "badge sq-badge", title: "status quo" }, "SQ") : null,
+  h("th", { scope: "row" }, h("button", { type: "button", class: "state-link", "aria-label": `Explain state ${r.id}` }, String(r.id)), r.status_quo ? h("span", { class: "badge sq-badge", title: "status quo" }, "SQ") : null,
     r.names.map((n) => h("span", { class: "badge name-badge", title: n }, n))),
   [...r.yn].map((c) => h("td", { class: c === "Y" ? "yes" : "no" }, c)),
   t.concepts.map((c) => {
