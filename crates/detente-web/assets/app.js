@@ -59,14 +59,15 @@ const app = {
 
 // ---------------------------------------------------------------- API
 
-async function api(path, body) {
+/** Calls the API; the answer is parsed JSON, or the text itself with `raw` (files to download). */
+async function api(path, body, raw) {
   const response = await fetch(path, body === undefined ? {} : {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify(body),
   });
   const type = response.headers.get("Content-Type") || "";
-  const payload = type.includes("json") ? await response.json() : await response.text();
+  const payload = type.includes("json") && (!raw || !response.ok) ? await response.json() : await response.text();
   if (!response.ok) {
     const error = (payload && payload.error) || { message: `HTTP ${response.status}` };
     throw Object.assign(new Error(error.message), { status: response.status, detail: error });
@@ -891,8 +892,8 @@ async function exportAs(kind) {
   const stem = (app.doc.name || "model").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "model";
   try {
     if (kind === "toml") download(`${stem}.toml`, "application/toml", app.toml);
-    else if (kind === "gmcr") download(`${stem}.gmcr`, "application/json", (await api("/api/convert", modelBody({ to: "gmcr" }))).payload);
-    else if (kind === "json") download(`${stem}-analysis.json`, "application/json", JSON.stringify((await api("/api/analyze", modelBody({ concepts: chosenConcepts() }))).payload, null, 2));
+    else if (kind === "gmcr") download(`${stem}.gmcr`, "application/json", (await api("/api/convert", modelBody({ to: "gmcr" }), true)).payload);
+    else if (kind === "json") download(`${stem}-analysis.json`, "application/json", (await api("/api/analyze", modelBody({ concepts: chosenConcepts() }), true)).payload);
     else if (kind === "csv") download(`${stem}-analysis.csv`, "text/csv", (await api("/api/analyze", modelBody({ concepts: chosenConcepts(), format: "csv" }))).payload);
     else if (kind === "svg") {
       if (!app.graphSvg) throw new Error("Draw the graph first.");

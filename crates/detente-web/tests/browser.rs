@@ -353,6 +353,37 @@ async fn an_analyst_loads_nrc_analyses_edits_and_explores() {
         "{coalitions}"
     );
 
+    // Every export produces its file (downloads are caught in the page, not saved).
+    client
+        .execute(
+            "window.download = (name, type, content) => { window.downloaded = {name, type, content: String(content)}; };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    for (kind, extension, mentions) in [
+        ("toml", ".toml", "format = \"detente/1\""),
+        ("gmcr", ".gmcr", "\"decisionMakers\""),
+        ("json", "-analysis.json", "detente.analysis/1"),
+        ("csv", "-analysis.csv", "state"),
+        ("svg", "-graph.svg", "<svg"),
+    ] {
+        client
+            .execute("window.downloaded = null;", vec![])
+            .await
+            .unwrap();
+        click(&client, Locator::Css(&format!("[data-export='{kind}']"))).await;
+        let file = wait_for(&client, kind, "window.downloaded").await;
+        assert!(
+            file["name"].as_str().unwrap().ends_with(extension),
+            "{kind}: {}",
+            file["name"]
+        );
+        assert!(
+            file["content"].as_str().unwrap().contains(mentions),
+            "{kind} lacks {mentions}"
+        );
+    }
     screenshot(&client, None, "workbench").await;
     screenshot(&client, Some("state-panel"), "workbench-state").await;
     screenshot(&client, Some("graph-panel"), "workbench-graph").await;
