@@ -305,7 +305,12 @@ function text(label, obj, prop, key, opts) {
   const input = h(o.multiline ? "textarea" : "input", {
     id, "data-key": key, value: obj[prop], placeholder: o.placeholder, rows: o.multiline ? 2 : undefined,
     spellcheck: o.code ? "false" : undefined, class: o.code ? "code" : undefined,
-    oninput: (e) => { obj[prop] = e.target.value; changed(false); },
+    oninput: (e) => {
+      const before = obj[prop];
+      obj[prop] = e.target.value;
+      if (o.renamed) o.renamed(before, e.target.value);
+      changed(false);
+    },
   });
   if (!o.multiline) input.type = "text";
   return h("div", { class: "field" + (o.wide ? " wide" : "") }, h("label", { for: id }, label), input,
@@ -334,6 +339,17 @@ function listButtons(list, i, what, key) {
     h("button", { type: "button", class: "icon", "aria-label": `Move ${what} up`, title: "Move up", disabled: i === 0, "data-move": `${key}:-1`, onclick: move(-1) }, "↑"),
     h("button", { type: "button", class: "icon", "aria-label": `Move ${what} down`, title: "Move down", disabled: i === list.length - 1, "data-move": `${key}:1`, onclick: move(1) }, "↓"),
     h("button", { type: "button", class: "icon danger", "aria-label": `Remove ${what}`, title: "Remove", onclick: () => { list.splice(i, 1); changed(true); } }, "✕"));
+}
+
+/** Keeps the status quo and named states pointing at an option whose id is being edited. */
+function renameOption(m, before, after) {
+  if (m.statusQuo) m.statusQuo = m.statusQuo.map((id) => (id === before ? after : id));
+  m.states.forEach((s, i) => {
+    if (s.by !== "options") return;
+    s.options = idList(s.options).map((id) => (id === before ? after : id)).join(", ");
+    const field = document.querySelector(`[data-key="state.${i}.value"]`);
+    if (field) field.value = s.options;
+  });
 }
 
 /** The DM that controls option k of DM d; choosing another moves the option to that DM. */
@@ -380,7 +396,7 @@ function renderForm() {
         text("Source", dm, "source", `dm.${d}.source`, { wide: true }),
         h("h4", {}, "Options"),
         h("ol", { class: "items" }, dm.options.map((o, k) => h("li", { class: "row option-row" },
-          text("Id", o, "id", `dm.${d}.opt.${k}.id`, { code: true }),
+          text("Id", o, "id", `dm.${d}.opt.${k}.id`, { code: true, renamed: (before, after) => renameOption(m, before, after) }),
           text("Label", o, "label", `dm.${d}.opt.${k}.label`),
           select("Reversibility", o, "irreversible", `dm.${d}.opt.${k}.irreversible`,
             [["", "reversible"], ["forward", "N → Y only"], ["backward", "Y → N only"]]),
