@@ -99,7 +99,7 @@ async fn wait_for(client: &Client, what: &str, expression: &str) -> Value {
             return value;
         }
         assert!(
-            started.elapsed() < Duration::from_secs(30),
+            started.elapsed() < Duration::from_secs(60),
             "timed out waiting for {what}"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
