@@ -671,7 +671,7 @@ function renderTableau() {
     "data-state": r.id, class: [r.equilibrium.length ? "eq" : "", r.status_quo ? "sq" : "", r.id === app.selected ? "selected" : ""].join(" "),
     onclick: () => selectState(r.id),
   },
-  h("th", { scope: "row" }, h("button", { type: "button", class: "state-link", "aria-label": `Explain state ${r.id}` }, String(r.id)), r.status_quo ? h("span", { class: "badge sq-badge", title: "status quo" }, "SQ") : null,
+  h("th", { scope: "row", title: r.description }, h("button", { type: "button", class: "state-link", "aria-label": `Explain state ${r.id}: ${r.description}` }, String(r.id)), r.status_quo ? h("span", { class: "badge sq-badge", title: "status quo" }, "SQ") : null,
     r.names.map((n) => h("span", { class: "badge name-badge", title: n }, n))),
   [...r.yn].map((c) => h("td", { class: c === "Y" ? "yes" : "no" }, c)),
   t.concepts.map((c) => {
@@ -838,7 +838,7 @@ function renderGraph(g) {
   const nodes = g.nodes.map((n) => {
     const [x, y] = pos.get(n.id);
     const eq = n.equilibrium.includes(concept);
-    const label = `State ${n.id} (${n.yn})${n.status_quo ? ", status quo" : ""}${eq ? ", equilibrium" : ""}`;
+    const label = `State ${n.id} (${n.yn}): ${n.description}${n.status_quo ? ", status quo" : ""}${eq ? ", equilibrium" : ""}`;
     const node = s("g", { class: `node${eq ? " eq" : ""}${n.status_quo ? " sq" : ""}${n.id === app.selected ? " selected" : ""}`,
       transform: `translate(${x.toFixed(1)},${y.toFixed(1)})`, tabindex: 0, role: "button", "aria-label": label, "data-state": n.id },
     s("title", {}, label),

@@ -45,6 +45,8 @@ const MAX_EDGES: usize = 5000;
 struct Node {
     id: usize,
     yn: String,
+    /// The options taken there, in words.
+    description: String,
     /// Fewest moves from the centre.
     distance: usize,
     equilibrium: Vec<&'static str>,
@@ -148,6 +150,7 @@ pub async fn graph(
             .map(|&(s, distance)| Node {
                 id: space.id(s),
                 yn: space.yn(s),
+                description: detente_report::describe_state(&session.loaded.model, conflict, s),
                 distance,
                 equilibrium: equilibria
                     .iter()

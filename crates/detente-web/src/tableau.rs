@@ -82,6 +82,8 @@ enum SortKey {
 struct Row {
     id: usize,
     yn: String,
+    /// The options taken there, in words.
+    description: String,
     /// Each DM's preference rank of the state (higher is better; equal is a tie).
     ranks: Vec<u32>,
     /// Per concept key, per DM: stable or not.
@@ -213,6 +215,7 @@ pub async fn tableau(
             .map(|&s| Row {
                 id: space.id(s),
                 yn: space.yn(s),
+                description: detente_report::describe_state(model, conflict, s),
                 ranks: (0..model.decision_makers.len()).map(|d| conflict.rank(d, s)).collect(),
                 stable: chosen
                     .iter()

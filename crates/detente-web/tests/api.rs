@@ -123,6 +123,12 @@ async fn tableau_pages_filters_and_sorts() {
     assert_eq!(page["state_count"], 480);
     assert_eq!(page["rows"].as_array().unwrap().len(), 50);
     assert_eq!(page["status_quo"], 50);
+    let status_quo_row = &page["rows"][49];
+    assert_eq!(status_quo_row["status_quo"], true);
+    assert_eq!(
+        status_quo_row["description"],
+        "US proposes NRC revival; Ukraine accepts ceasefire"
+    );
     for concept in Concept::ALL {
         let key = concept.key();
         let ids = &expected["equilibria"][key];
