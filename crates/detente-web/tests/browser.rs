@@ -11,6 +11,7 @@ use detente_engine::generate::{PreferenceKind, Shape, generate};
 use detente_engine::{Analysis, Concept};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -18,13 +19,24 @@ use std::time::{Duration, Instant};
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
-/// chromedriver, stopped when dropped.
-struct Driver(Child);
+/// chromedriver in a process group of its own, with the browsers it starts: all stopped
+/// when dropped, so a failing test leaves no browser behind.
+struct Driver(Child, PathBuf);
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &format!("-{}", self.0.id())])
+            .status();
         let _ = self.0.kill();
         let _ = self.0.wait();
+        // The browsers may still be writing their profile as they stop.
+        for _ in 0..5 {
+            if std::fs::remove_dir_all(&self.1).is_ok() || !self.1.exists() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
     }
 }
 
@@ -45,15 +57,17 @@ async fn start_browser() -> (Driver, Client) {
         );
     }
     let port = free_port();
+    let profile = std::env::temp_dir().join(format!("detente-e2e-{}-{port}", std::process::id()));
     let driver = Driver(
         Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver starts"),
+        profile.clone(),
     );
-    let profile = std::env::temp_dir().join(format!("detente-e2e-{}-{port}", std::process::id()));
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
         "goog:chromeOptions".into(),
@@ -556,6 +570,7 @@ async fn an_analyst_builds_a_model_uploads_files_and_breaks_things() {
     )
     .await;
     screenshot(&client, None, "workbench-reloaded").await;
+    std::fs::remove_dir_all(&dir).ok();
     client.close().await.unwrap();
 }
 
@@ -680,6 +695,7 @@ async fn a_model_of_over_100000_states_stays_usable() {
         .unwrap();
     assert_eq!(all_eq, json!(true));
     screenshot(&client, Some("tableau-wrap"), "workbench-big").await;
+    std::fs::remove_dir_all(&dir).ok();
     client.close().await.unwrap();
 }
 
