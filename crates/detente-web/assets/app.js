@@ -659,10 +659,24 @@ async function refreshTableau() {
 function renderTableau() {
   const t = app.tableau;
   const dms = t.decision_makers;
-  const head1 = h("tr", {}, h("th", { rowspan: 2, scope: "col" }, "State"),
+  // Column headers sort too: by state number, or by a DM's preference (best first); again to reverse.
+  const sortedBy = $("sort-by").value;
+  const reversed = $("sort-descending").checked;
+  const ariaSort = (value) => (sortedBy === value ? ((value === "state") !== reversed ? "ascending" : "descending") : undefined);
+  const sortButton = (value, label, what) => h("button", {
+    type: "button", class: "sort-button", title: `Sort by ${what}`,
+    onclick: () => {
+      $("sort-descending").checked = sortedBy === value ? !reversed : false;
+      $("sort-by").value = value;
+      app.offset = 0;
+      refreshTableau();
+    },
+  }, label, { ascending: " ▲", descending: " ▼" }[ariaSort(value)] || "");
+  const head1 = h("tr", {}, h("th", { rowspan: 2, scope: "col", "aria-sort": ariaSort("state") }, sortButton("state", "State", "state number")),
     dms.map((d, i) => {
       const n = t.options.filter((o) => o.decision_maker === i).length;
-      return n ? h("th", { colspan: n, scope: "colgroup", class: "dm-head", style: `--dm-colour: ${DM_COLOURS[i % DM_COLOURS.length]}` }, d.name) : null;
+      return n ? h("th", { colspan: n, scope: "colgroup", class: "dm-head", "aria-sort": ariaSort(`pref:${d.name}`), style: `--dm-colour: ${DM_COLOURS[i % DM_COLOURS.length]}` },
+        sortButton(`pref:${d.name}`, d.name, `${d.name}'s preference`)) : null;
     }),
     t.concepts.map((c) => h("th", { rowspan: 2, scope: "col", class: "concept-head" }, c.label)),
     h("th", { rowspan: 2, scope: "col" }, "Equilibrium"));

@@ -351,6 +351,18 @@ async fn an_analyst_loads_nrc_analyses_edits_and_explores() {
         &format!("document.getElementById('state-title').textContent === 'State {neighbour}' && document.querySelector('#explanation .verdicts')"),
     )
     .await;
+    // A DM's column header sorts the tableau by its preference, best first.
+    click(
+        &client,
+        Locator::XPath("//th[contains(@class,'dm-head')]//button[contains(., 'United States')]"),
+    )
+    .await;
+    wait_for(
+        &client,
+        "the sorted tableau",
+        "document.querySelector('th.dm-head[aria-sort=descending]')?.textContent.includes('United States')",
+    )
+    .await;
     // Coalition analysis of the Nash equilibria.
     click(&client, Locator::Id("coalitions-run")).await;
     let coalitions = wait_for(
