@@ -32,6 +32,7 @@ Examples:
   detente foresight --horizon 3            what survives when every DM looks 3 moves ahead
   detente robustness                       equilibria under the NRC model's uncertain preferences
   detente inverse \"Proposed package\"       what each party must prefer for the package to hold
+  detente serve                            the web workbench at http://127.0.0.1:8080
 
 Exit codes: 0 success; 1 output could not be written; 2 bad input (a malformed
 model, an unknown example, a model over the limits, bad arguments).";
@@ -72,6 +73,9 @@ pub enum Command {
     /// Robustness under preference uncertainty: the share of plausible preference profiles under which each state is an equilibrium.
     #[command(long_about = ROBUSTNESS_LONG_ABOUT, after_help = ROBUSTNESS_AFTER_HELP)]
     Robustness(RobustnessArgs),
+
+    /// Serve the web workbench: edit, analyse and explore models in a browser.
+    Serve(crate::serve::ServeArgs),
 }
 
 /// Where the model comes from: a file, a built-in example, or (neither) the NRC scenario.

@@ -12,15 +12,13 @@ use detente_engine::generate::{PreferenceKind, Shape};
 use detente_engine::{Analysis, Concept, StateIndex};
 use detente_format::Loaded;
 use detente_report::{
-    CoalitionReport, EvolutionFormat, EvolutionReport, Explanation, Format, Report,
+    CoalitionReport, EvolutionFormat, EvolutionReport, Explanation, Format,
+    MAX_DMS_FOR_ALL_COALITIONS, Report, SIM_DEFAULT_MAX_STATES,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use miette::miette;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
-
-/// Above this many states SIM is left out unless asked for.
-const SIM_DEFAULT_MAX_STATES: usize = 100_000;
 
 /// Models at least this large show a progress bar (an analysis of about a second or more).
 const PROGRESS_MIN_STATES: usize = 250_000;
@@ -42,6 +40,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Examples => examples(),
         Command::Generate(args) => generate(args),
         Command::Robustness(args) => crate::robustness::run(args),
+        Command::Serve(args) => crate::serve::serve(args),
     }
 }
 
@@ -84,19 +83,16 @@ pub(crate) fn default_concepts(
     conflict: &detente_engine::Conflict,
 ) -> Vec<Concept> {
     if let Some(chosen) = asked.chosen() {
-        chosen
-    } else if conflict.state_count() <= SIM_DEFAULT_MAX_STATES {
-        Concept::ALL.to_vec()
-    } else {
+        return chosen;
+    }
+    let defaults = detente_report::default_concepts(conflict.state_count());
+    if defaults.len() < Concept::ALL.len() {
         eprintln!(
             "note: SIM and SEQ&SIM are not computed by default above {SIM_DEFAULT_MAX_STATES} states (the SIM search grows with the product \
              of the other DMs' improvements); ask for them with --concepts nash,gmr,smr,seq,sim,seqsim"
         );
-        Concept::ALL
-            .into_iter()
-            .filter(|&c| !matches!(c, Concept::Sim | Concept::SeqSim))
-            .collect()
     }
+    defaults
 }
 
 fn analyze(args: AnalyzeArgs) -> Result<(), Failure> {
@@ -405,9 +401,6 @@ fn coalitions(args: CoalitionsArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Above this many DMs, "all coalitions" must be narrowed down by hand.
-const MAX_DMS_FOR_ALL_COALITIONS: usize = 8;
-
 /// The coalitions named with `--coalition` (each "DM,DM,..."); else the
 /// model's listed coalitions unless `all`; else every coalition of two or more.
 fn chosen_coalitions(
@@ -429,17 +422,13 @@ fn chosen_coalitions(
             })
             .collect::<miette::Result<Vec<_>>>()?);
     }
-    if !model.coalitions.is_empty() && !all {
-        return Ok(model.coalitions.iter().map(|c| c.members.clone()).collect());
-    }
-    let dms = model.decision_makers.len();
-    if dms > MAX_DMS_FOR_ALL_COALITIONS {
-        return Err(Failure::Input(miette!(
+    detente_report::default_coalitions(model, all).ok_or_else(|| {
+        Failure::Input(miette!(
             help = "name the coalitions to examine with --coalition A,B",
-            "{dms} decision makers make too many coalitions to examine them all (at most {MAX_DMS_FOR_ALL_COALITIONS} DMs)"
-        )));
-    }
-    Ok(detente_engine::coalition::all_coalitions(dms))
+            "{} decision makers make too many coalitions to examine them all (at most {MAX_DMS_FOR_ALL_COALITIONS} DMs)",
+            model.decision_makers.len()
+        ))
+    })
 }
 
 /// The DM called `name` (its name or id), or an error listing the DMs.

@@ -9,6 +9,7 @@ mod foresight;
 mod input;
 mod inverse;
 mod robustness;
+mod serve;
 
 use clap::Parser;
 use std::process::ExitCode;

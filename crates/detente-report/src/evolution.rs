@@ -35,7 +35,8 @@ pub struct EvolutionReport<'a> {
 }
 
 #[derive(Serialize)]
-struct MoveJson {
+/// One improvement on a path from the start: who moves, where, and why.
+pub struct PathMove {
     /// The DM's name, or the coalition's members' names joined by " + ".
     decision_maker: String,
     /// Who moves: one name for a unilateral move, several for a coalition's joint move.
@@ -52,7 +53,7 @@ struct TargetJson {
     yn: String,
     description: String,
     concepts: Vec<&'static str>,
-    path: Vec<MoveJson>,
+    path: Vec<PathMove>,
 }
 
 #[derive(Serialize)]
@@ -117,36 +118,7 @@ impl EvolutionReport<'_> {
                 unlisted += 1;
                 continue;
             }
-            let mut from = evolution.start;
-            let path = evolution
-                .path_to(s)
-                .expect("reached")
-                .into_iter()
-                .map(|step| {
-                    let movers = match step.mover {
-                        Mover::Dm(dm) => std::slice::from_ref(&dm).to_vec(),
-                        Mover::Coalition(c) => self.coalitions[c].clone(),
-                    };
-                    let members: Vec<String> = movers
-                        .iter()
-                        .map(|&d| model.decision_makers[d].name.clone())
-                        .collect();
-                    let reasons: Vec<String> = movers
-                        .iter()
-                        .map(|&d| why(model, conflict, d, from, step.to))
-                        .collect();
-                    let m = MoveJson {
-                        decision_maker: members.join(" + "),
-                        members,
-                        from: from as usize + 1,
-                        to: step.to as usize + 1,
-                        change: describe_change(model, conflict, from, step.to).to_string(),
-                        why: reasons.join("; "),
-                    };
-                    from = step.to;
-                    m
-                })
-                .collect();
+            let path = self.path_to(s).expect("reached");
             targets.push(TargetJson {
                 state: s as usize + 1,
                 yn: conflict.space().yn(s),
@@ -176,6 +148,43 @@ impl EvolutionReport<'_> {
             unlisted_equilibria: unlisted,
             unreachable_equilibria: unreachable,
         }
+    }
+
+    /// A shortest path of improvements from the start to `s`, each move with its reason;
+    /// `None` if `s` cannot be reached.
+    pub fn path_to(&self, s: StateIndex) -> Option<Vec<PathMove>> {
+        let (model, conflict) = (self.model, self.conflict);
+        let mut from = self.evolution.start;
+        let steps = self.evolution.path_to(s)?;
+        Some(
+            steps
+                .into_iter()
+                .map(|step| {
+                    let movers = match step.mover {
+                        Mover::Dm(dm) => vec![dm],
+                        Mover::Coalition(c) => self.coalitions[c].clone(),
+                    };
+                    let members: Vec<String> = movers
+                        .iter()
+                        .map(|&d| model.decision_makers[d].name.clone())
+                        .collect();
+                    let reasons: Vec<String> = movers
+                        .iter()
+                        .map(|&d| why(model, conflict, d, from, step.to))
+                        .collect();
+                    let m = PathMove {
+                        decision_maker: members.join(" + "),
+                        members,
+                        from: from as usize + 1,
+                        to: step.to as usize + 1,
+                        change: describe_change(model, conflict, from, step.to).to_string(),
+                        why: reasons.join("; "),
+                    };
+                    from = step.to;
+                    m
+                })
+                .collect(),
+        )
     }
 
     pub fn write(&self, format: EvolutionFormat, out: &mut dyn Write) -> io::Result<()> {

@@ -1,0 +1,1053 @@
+// detente workbench: the page's whole behaviour. The model is edited as a plain
+// object mirroring the TOML format (docs/MODEL_FORMAT.md); every edit writes it
+// out as TOML and the server checks that text with the same parser as the CLI,
+// so messages carry the same line, column and help.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+
+/** Builds an element: h("button", {class: "x", onclick: f}, "text", child). */
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else if (k === "value") el.value = v;
+    else if (k === "checked") el.checked = v;
+    else el.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : String(c));
+  }
+  return el;
+}
+
+const CONCEPTS = [
+  ["nash", "Nash"], ["gmr", "GMR"], ["smr", "SMR"], ["seq", "SEQ"], ["sim", "SIM"], ["seqsim", "SEQ&SIM"],
+];
+const LIST_RULES = ["not_both", "at_least_one", "at_most_one", "exactly_one", "implies"];
+const RULE_KINDS = [...LIST_RULES, "require", "forbid"];
+const RULE_HELP = {
+  not_both: "option ids, comma-separated: not all of them Y together",
+  at_least_one: "option ids, comma-separated: at least one Y",
+  at_most_one: "option ids, comma-separated: at most one Y",
+  exactly_one: "option ids, comma-separated: exactly one Y",
+  implies: "two option ids: first, then second (p → q)",
+  require: "an expression that must hold, e.g. !(a & b) | c",
+  forbid: "an expression whose states are infeasible, e.g. a & !b",
+};
+// Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+const DM_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#8C564B"];
+/** Above this many states the page does not re-analyse on every edit. */
+const AUTO_ANALYSE_MAX_STATES = 100000;
+const PAGE_SIZE = 100;
+
+const app = {
+  doc: null,          // the model being edited
+  fileName: "model.toml",
+  toml: "",
+  lineKeys: [],       // lineKeys[i]: the form field that wrote line i + 1 of the TOML
+  check: null,        // last /api/check answer
+  checkError: null,
+  tableau: null,      // last /api/tableau answer
+  offset: 0,
+  selected: null,     // selected state id
+  analysedToml: null, // the TOML the shown results belong to
+  graphSvg: null,
+};
+
+// ---------------------------------------------------------------- API
+
+/** Calls the API; the answer is parsed JSON, or the text itself with `raw` (files to download). */
+async function api(path, body, raw) {
+  const response = await fetch(path, body === undefined ? {} : {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const type = response.headers.get("Content-Type") || "";
+  const payload = type.includes("json") && (!raw || !response.ok) ? await response.json() : await response.text();
+  if (!response.ok) {
+    const error = (payload && payload.error) || { message: `HTTP ${response.status}` };
+    throw Object.assign(new Error(error.message), { status: response.status, detail: error });
+  }
+  return { payload, response };
+}
+
+function modelBody(extra) {
+  return Object.assign({ model: app.toml, file_name: tomlName() }, extra || {});
+}
+
+function tomlName() {
+  return app.fileName.replace(/\.(gmcr|json)$/i, ".toml");
+}
+
+function showBanner(message, detail) {
+  const banner = $("banner");
+  banner.replaceChildren(h("strong", {}, message), detail ? h("span", {}, " " + detail) : null,
+    h("button", { type: "button", class: "small secondary", onclick: () => { banner.hidden = true; } }, "Dismiss"));
+  banner.hidden = false;
+}
+
+function errorText(e) {
+  const d = e.detail || {};
+  const where = d.line ? ` (line ${d.line}, column ${d.column})` : "";
+  return { message: (d.message || e.message) + where, help: d.help || "" };
+}
+
+// ---------------------------------------------------------------- document <-> form model
+
+/** Turns the JSON form of a TOML file into the editor's model. */
+function fromDocument(d) {
+  const model = d.model || {};
+  const dms = (d.dm || []).map((dm) => ({
+    id: dm.id || "", name: dm.name || "", description: dm.description || "", source: dm.source || "",
+    mode: dm.ranking ? "ranking" : (dm.preferences ? "preferences" : "none"),
+    preferences: (dm.preferences || []).map((p) => typeof p === "string"
+      ? { statement: p, description: "", source: "", priority: "" }
+      : { statement: p.statement || "", description: p.description || "", source: p.source || "", priority: rangeText(p.priority) }),
+    ranking: (dm.ranking || []).map((tier) => {
+      const uncertain = tier !== null && typeof tier === "object" && !Array.isArray(tier);
+      const items = uncertain ? tier.tier : tier;
+      return { items: (Array.isArray(items) ? items : [items]).join(", "), priority: uncertain ? rangeText(tier.priority) : "" };
+    }),
+    misperceives: (dm.misperceives || []).join(", "),
+    ranking_description: dm.ranking_description || "", ranking_source: dm.ranking_source || "",
+    options: (dm.option || []).map((o) => ({
+      id: o.id || "", label: o.label || "", irreversible: o.irreversible || "",
+      description: o.description || "", source: o.source || "",
+    })),
+  }));
+  const optionIds = dms.flatMap((dm) => dm.options.map((o) => o.id));
+  let sq = d.status_quo !== undefined ? d.status_quo : model.status_quo;
+  if (typeof sq === "string") sq = optionIds.filter((_, k) => (sq[k] || "").toUpperCase() === "Y");
+  const rules = (d.rule || []).map((r) => {
+    const kind = RULE_KINDS.find((k) => r[k] !== undefined) || "require";
+    const v = r[kind];
+    return { kind, value: Array.isArray(v) ? v.join(", ") : (v || ""), description: r.description || "", source: r.source || "" };
+  });
+  const states = (d.state || []).map((s) => ({
+    name: s.name || "", by: s.yn !== undefined ? "yn" : "options",
+    yn: s.yn || "", options: (s.options || []).join(", "), description: s.description || "", source: s.source || "",
+  }));
+  const coalitions = (d.coalition || []).map((c) => ({
+    members: (c.members || []).join(", "), description: c.description || "", source: c.source || "",
+  }));
+  return {
+    name: model.name || "", description: model.description || "", source: model.source || "",
+    statusQuo: Array.isArray(sq) ? sq : null, dms, rules, states, coalitions,
+  };
+}
+
+/** `priority = [lo, hi]` as the form's "lo-hi" text ("" when certain). */
+function rangeText(range) {
+  return Array.isArray(range) && range.length === 2 ? `${range[0]}-${range[1]}` : "";
+}
+
+/** The form's "lo-hi" text as TOML `[lo, hi]`; malformed text is passed on for the server to point at. */
+function rangeToml(text) {
+  const m = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(text);
+  return m ? `[${m[1]}, ${m[2]}]` : q(text);
+}
+
+function blankModel() {
+  return {
+    name: "Untitled conflict", description: "", source: "", statusQuo: null, rules: [], states: [], coalitions: [],
+    dms: [
+      { id: "a", name: "A", description: "", source: "", mode: "preferences", preferences: [], ranking: [], ranking_description: "", ranking_source: "", misperceives: "", options: [{ id: "a_acts", label: "A acts", irreversible: "", description: "", source: "" }] },
+      { id: "b", name: "B", description: "", source: "", mode: "preferences", preferences: [], ranking: [], ranking_description: "", ranking_source: "", misperceives: "", options: [{ id: "b_acts", label: "B acts", irreversible: "", description: "", source: "" }] },
+    ],
+  };
+}
+
+/** A TOML basic string: JSON's escapes are all valid TOML escapes. */
+const q = (s) => JSON.stringify(String(s));
+const idList = (text) => text.split(",").map((s) => s.trim()).filter(Boolean);
+const tierItem = (item) => (/^\d+$/.test(item) ? Number(item) : item);
+
+/** Writes the editor's model as TOML, noting which form field each line came from. */
+function toToml(m) {
+  const lines = [];
+  const out = (text, key) => lines.push([text, key || ""]);
+  const opt = (name, value, key) => { if (value) out(`${name} = ${q(value)}`, key); };
+  out('format = "detente/1"');
+  if (m.statusQuo) out(`status_quo = [${m.statusQuo.map(q).join(", ")}]`, "statusQuo");
+  out("");
+  out("[model]");
+  out(`name = ${q(m.name)}`, "name");
+  opt("description", m.description, "description");
+  opt("source", m.source, "source");
+  m.dms.forEach((dm, d) => {
+    out("");
+    out("[[dm]]", `dm.${d}.id`);
+    out(`id = ${q(dm.id)}`, `dm.${d}.id`);
+    opt("name", dm.name, `dm.${d}.name`);
+    opt("description", dm.description, `dm.${d}.description`);
+    opt("source", dm.source, `dm.${d}.source`);
+    if (dm.mode === "preferences") {
+      out("preferences = [", `dm.${d}.prefs`);
+      dm.preferences.forEach((p, j) => {
+        const key = `dm.${d}.pref.${j}`;
+        if (p.description || p.source || p.priority) {
+          const parts = [`statement = ${q(p.statement)}`];
+          if (p.priority) parts.push(`priority = ${rangeToml(p.priority)}`);
+          if (p.description) parts.push(`description = ${q(p.description)}`);
+          if (p.source) parts.push(`source = ${q(p.source)}`);
+          out(`  { ${parts.join(", ")} },`, key);
+        } else out(`  ${q(p.statement)},`, key);
+      });
+      out("]", `dm.${d}.prefs`);
+    } else if (dm.mode === "ranking") {
+      out("ranking = [", `dm.${d}.ranking`);
+      dm.ranking.forEach((tier, t) => {
+        const items = idList(tier.items).map(tierItem).map((i) => (typeof i === "number" ? String(i) : q(i)));
+        const value = items.length === 1 ? items[0] : `[${items.join(", ")}]`;
+        out(tier.priority ? `  { tier = ${value}, priority = ${rangeToml(tier.priority)} },` : `  ${value},`, `dm.${d}.tier.${t}`);
+      });
+      out("]", `dm.${d}.ranking`);
+      opt("ranking_description", dm.ranking_description, `dm.${d}.ranking_description`);
+      opt("ranking_source", dm.ranking_source, `dm.${d}.ranking_source`);
+    }
+    if (dm.misperceives.trim()) out(`misperceives = [${idList(dm.misperceives).map(q).join(", ")}]`, `dm.${d}.misperceives`);
+    dm.options.forEach((o, k) => {
+      const key = `dm.${d}.opt.${k}`;
+      out("");
+      out("  [[dm.option]]", `${key}.id`);
+      out(`  id = ${q(o.id)}`, `${key}.id`);
+      if (o.label) out(`  label = ${q(o.label)}`, `${key}.label`);
+      if (o.irreversible) out(`  irreversible = ${q(o.irreversible)}`, `${key}.irreversible`);
+      if (o.description) out(`  description = ${q(o.description)}`, `${key}.description`);
+      if (o.source) out(`  source = ${q(o.source)}`, `${key}.source`);
+    });
+  });
+  m.rules.forEach((r, i) => {
+    const key = `rule.${i}`;
+    out("");
+    out("[[rule]]", `${key}.value`);
+    if (LIST_RULES.includes(r.kind)) out(`${r.kind} = [${idList(r.value).map(q).join(", ")}]`, `${key}.value`);
+    else out(`${r.kind} = ${q(r.value)}`, `${key}.value`);
+    opt("description", r.description, `${key}.description`);
+    opt("source", r.source, `${key}.source`);
+  });
+  m.states.forEach((s, i) => {
+    const key = `state.${i}`;
+    out("");
+    out("[[state]]", `${key}.name`);
+    out(`name = ${q(s.name)}`, `${key}.name`);
+    if (s.by === "yn") out(`yn = ${q(s.yn)}`, `${key}.value`);
+    else out(`options = [${idList(s.options).map(q).join(", ")}]`, `${key}.value`);
+    opt("description", s.description, `${key}.description`);
+    opt("source", s.source, `${key}.source`);
+  });
+  m.coalitions.forEach((c, i) => {
+    const key = `coalition.${i}`;
+    out("");
+    out("[[coalition]]", `${key}.members`);
+    out(`members = [${idList(c.members).map(q).join(", ")}]`, `${key}.members`);
+    opt("description", c.description, `${key}.description`);
+    opt("source", c.source, `${key}.source`);
+  });
+  return { text: lines.map((l) => l[0]).join("\n") + "\n", keys: lines.map((l) => l[1]) };
+}
+
+// ---------------------------------------------------------------- editor
+
+let checkTimer = null;
+
+/** Called after every change to the model: regenerate the TOML and check it soon. */
+function changed(structural) {
+  const { text, keys } = toToml(app.doc);
+  app.toml = text;
+  app.lineKeys = keys;
+  if (structural) renderForm();
+  renderToml();
+  $("validation").replaceChildren(h("span", { class: "pending" }, "Checking…"));
+  clearTimeout(checkTimer);
+  checkTimer = setTimeout(runCheck, 300);
+}
+
+async function runCheck() {
+  const toml = app.toml;
+  try {
+    const { payload } = await api("/api/check", modelBody());
+    if (toml !== app.toml) return;
+    app.check = payload;
+    app.checkError = null;
+    markInvalid(null);
+    $("validation").replaceChildren(h("span", { class: "ok" }, "✓ Valid: "),
+      `${payload.decision_makers} decision makers, ${payload.options} options, ${payload.state_count.toLocaleString()} feasible states` +
+      (payload.status_quo ? `, status quo state ${payload.status_quo}` : ""),
+      ...(payload.notices || []).map((n) => h("div", { class: "muted" }, "Note: " + n)));
+    renderToml();
+    if (app.analysedToml !== null && app.analysedToml !== app.toml) {
+      if (payload.state_count <= AUTO_ANALYSE_MAX_STATES) analyse();
+      else $("stats").textContent = "The model has changed: press Analyse to update the results.";
+    }
+  } catch (e) {
+    if (toml !== app.toml) return;
+    app.check = null;
+    app.checkError = e.detail || { message: e.message };
+    showCheckError(app.checkError);
+  }
+}
+
+function showCheckError(d) {
+  const key = d.line ? app.lineKeys[d.line - 1] : "";
+  const lines = app.toml.split("\n");
+  const excerpt = d.line ? lines.slice(Math.max(0, d.line - 2), d.line + 1).map((l, i) => {
+    const n = Math.max(1, d.line - 1) + i;
+    return h("div", { class: n === d.line ? "bad-line" : "" }, h("span", { class: "ln" }, String(n).padStart(3)), " " + l);
+  }) : [];
+  $("validation").replaceChildren(
+    h("div", { class: "error-message", id: "validation-message" }, "✗ ", d.message,
+      d.line ? h("span", { class: "muted" }, ` — ${d.file || "model.toml"}:${d.line}:${d.column}`) : null),
+    d.help ? h("div", { class: "help" }, "Help: " + d.help) : null,
+    excerpt.length ? h("pre", { class: "excerpt" }, excerpt) : null);
+  markInvalid(key);
+  renderToml(d.line);
+}
+
+/** Marks the form field an error points at, and says so next to it. */
+function markInvalid(key) {
+  document.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
+  document.querySelectorAll(".field-error").forEach((el) => el.remove());
+  if (!key) return;
+  const field = document.querySelector(`[data-key="${key}"]`) || document.querySelector(`[data-key^="${key}"]`);
+  if (!field) return;
+  field.setAttribute("aria-invalid", "true");
+  field.setAttribute("aria-describedby", "validation-message");
+  const note = h("div", { class: "field-error" }, app.checkError ? app.checkError.message : "");
+  field.closest(".field, .row, li, fieldset")?.append(note);
+}
+
+function renderToml(badLine) {
+  document.title = `${app.doc.name || "Untitled"} · detente workbench`;
+  const pre = $("toml-preview");
+  pre.replaceChildren(...app.toml.split("\n").slice(0, -1).map((l, i) =>
+    h("div", { class: i + 1 === badLine ? "bad-line" : "" }, h("span", { class: "ln" }, String(i + 1).padStart(3)), " " + l)));
+}
+
+/** A labelled text input bound to obj[prop]. */
+function text(label, obj, prop, key, opts) {
+  const o = opts || {};
+  const id = "f-" + key.replace(/\./g, "-");
+  const input = h(o.multiline ? "textarea" : "input", {
+    id, "data-key": key, value: obj[prop], placeholder: o.placeholder, rows: o.multiline ? 2 : undefined,
+    spellcheck: o.code ? "false" : undefined, class: o.code ? "code" : undefined,
+    oninput: (e) => {
+      const before = obj[prop];
+      obj[prop] = e.target.value;
+      if (o.renamed) o.renamed(before, e.target.value);
+      changed(false);
+    },
+  });
+  if (!o.multiline) input.type = "text";
+  return h("div", { class: "field" + (o.wide ? " wide" : "") }, h("label", { for: id }, label), input,
+    o.hint ? h("small", { class: "hint", id: id + "-hint" }, o.hint) : null);
+}
+
+function select(label, obj, prop, key, choices, onchange) {
+  const id = "f-" + key.replace(/\./g, "-");
+  return h("div", { class: "field" }, h("label", { for: id }, label),
+    h("select", {
+      id, "data-key": key,
+      onchange: (e) => { obj[prop] = e.target.value; if (onchange) onchange(); changed(!!onchange); },
+    }, choices.map(([v, l]) => h("option", { value: v, selected: obj[prop] === v }, l))));
+}
+
+/** Up, down and remove buttons for item i of list; focus follows the moved item. */
+function listButtons(list, i, what, key) {
+  const move = (delta) => () => {
+    const j = i + delta;
+    [list[i], list[j]] = [list[j], list[i]];
+    changed(true);
+    const again = document.querySelector(`[data-move="${key.replace(/\d+$/, j)}:${delta}"]`);
+    (again && !again.disabled ? again : document.querySelector(`[data-move="${key.replace(/\d+$/, j)}:${-delta}"]`))?.focus();
+  };
+  return h("div", { class: "list-buttons" },
+    h("button", { type: "button", class: "icon", "aria-label": `Move ${what} up`, title: "Move up", disabled: i === 0, "data-move": `${key}:-1`, onclick: move(-1) }, "↑"),
+    h("button", { type: "button", class: "icon", "aria-label": `Move ${what} down`, title: "Move down", disabled: i === list.length - 1, "data-move": `${key}:1`, onclick: move(1) }, "↓"),
+    h("button", { type: "button", class: "icon danger", "aria-label": `Remove ${what}`, title: "Remove", onclick: () => { list.splice(i, 1); changed(true); } }, "✕"));
+}
+
+/** Keeps the status quo and named states pointing at an option whose id is being edited. */
+function renameOption(m, before, after) {
+  if (m.statusQuo) m.statusQuo = m.statusQuo.map((id) => (id === before ? after : id));
+  m.states.forEach((s, i) => {
+    if (s.by !== "options") return;
+    s.options = idList(s.options).map((id) => (id === before ? after : id)).join(", ");
+    const field = document.querySelector(`[data-key="state.${i}.value"]`);
+    if (field) field.value = s.options;
+  });
+}
+
+/** The DM that controls option k of DM d; choosing another moves the option to that DM. */
+function owner(m, d, k) {
+  const id = `f-dm-${d}-opt-${k}-owner`;
+  return h("div", { class: "field" }, h("label", { for: id }, "Owner"),
+    h("select", {
+      id,
+      onchange: (e) => {
+        const to = Number(e.target.value);
+        const [moved] = m.dms[d].options.splice(k, 1);
+        m.dms[to].options.push(moved);
+        changed(true);
+        $(`f-dm-${to}-opt-${m.dms[to].options.length - 1}-owner`)?.focus();
+      },
+    }, m.dms.map((dm, i) => h("option", { value: i, selected: i === d }, dm.name || dm.id || `DM ${i + 1}`))));
+}
+
+function addButton(label, onclick) {
+  return h("button", { type: "button", class: "secondary small add", onclick: () => { onclick(); changed(true); } }, "+ " + label);
+}
+
+function renderForm() {
+  const m = app.doc;
+  const allOptions = m.dms.flatMap((dm) => dm.options);
+  const form = $("model-form");
+  const section = (title, ...body) => h("fieldset", { class: "section" }, h("legend", {}, title), ...body);
+
+  const about = section("About",
+    text("Name", m, "name", "name"),
+    text("Description", m, "description", "description", { multiline: true, wide: true }),
+    text("Source", m, "source", "source", { multiline: true, wide: true }));
+
+  const dms = section("Decision makers and their options",
+    ...m.dms.map((dm, d) => {
+      const name = dm.name || dm.id || `DM ${d + 1}`;
+      return h("fieldset", { class: "card dm", style: `--dm-colour: ${DM_COLOURS[d % DM_COLOURS.length]}` },
+        h("legend", {}, name),
+        h("div", { class: "row" },
+          text("Id", dm, "id", `dm.${d}.id`, { code: true }),
+          text("Name", dm, "name", `dm.${d}.name`),
+          listButtons(m.dms, d, `decision maker ${name}`, `dm.${d}`)),
+        text("Description", dm, "description", `dm.${d}.description`, { multiline: true, wide: true }),
+        text("Source", dm, "source", `dm.${d}.source`, { wide: true }),
+        h("h4", {}, "Options"),
+        h("ol", { class: "items" }, dm.options.map((o, k) => h("li", { class: "row option-row" },
+          text("Id", o, "id", `dm.${d}.opt.${k}.id`, { code: true, renamed: (before, after) => renameOption(m, before, after) }),
+          text("Label", o, "label", `dm.${d}.opt.${k}.label`),
+          select("Reversibility", o, "irreversible", `dm.${d}.opt.${k}.irreversible`,
+            [["", "reversible"], ["forward", "N → Y only"], ["backward", "Y → N only"]]),
+          owner(m, d, k),
+          listButtons(dm.options, k, `option ${o.id}`, `dm.${d}.opt.${k}`),
+          h("details", { class: "more" }, h("summary", {}, "Description and source"),
+            text("Description", o, "description", `dm.${d}.opt.${k}.description`, { multiline: true, wide: true }),
+            text("Source", o, "source", `dm.${d}.opt.${k}.source`, { wide: true }))))),
+        addButton("Option", () => dm.options.push({ id: `${dm.id || "dm"}_option${dm.options.length + 1}`, label: "", irreversible: "", description: "", source: "" })),
+        h("h4", {}, "Preferences"),
+        select("Given as", dm, "mode", `dm.${d}.mode`,
+          [["preferences", "option prioritization (statements, most important first)"], ["ranking", "ranking (tiers of states, best first)"], ["none", "none (indifferent)"]], () => {}),
+        dm.mode === "preferences" ? h("div", {},
+          h("ol", { class: "items statements", "data-key": `dm.${d}.prefs` }, dm.preferences.map((p, j) => h("li", { class: "row" },
+            h("span", { class: "priority", "aria-hidden": "true" }, String(j + 1)),
+            text(`Statement ${j + 1}`, p, "statement", `dm.${d}.pref.${j}`, { code: true, placeholder: "e.g. !escalate or withdraw if blockade" }),
+            listButtons(dm.preferences, j, `statement ${j + 1}`, `dm.${d}.pref.${j}`),
+            h("details", { class: "more" }, h("summary", {}, "Uncertainty, description and source"),
+              text("Uncertain priority (positions lo-hi)", p, "priority", `dm.${d}.pref.${j}.priority`, { code: true, placeholder: "e.g. 2-4: may rank anywhere from 2nd to 4th" }),
+              text("Description", p, "description", `dm.${d}.pref.${j}.description`, { wide: true }),
+              text("Source", p, "source", `dm.${d}.pref.${j}.source`, { wide: true }))))),
+          addButton("Statement", () => dm.preferences.push({ statement: "", description: "", source: "", priority: "" })),
+          h("small", { class: "hint" }, "Expressions: option ids with ! (not), & (and), | (or), -> (implies), if, <-> (iff), parentheses.")) : null,
+        dm.mode === "ranking" ? h("div", {},
+          h("ol", { class: "items", "data-key": `dm.${d}.ranking` }, dm.ranking.map((t, j) => h("li", { class: "row" },
+            h("span", { class: "priority", "aria-hidden": "true" }, String(j + 1)),
+            text(`Tier ${j + 1}`, t, "items", `dm.${d}.tier.${j}`, { code: true, placeholder: "Y/N/- patterns, expressions or state numbers, comma-separated (a tie)" }),
+            listButtons(dm.ranking, j, `tier ${j + 1}`, `dm.${d}.tier.${j}`),
+            h("details", { class: "more" }, h("summary", {}, "Uncertainty"),
+              text("Uncertain priority (positions lo-hi)", t, "priority", `dm.${d}.tier.${j}.priority`, { code: true, placeholder: "e.g. 1-3" }))))),
+          addButton("Tier", () => dm.ranking.push({ items: "", priority: "" })),
+          h("small", { class: "hint" }, "Every feasible state must be matched by exactly one tier."),
+          h("details", { class: "more" }, h("summary", {}, "Description and source of the ranking"),
+            text("Description", dm, "ranking_description", `dm.${d}.ranking_description`, { wide: true }),
+            text("Source", dm, "ranking_source", `dm.${d}.ranking_source`, { wide: true }))) : null,
+        text("Misperceived states (it can neither move to nor from them)", dm, "misperceives", `dm.${d}.misperceives`, { code: true, wide: true, placeholder: "Y/N/- patterns or expressions, comma-separated; empty: it sees every state" }),
+        h("div", { class: "row end" },
+          h("button", { type: "button", class: "secondary small danger-text", onclick: () => { m.dms.splice(d, 1); changed(true); } }, `Remove ${name}`)));
+    }),
+    addButton("Decision maker", () => {
+      const n = m.dms.length + 1;
+      m.dms.push({ id: `dm${n}`, name: `DM ${n}`, description: "", source: "", mode: "preferences", preferences: [], ranking: [], ranking_description: "", ranking_source: "", misperceives: "", options: [{ id: `dm${n}_option1`, label: "", irreversible: "", description: "", source: "" }] });
+    }));
+
+  const rules = section("Feasibility rules",
+    h("ol", { class: "items" }, m.rules.map((r, i) => h("li", { class: "row" },
+      select("Kind", r, "kind", `rule.${i}.kind`, RULE_KINDS.map((k) => [k, k.replace(/_/g, " ")]), () => {}),
+      text("Condition", r, "value", `rule.${i}.value`, { code: true, hint: RULE_HELP[r.kind] }),
+      listButtons(m.rules, i, `rule ${i + 1}`, `rule.${i}`),
+      h("details", { class: "more" }, h("summary", {}, "Description and source"),
+        text("Description", r, "description", `rule.${i}.description`, { wide: true }),
+        text("Source", r, "source", `rule.${i}.source`, { wide: true }))))),
+    addButton("Rule", () => m.rules.push({ kind: "not_both", value: "", description: "", source: "" })));
+
+  const sq = section("Status quo",
+    h("label", { class: "check" }, h("input", {
+      type: "checkbox", id: "sq-enabled", "data-key": "statusQuo", checked: !!m.statusQuo,
+      onchange: (e) => { m.statusQuo = e.target.checked ? [] : null; changed(true); },
+    }), " The model has a status quo"),
+    m.statusQuo ? h("div", { class: "sq-options", role: "group", "aria-label": "Options that are Y at the status quo" },
+      allOptions.map((o, k) => h("label", { class: "check" }, h("input", {
+        type: "checkbox", checked: m.statusQuo.includes(o.id), id: `sq-${k}`,
+        onchange: (e) => {
+          m.statusQuo = allOptions.map((x) => x.id).filter((id) => (id === o.id ? e.target.checked : m.statusQuo.includes(id)));
+          changed(false);
+        },
+      }), " ", o.label || o.id))) : null);
+
+  const states = section("Named states",
+    h("ol", { class: "items" }, m.states.map((s, i) => h("li", { class: "row" },
+      text("Name", s, "name", `state.${i}.name`),
+      select("Given by", s, "by", `state.${i}.by`, [["options", "options that are Y"], ["yn", "Y/N string"]], () => {}),
+      s.by === "yn" ? text("Y/N", s, "yn", `state.${i}.value`, { code: true }) : text("Options that are Y", s, "options", `state.${i}.value`, { code: true, placeholder: "option ids, comma-separated" }),
+      listButtons(m.states, i, `named state ${s.name}`, `state.${i}`),
+      h("details", { class: "more" }, h("summary", {}, "Description and source"),
+        text("Description", s, "description", `state.${i}.description`, { wide: true }),
+        text("Source", s, "source", `state.${i}.source`, { wide: true }))))),
+    addButton("Named state", () => m.states.push({ name: `State ${m.states.length + 1}`, by: "options", yn: "", options: "", description: "", source: "" })));
+
+  const coalitions = section("Coalitions",
+    h("ol", { class: "items" }, m.coalitions.map((c, i) => h("li", { class: "row" },
+      text("Members", c, "members", `coalition.${i}.members`, { code: true, placeholder: "DM ids, comma-separated (two or more)" }),
+      listButtons(m.coalitions, i, `coalition ${i + 1}`, `coalition.${i}`),
+      h("details", { class: "more" }, h("summary", {}, "Description and source"),
+        text("Description", c, "description", `coalition.${i}.description`, { wide: true }),
+        text("Source", c, "source", `coalition.${i}.source`, { wide: true }))))),
+    addButton("Coalition", () => m.coalitions.push({ members: m.dms.slice(0, 2).map((dm) => dm.id).join(", "), description: "", source: "" })));
+
+  const focused = document.activeElement && document.activeElement.id;
+  form.replaceChildren(about, dms, rules, sq, states, coalitions);
+  if (focused && $(focused)) $(focused).focus();
+  if (app.checkError) markInvalid(app.checkError.line ? app.lineKeys[app.checkError.line - 1] : "");
+}
+
+// ---------------------------------------------------------------- loading models
+
+/** Runs page work, marking the page busy meanwhile (a wait cursor; tests wait on it too). */
+async function busy(work) {
+  app.busy = (app.busy || 0) + 1;
+  document.body.dataset.busy = "true";
+  try {
+    return await work();
+  } finally {
+    if (--app.busy === 0) delete document.body.dataset.busy;
+  }
+}
+
+async function loadText(model, fileName) {
+  return busy(() => loadTextNow(model, fileName));
+}
+
+async function loadTextNow(model, fileName) {
+  try {
+    const { payload } = await api("/api/import", { model, file_name: fileName });
+    app.doc = fromDocument(payload.document);
+    app.fileName = fileName;
+    $("file-name").textContent = fileName;
+    resetResults();
+    changed(true);
+    clearTimeout(checkTimer);
+    await runCheck();
+    if (payload.error) showBanner("The file loaded but is not a valid model yet:", errorText({ detail: payload.error }).message);
+    else {
+      $("banner").hidden = true;
+      if (app.check) { defaultConcepts(app.check.state_count); await analyse(); }
+    }
+  } catch (e) {
+    const t = errorText(e);
+    showBanner(`Cannot open ${fileName}: ${t.message}`, t.help);
+  }
+}
+
+async function loadExample(name) {
+  return busy(() => loadExampleNow(name));
+}
+
+async function loadExampleNow(name) {
+  try {
+    const { payload } = await api(`/api/examples/${encodeURIComponent(name)}`);
+    await loadText(payload.source, payload.file_name.split("/").pop());
+  } catch (e) {
+    showBanner("Cannot open the example: " + errorText(e).message);
+  }
+}
+
+function resetResults() {
+  app.tableau = null;
+  app.offset = 0;
+  app.selected = null;
+  app.analysedToml = null;
+  app.filterOptions = {};
+  $("state-panel").hidden = true;
+  for (const id of ["summary", "equilibria", "tableau", "graph", "graph-legend"]) $(id).replaceChildren();
+  $("summary").append(h("p", { class: "muted" }, "Press Analyse to see which states are stable for whom."));
+  $("stats").textContent = "";
+  $("page-info").textContent = "";
+  app.graphSvg = null;
+  $("graph-center").value = "";
+  $("coalitions-body").replaceChildren();
+}
+
+// ---------------------------------------------------------------- analysis and tableau
+
+/** As the CLI does: SIM and SEQ&SIM only up to 100,000 states unless asked for. */
+function defaultConcepts(states) {
+  const big = states > AUTO_ANALYSE_MAX_STATES;
+  for (const [k] of CONCEPTS) $(`concept-${k}`).checked = !(big && (k === "sim" || k === "seqsim"));
+  $("concept-note").textContent = big ? "SIM and SEQ&SIM are off for models over 100,000 states (their search is slow there); tick them to include them." : "";
+}
+
+function chosenConcepts() {
+  return CONCEPTS.map(([k]) => k).filter((k) => $(`concept-${k}`).checked);
+}
+
+function tableauRequest() {
+  const filter = { options: app.filterOptions || {} };
+  if ($("filter-concept").value) filter.concept = $("filter-concept").value;
+  if ($("filter-dm").value) filter.dm = $("filter-dm").value;
+  const by = $("sort-by").value;
+  // State numbers run up; "equilibria first" and a DM's preference run best first; the box reverses either.
+  const reverse = $("sort-descending").checked;
+  const sort = { by: by.startsWith("pref:") ? "preference" : by, descending: by === "state" ? reverse : !reverse };
+  if (by.startsWith("pref:")) sort.dm = by.slice(5);
+  return modelBody({ concepts: chosenConcepts(), offset: app.offset, limit: PAGE_SIZE, filter, sort });
+}
+
+let analysing = 0;
+async function analyse() {
+  return busy(analyseNow);
+}
+
+async function analyseNow() {
+  if (!chosenConcepts().length) { showBanner("Choose at least one solution concept."); return; }
+  const ticket = ++analysing;
+  const toml = app.toml;
+  $("analyze").disabled = true;
+  $("stats").textContent = "Analysing…";
+  try {
+    const { payload } = await api("/api/tableau", tableauRequest());
+    if (ticket !== analysing) return;
+    app.tableau = payload;
+    app.analysedToml = toml;
+    renderResults();
+    if (app.selected && app.selected <= payload.state_count) selectState(app.selected, false);
+    drawGraph();
+  } catch (e) {
+    if (ticket !== analysing) return;
+    const t = errorText(e);
+    $("stats").textContent = "";
+    showBanner("Cannot analyse: " + t.message, t.help);
+  } finally {
+    if (ticket === analysing) $("analyze").disabled = false;
+  }
+}
+
+/** Fills a select, keeping its value when still offered. */
+function fill(sel, choices) {
+  const old = sel.value;
+  sel.replaceChildren(...choices.map(([v, l]) => h("option", { value: v }, l)));
+  if (choices.some(([v]) => v === old)) sel.value = old;
+}
+
+function renderResults() {
+  const t = app.tableau;
+  const ms = t.elapsed_ms < 10 ? t.elapsed_ms.toFixed(1) : Math.round(t.elapsed_ms).toLocaleString();
+  $("stats").textContent = `${t.state_count.toLocaleString()} feasible states · analysed in ${ms} ms`;
+  $("summary").replaceChildren(h("details", { open: t.summary.length <= 8 },
+    h("summary", {}, `In words (${t.summary.length} points)`), h("ul", {}, t.summary.map((s) => h("li", {}, s)))));
+  $("equilibria").replaceChildren(h("h3", {}, "Equilibria"), h("dl", { class: "eq-list" }, t.concepts.map((c) => {
+    const e = t.equilibria[c.key];
+    return [h("dt", {}, c.label, h("span", { class: "muted count" }, ` (${e.count.toLocaleString()})`)), h("dd", { "data-concept": c.key, "data-states": e.states.join(" ") },
+      e.count === 0 ? h("span", { class: "muted" }, "none") :
+        [...e.states.map((id) => h("button", { type: "button", class: "state-link", onclick: () => selectState(id) }, String(id))),
+          e.count > e.states.length ? h("span", { class: "muted" }, ` … and ${(e.count - e.states.length).toLocaleString()} more`) : null])];
+  })));
+  fill($("filter-concept"), [["", "all states"], ...t.concepts.map((c) => [c.key, `stable under ${c.label}`])]);
+  fill($("filter-dm"), [["", "every DM (equilibria)"], ...t.decision_makers.map((d) => [d.name, d.name])]);
+  fill($("sort-by"), [["state", "state number"], ["equilibria", "equilibria first"], ...t.decision_makers.map((d) => [`pref:${d.name}`, `${d.name}'s preference`])]);
+  fill($("graph-concept"), t.concepts.map((c) => [c.key, c.label]));
+  // A small model's graph is drawn whole; a large one's around a state.
+  $("graph-radius").value = t.state_count <= Number($("graph-max").value) ? "6" : "1";
+  // Coalitional stability exists for Nash, GMR, SMR and SEQ only.
+  fill($("coalition-concept"), t.concepts.filter((c) => ["nash", "gmr", "smr", "seq"].includes(c.key)).map((c) => [c.key, c.label]));
+  renderOptionFilters();
+  renderTableau();
+}
+
+function renderOptionFilters() {
+  const t = app.tableau;
+  $("option-filters").replaceChildren(...t.options.map((o) => {
+    const id = `of-${o.id}`;
+    return h("label", { for: id, class: "option-filter" }, o.label,
+      h("select", { id, onchange: (e) => {
+        const v = e.target.value;
+        if (v === "") delete app.filterOptions[o.id]; else app.filterOptions[o.id] = v === "Y";
+        app.offset = 0; refreshTableau();
+      } }, [["", "any"], ["Y", "Y"], ["N", "N"]].map(([v, l]) => h("option", {
+        value: v, selected: (app.filterOptions[o.id] === true && v === "Y") || (app.filterOptions[o.id] === false && v === "N") }, l))));
+  }));
+}
+
+async function refreshTableau() {
+  if (!app.tableau) return;
+  try {
+    const { payload } = await api("/api/tableau", Object.assign(tableauRequest(), { summary: false }));
+    app.tableau = Object.assign(payload, { summary: app.tableau.summary });
+    renderTableau();
+  } catch (e) {
+    const t = errorText(e);
+    showBanner("Cannot show the tableau: " + t.message, t.help);
+  }
+}
+
+function renderTableau() {
+  const t = app.tableau;
+  const dms = t.decision_makers;
+  // Column headers sort too: by state number, or by a DM's preference (best first); again to reverse.
+  const sortedBy = $("sort-by").value;
+  const reversed = $("sort-descending").checked;
+  const ariaSort = (value) => (sortedBy === value ? ((value === "state") !== reversed ? "ascending" : "descending") : undefined);
+  const sortButton = (value, label, what) => h("button", {
+    type: "button", class: "sort-button", title: `Sort by ${what}`,
+    onclick: () => {
+      $("sort-descending").checked = sortedBy === value ? !reversed : false;
+      $("sort-by").value = value;
+      app.offset = 0;
+      refreshTableau();
+    },
+  }, label, { ascending: " ▲", descending: " ▼" }[ariaSort(value)] || "");
+  const head1 = h("tr", {}, h("th", { rowspan: 2, scope: "col", "aria-sort": ariaSort("state") }, sortButton("state", "State", "state number")),
+    dms.map((d, i) => {
+      const n = t.options.filter((o) => o.decision_maker === i).length;
+      return n ? h("th", { colspan: n, scope: "colgroup", class: "dm-head", "aria-sort": ariaSort(`pref:${d.name}`), style: `--dm-colour: ${DM_COLOURS[i % DM_COLOURS.length]}` },
+        sortButton(`pref:${d.name}`, d.name, `${d.name}'s preference`)) : null;
+    }),
+    t.concepts.map((c) => h("th", { rowspan: 2, scope: "col", class: "concept-head" }, c.label)),
+    h("th", { rowspan: 2, scope: "col" }, "Equilibrium"));
+  const head2 = h("tr", {}, t.options.map((o) => h("th", { scope: "col", class: "option-head", title: o.label }, h("span", {}, o.label))));
+  const body = t.rows.map((r) => h("tr", {
+    "data-state": r.id, class: [r.equilibrium.length ? "eq" : "", r.status_quo ? "sq" : "", r.id === app.selected ? "selected" : ""].join(" "),
+    onclick: () => selectState(r.id),
+  },
+  h("th", { scope: "row", title: r.description }, h("button", { type: "button", class: "state-link", "aria-label": `Explain state ${r.id}: ${r.description}` }, String(r.id)), r.status_quo ? h("span", { class: "badge sq-badge", title: "status quo" }, "SQ") : null,
+    r.names.map((n) => h("span", { class: "badge name-badge", title: n }, n))),
+  [...r.yn].map((c) => h("td", { class: c === "Y" ? "yes" : "no" }, c)),
+  t.concepts.map((c) => {
+    const marks = r.stable[c.key];
+    const eq = r.equilibrium.includes(c.key);
+    return h("td", { class: "marks" + (eq ? " eq-cell" : ""), "aria-label": `${c.label}: ` + dms.map((d, i) => `${d.name} ${marks[i] ? "stable" : "unstable"}`).join(", ") },
+      marks.map((s, i) => h("span", { class: s ? "mark stable" : "mark unstable", style: `--dm-colour: ${DM_COLOURS[i % DM_COLOURS.length]}`, title: `${dms[i].name}: ${s ? "stable" : "unstable"}` }, s ? "✓" : "·")));
+  }),
+  h("td", { class: "eq-names" }, r.equilibrium.map((k) => t.concepts.find((c) => c.key === k).label).join(" "))));
+  $("tableau").replaceChildren(
+    h("caption", { class: "visually-hidden" }, "Feasible states: option values, stability for each DM under each concept (✓ stable), equilibria"),
+    h("thead", {}, head1, head2), h("tbody", {}, body));
+  const last = Math.min(t.offset + t.rows.length, t.matching);
+  $("page-info").textContent = t.matching === 0 ? "No state matches the filters."
+    : `States ${(t.offset + 1).toLocaleString()}–${last.toLocaleString()} of ${t.matching.toLocaleString()}` + (t.matching !== t.state_count ? ` matching (of ${t.state_count.toLocaleString()})` : "");
+  $("page-prev").disabled = t.offset === 0;
+  $("page-next").disabled = last >= t.matching;
+}
+
+// ---------------------------------------------------------------- one state: explanation and evolution
+
+async function selectState(id, scroll = true) {
+  app.selected = id;
+  document.querySelectorAll("#tableau tr.selected").forEach((r) => r.classList.remove("selected"));
+  document.querySelector(`#tableau tr[data-state="${id}"]`)?.classList.add("selected");
+  const panel = $("state-panel");
+  panel.hidden = false;
+  $("state-title").textContent = `State ${id}`;
+  $("state-body").replaceChildren(h("p", { class: "pending" }, "Explaining…"));
+  const concepts = chosenConcepts();
+  try {
+    const [explained, evolution] = await Promise.all([
+      api("/api/explain", modelBody({ state: id, concepts })),
+      app.tableau && app.tableau.status_quo ? api("/api/evolve", modelBody({ to: id, concepts })).catch(() => null) : null,
+    ]);
+    if (app.selected !== id) return;
+    renderState(explained.payload, evolution && evolution.payload);
+    $("graph-center").value = id;
+    drawGraph();
+    if (scroll) panel.scrollIntoView({ behavior: "smooth", block: "nearest" });
+  } catch (e) {
+    const t = errorText(e);
+    $("state-body").replaceChildren(h("p", { class: "error-message" }, t.message), t.help ? h("p", { class: "help" }, t.help) : null);
+  }
+}
+
+const conceptLabel = (k) => (CONCEPTS.find(([key]) => key === k) || [k, k])[1];
+
+function renderState(x, evo) {
+  const dmIndex = (name) => (app.tableau ? app.tableau.decision_makers.findIndex((d) => d.name === name) : 0);
+  const stateLink = (n) => h("button", { type: "button", class: "state-link", onclick: () => selectState(n) }, `state ${n}`);
+  const verdicts = x.decision_makers.map((dm) => {
+    const colour = DM_COLOURS[dmIndex(dm.decision_maker) % DM_COLOURS.length];
+    const still = dm.verdicts.every((v) => v.improvements.length === 0);
+    return h("section", { class: "verdicts", style: `--dm-colour: ${colour}` }, h("h4", {}, dm.decision_maker),
+      still ? h("p", { class: "stable-note" }, "No unilateral improvement from here: stable under ",
+        dm.verdicts.map((v) => conceptLabel(v.concept)).join(", "), ".") : null,
+      h("ul", { hidden: still }, dm.verdicts.map((v) => h("li", { class: v.stable ? "stable" : "unstable", "data-concept": v.concept },
+        h("strong", {}, `${conceptLabel(v.concept)}: ${v.stable ? "stable" : "unstable"}`),
+        v.improvements.length === 0 ? h("span", {}, " — no unilateral improvement from here.") :
+          h("ul", {}, v.improvements.map((m) => h("li", {}, "Can move to ", stateLink(m.to), ` (${m.change}): `,
+            m.sanction ? h("span", {}, "deterred — " + m.sanction.text + ".") : h("span", { class: "undeterred" }, "not deterred.")))))),
+      ));
+  });
+  const path = (steps) => h("ol", { class: "path" }, steps.map((s) => h("li", {},
+    h("span", { class: "mover", style: `--dm-colour: ${DM_COLOURS[dmIndex(s.decision_maker) % DM_COLOURS.length]}` }, s.decision_maker),
+    ` ${s.change} → `, stateLink(s.to), h("div", { class: "muted" }, s.why))));
+  /** The equilibria an evolution reaches, each with its shortest path. */
+  const reachable = (e, from, open) => h("details", { open },
+    h("summary", {}, `Equilibria reachable from ${from} (${e.reachable_equilibria.length}${e.unlisted_equilibria ? "+" : ""}; ${e.reachable_count.toLocaleString()} states reachable)`),
+    h("ul", {}, e.reachable_equilibria.map((q) => h("li", {}, stateLink(q.state), ` ${q.yn} — ${q.concepts.map(conceptLabel).join(", ")}`,
+      q.path.length ? path(q.path) : h("span", { class: "muted" }, " (the start itself)")))));
+  let evolution = null;
+  if (evo) {
+    const target = evo.target;
+    evolution = h("section", { class: "evolution" }, h("h4", {}, `From the status quo (state ${evo.start})`),
+      target.state === evo.start ? h("p", {}, "This is the status quo.")
+        : target.reachable ? [h("p", {}, `Reachable by unilateral improvements in ${target.path.length} move${target.path.length === 1 ? "" : "s"}:`), path(target.path)]
+          : h("p", {}, "Not reachable from the status quo by unilateral improvements."),
+      reachable(evo, "the status quo", false));
+  }
+  const onward = h("div", { id: "onward" });
+  const onwardButton = h("button", { type: "button", class: "secondary small", onclick: async () => {
+    onward.replaceChildren(h("p", { class: "pending" }, "Searching…"));
+    try {
+      const { payload } = await api("/api/evolve", modelBody({ from: x.state, concepts: chosenConcepts() }));
+      onward.replaceChildren(reachable(payload, `state ${x.state}`, true));
+    } catch (e) {
+      onward.replaceChildren(h("p", { class: "error-message" }, errorText(e).message));
+    }
+  } }, "Where can the conflict go from here?");
+  $("state-body").replaceChildren(
+    h("p", { class: "state-desc" }, h("code", {}, x.yn), " ", x.description,
+      x.status_quo ? h("span", { class: "badge sq-badge" }, "status quo") : null, ...x.named.map((n) => h("span", { class: "badge name-badge" }, n))),
+    h("div", { class: "verdict-grid", id: "explanation" }, verdicts), evolution,
+    h("section", { class: "evolution" }, h("h4", {}, "Onward"), onwardButton, onward));
+}
+
+// ---------------------------------------------------------------- graph
+
+async function drawGraph() {
+  if (!app.tableau) return;
+  const center = Number($("graph-center").value) || app.tableau.status_quo || 1;
+  try {
+    const { payload } = await api("/api/graph", modelBody({
+      concepts: chosenConcepts(), center, radius: Number($("graph-radius").value), max_nodes: Number($("graph-max").value),
+    }));
+    renderGraph(payload);
+  } catch (e) {
+    $("graph").replaceChildren(h("p", { class: "error-message" }, errorText(e).message));
+  }
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+function s(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs || {})) if (v !== undefined && v !== null) el.setAttribute(k, v);
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return el;
+}
+
+function renderGraph(g) {
+  const concept = $("graph-concept").value;
+  const onlyImprovements = $("graph-improvements").checked;
+  const rings = new Map();
+  for (const n of g.nodes) { if (!rings.has(n.distance)) rings.set(n.distance, []); rings.get(n.distance).push(n); }
+  // Each ring is far enough out for its states to sit 46 px apart, and 90 px beyond the last.
+  const radii = new Map();
+  let r = 0;
+  for (const d of [...rings.keys()].sort((a, b) => a - b)) {
+    r = d === 0 ? 0 : Math.max(r + 90, (rings.get(d).length * 46) / (2 * Math.PI));
+    radii.set(d, r);
+  }
+  const size = Math.max(360, 2 * r + 80);
+  const c = size / 2;
+  const pos = new Map();
+  for (const [d, nodes] of rings) {
+    nodes.forEach((n, i) => {
+      const a = (2 * Math.PI * i) / nodes.length - Math.PI / 2 + d * 0.35;
+      pos.set(n.id, [c + radii.get(d) * Math.cos(a), c + radii.get(d) * Math.sin(a)]);
+    });
+  }
+  const defs = s("defs", {}, g.decision_makers.map((_, i) => s("marker", {
+    id: `arrow-${i}`, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse",
+  }, s("path", { d: "M0,0 L10,5 L0,10 z", fill: DM_COLOURS[i % DM_COLOURS.length] }))));
+  // Among many states, moves between the centre's neighbours hide the ones that matter:
+  // unless the analyst chose otherwise, only moves into and out of the centre are drawn.
+  if (!app.centreOnlyChosen) $("graph-centre-only").checked = g.nodes.length > 16;
+  const centreOnly = $("graph-centre-only").checked;
+  const edges = g.edges.filter((e) => (!onlyImprovements || e.improvement) && (!centreOnly || e.from === g.center || e.to === g.center)).map((e) => {
+    const [x1, y1] = pos.get(e.from), [x2, y2] = pos.get(e.to);
+    const dx = x2 - x1, dy = y2 - y1, len = Math.hypot(dx, dy) || 1;
+    const ux = dx / len, uy = dy / len, r = 18;
+    // Bend each edge to its left, so moves both ways between two states stay apart.
+    const bend = 14;
+    const sx = x1 + ux * r, sy = y1 + uy * r, ex = x2 - ux * (r + 2), ey = y2 - uy * (r + 2);
+    const mx = (sx + ex) / 2 - uy * bend, my = (sy + ey) / 2 + ux * bend;
+    return s("path", {
+      d: `M${sx.toFixed(1)},${sy.toFixed(1)} Q${mx.toFixed(1)},${my.toFixed(1)} ${ex.toFixed(1)},${ey.toFixed(1)}`,
+      class: e.improvement ? "edge improvement" : "edge", stroke: DM_COLOURS[e.dm % DM_COLOURS.length],
+      "stroke-dasharray": e.improvement ? null : "5 4", "marker-end": `url(#arrow-${e.dm})`,
+    }, s("title", {}, `${g.decision_makers[e.dm]}: state ${e.from} → ${e.to}${e.improvement ? " (improvement)" : ""}`));
+  });
+  const nodes = g.nodes.map((n) => {
+    const [x, y] = pos.get(n.id);
+    const eq = n.equilibrium.includes(concept);
+    const label = `State ${n.id} (${n.yn}): ${n.description}${n.status_quo ? ", status quo" : ""}${eq ? ", equilibrium" : ""}`;
+    const node = s("g", { class: `node${eq ? " eq" : ""}${n.status_quo ? " sq" : ""}${n.id === app.selected ? " selected" : ""}`,
+      transform: `translate(${x.toFixed(1)},${y.toFixed(1)})`, tabindex: 0, role: "button", "aria-label": label, "data-state": n.id },
+    s("title", {}, label),
+    eq ? s("circle", { r: 22, class: "eq-ring" }) : null,
+    n.status_quo ? s("rect", { x: -17, y: -17, width: 34, height: 34, rx: 5, class: "body" }) : s("circle", { r: 16, class: "body" }),
+    s("text", { "text-anchor": "middle", dy: "0.35em" }, String(n.id)));
+    node.addEventListener("click", () => selectState(n.id));
+    node.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); selectState(n.id); } });
+    return node;
+  });
+  const svg = s("svg", { xmlns: SVG, viewBox: `0 0 ${size} ${size}`, width: size, height: size, role: "group", "aria-label": `Graph of ${g.nodes.length} states around state ${g.center}` },
+    s("style", {}, GRAPH_STYLE), defs, s("g", {}, edges), s("g", {}, nodes));
+  app.graphSvg = svg;
+  const note = g.complete ? `All ${g.state_count} states.` :
+    `${g.nodes.length} of ${g.state_count.toLocaleString()} states: those within ${$("graph-radius").value} moves of state ${g.center}${g.cut ? " (cut at the limit; raise “Most states” or lower “Moves away”)" : ""}.`;
+  $("graph").replaceChildren(h("p", { class: "muted" }, note, g.edges_cut ? " Some moves are left out." : ""), svg);
+  $("graph-legend").replaceChildren(
+    ...g.decision_makers.map((name, i) => h("span", { class: "legend-item" }, h("span", { class: "swatch", style: `background:${DM_COLOURS[i % DM_COLOURS.length]}` }), name)),
+    h("span", { class: "legend-item" }, "— improvement, - - other move, ◎ equilibrium, ▢ status quo"));
+}
+
+const GRAPH_STYLE = `
+.edge { fill: none; stroke-width: 1.4; opacity: .75 }
+.edge.improvement { stroke-width: 2.2; opacity: 1 }
+.node .body { fill: #fff; stroke: #334; stroke-width: 1.5 }
+.node.sq .body { fill: #fff4d6; stroke: #8a5a00; stroke-width: 2.5 }
+.node .eq-ring { fill: #e8f5e9; stroke: #1b7f3b; stroke-width: 3 }
+.node.selected .body { stroke: #1a56db; stroke-width: 4 }
+.node text { font: 600 12px system-ui, sans-serif; fill: #112 }
+.node { cursor: pointer }
+.node:focus { outline: none }
+.node:focus .body { stroke: #1a56db; stroke-width: 4 }
+`;
+
+// ---------------------------------------------------------------- coalitions
+
+async function runCoalitions() {
+  const concept = $("coalition-concept").value || "seq";
+  $("coalitions-body").replaceChildren(h("p", { class: "pending" }, "Examining coalitions…"));
+  try {
+    const { payload } = await api("/api/coalitions", modelBody({ concept, all: $("coalitions-all").checked }));
+    const eqs = payload.equilibria;
+    const label = conceptLabel(concept);
+    const stateLink = (id) => h("button", { type: "button", class: "state-link", onclick: () => selectState(id) }, `${id}`);
+    const coalitional = payload.coalition_equilibria;
+    $("coalitions-body").replaceChildren(
+      h("p", {}, `Coalitions examined (besides each DM alone): ${payload.coalitions.map((c) => c.join(" + ")).join("; ") || "none"}.`),
+      h("p", {}, `Coalitional ${label} equilibria: `,
+        coalitional.length ? coalitional.flatMap((id, k) => k ? [", ", stateLink(id)] : [stateLink(id)]) : "none", "."),
+      h("p", {}, `${eqs.length} ${label} equilibri${eqs.length === 1 ? "um" : "a"} examined against ${payload.coalitions.length} coalitions.`),
+      h("ul", {}, eqs.map((e) => h("li", {}, h("button", { type: "button", class: "state-link", onclick: () => selectState(e.state) }, `State ${e.state}`), ` ${e.description}: `,
+        e.upsets.length === 0 ? "no coalition can upset it: every joint improvement is deterred." :
+          h("ul", {}, e.upsets.map((u) => h("li", {}, `${u.coalition.join(" + ")} together: ${u.change} (to state ${u.to.join(", ")}${u.undeterred > u.to.length ? ", …" : ""})` +
+            (concept === "nash" ? "" : `; no response deters ${u.undeterred_for.join(" or ")}`))))))));
+  } catch (e) {
+    const t = errorText(e);
+    $("coalitions-body").replaceChildren(h("p", { class: "error-message" }, t.message), t.help ? h("p", { class: "help" }, t.help) : null);
+  }
+}
+
+// ---------------------------------------------------------------- exports
+
+function download(name, type, content) {
+  const url = URL.createObjectURL(new Blob([content], { type }));
+  const a = h("a", { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+async function exportAs(kind) {
+  const stem = (app.doc.name || "model").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "model";
+  try {
+    if (kind === "toml") download(`${stem}.toml`, "application/toml", app.toml);
+    else if (kind === "gmcr") download(`${stem}.gmcr`, "application/json", (await api("/api/convert", modelBody({ to: "gmcr" }), true)).payload);
+    else if (kind === "json") download(`${stem}-analysis.json`, "application/json", (await api("/api/analyze", modelBody({ concepts: chosenConcepts() }), true)).payload);
+    else if (kind === "csv") download(`${stem}-analysis.csv`, "text/csv", (await api("/api/analyze", modelBody({ concepts: chosenConcepts(), format: "csv" }))).payload);
+    else if (kind === "svg") {
+      if (!app.graphSvg) throw new Error("Draw the graph first.");
+      download(`${stem}-graph.svg`, "image/svg+xml", new XMLSerializer().serializeToString(app.graphSvg));
+    } else if (kind === "print") window.print();
+  } catch (e) {
+    const t = errorText(e);
+    showBanner("Cannot export: " + t.message, t.help);
+  }
+}
+
+// ---------------------------------------------------------------- start
+
+async function start() {
+  $("concept-boxes").replaceChildren(...CONCEPTS.map(([k, label]) => h("label", { class: "check" },
+    h("input", { type: "checkbox", id: `concept-${k}`, checked: true }), " ", label)));
+  $("analyze").addEventListener("click", analyse);
+  $("load-example").addEventListener("click", () => loadExample($("example-select").value));
+  $("blank-model").addEventListener("click", () => {
+    app.doc = blankModel();
+    app.fileName = "untitled.toml";
+    $("file-name").textContent = "new model";
+    resetResults();
+    changed(true);
+  });
+  $("file-input").addEventListener("change", async (e) => {
+    const file = e.target.files[0];
+    if (!file) return;
+    if (file.size > 4 * 1024 * 1024) { showBanner(`${file.name} is ${(file.size / 1048576).toFixed(1)} MiB; the workbench takes files up to 4 MiB.`); return; }
+    await loadText(await file.text(), file.name);
+    e.target.value = "";
+  });
+  for (const id of ["filter-concept", "filter-dm", "sort-by", "sort-descending"]) $(id).addEventListener("change", () => { app.offset = 0; refreshTableau(); });
+  $("clear-filters").addEventListener("click", () => {
+    $("filter-concept").value = ""; $("filter-dm").value = ""; $("sort-by").value = "state"; $("sort-descending").checked = false;
+    app.filterOptions = {}; app.offset = 0;
+    if (app.tableau) renderOptionFilters();
+    refreshTableau();
+  });
+  $("page-prev").addEventListener("click", () => { app.offset = Math.max(0, app.offset - PAGE_SIZE); refreshTableau(); });
+  $("page-next").addEventListener("click", () => { app.offset += PAGE_SIZE; refreshTableau(); });
+  $("goto-state").addEventListener("change", (e) => {
+    const id = Number(e.target.value);
+    if (!(id >= 1)) return;
+    // In the unfiltered tableau in state order, turn to the page that holds the state.
+    const plain = !$("filter-concept").value && !Object.keys(app.filterOptions || {}).length && $("sort-by").value === "state" && !$("sort-descending").checked;
+    if (plain && app.tableau && id <= app.tableau.state_count) {
+      app.offset = Math.floor((id - 1) / PAGE_SIZE) * PAGE_SIZE;
+      refreshTableau().then(() => document.querySelector(`#tableau tr[data-state="${id}"]`)?.scrollIntoView({ block: "nearest" }));
+    }
+    selectState(id);
+  });
+  $("graph-draw").addEventListener("click", drawGraph);
+  for (const id of ["graph-radius", "graph-max", "graph-concept", "graph-improvements"]) $(id).addEventListener("change", drawGraph);
+  $("graph-center").addEventListener("change", drawGraph);
+  $("graph-centre-only").addEventListener("change", () => { app.centreOnlyChosen = true; drawGraph(); });
+  $("coalitions-run").addEventListener("click", runCoalitions);
+  // A printed report shows every folded section of the results.
+  window.addEventListener("beforeprint", () => document.querySelectorAll("#results details").forEach((d) => { d.open = true; }));
+  document.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", () => exportAs(b.dataset.export)));
+  try {
+    const { payload } = await api("/api/examples");
+    $("example-select").replaceChildren(...payload.map((e) => h("option", { value: e.name }, `${e.title} (${e.name})`)));
+    // `#example=cuban` opens that example, `#blank` a blank model; otherwise the first (NRC).
+    const asked = /^#example=(.+)$/.exec(location.hash);
+    if (location.hash === "#blank") $("blank-model").click();
+    else {
+      const name = asked && payload.some((e) => e.name === asked[1]) ? asked[1] : payload[0].name;
+      $("example-select").value = name;
+      await loadExample(name);
+    }
+  } catch (e) {
+    showBanner("Cannot reach the detente server: " + e.message);
+  }
+}
+
+start();

@@ -1,0 +1,88 @@
+//! Every failure the API reports: an HTTP status and a JSON body the page can show,
+//! with the CLI's file location and help when the model file is at fault.
+
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use detente_format::FormatError;
+use serde::Serialize;
+
+/// The `error` object of every failed request.
+#[derive(Debug, Serialize)]
+pub struct ApiError {
+    #[serde(skip)]
+    pub status: StatusCode,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// Where in the model file, when the model is at fault (1-based; column in characters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            message: message.into(),
+            help: None,
+            file: None,
+            line: None,
+            column: None,
+        }
+    }
+
+    /// A request that is well-formed JSON but asks for something that does not exist or cannot be done.
+    pub fn unprocessable(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> ApiError {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl From<Box<FormatError>> for ApiError {
+    /// A model the format or the engine rejects: the same message, location and help as the CLI.
+    fn from(error: Box<FormatError>) -> ApiError {
+        let location = error.line_col();
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: error.message().to_string(),
+            help: error.help_text().map(str::to_string),
+            file: Some(error.file_name().to_string()),
+            line: location.map(|(line, _)| line),
+            column: location.map(|(_, column)| column),
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    /// Malformed JSON, wrong types, a missing field, a wrong content type or an oversized body.
+    fn from(rejection: JsonRejection) -> ApiError {
+        let status = rejection.status();
+        let help = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "the request body is over the workbench's size limit; shrink the model (rankings by pattern or expression are much shorter than lists of states)"
+        } else if status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+            "send the body as JSON with `Content-Type: application/json`"
+        } else {
+            "the body must be a JSON object as described in /api/openapi.json"
+        };
+        ApiError::new(status, rejection.body_text()).with_help(help)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            error: &'a ApiError,
+        }
+        (self.status, axum::Json(Body { error: &self })).into_response()
+    }
+}

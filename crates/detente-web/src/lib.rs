@@ -1,0 +1,176 @@
+//! The detente web workbench: a JSON HTTP API over the detente library and a
+//! page that uses it (`detente serve`). The page is hand-written HTML, CSS and
+//! JavaScript embedded in the binary; the API is described by
+//! `/api/openapi.json`.
+//!
+//! Invariants: the engine never runs on the async runtime (every request that
+//! parses, compiles or analyses goes through [`AppState::blocking`], which also
+//! bounds its time and how many run at once); every failure is a 4xx/5xx with a
+//! JSON `{"error": {...}}` body, never a panic; models over
+//! [`Config::max_states`] are refused with a message naming the limit.
+
+mod api;
+mod error;
+mod graph;
+mod session;
+mod tableau;
+
+pub use error::ApiError;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use session::Sessions;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// Limits of a workbench server.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Most feasible states a model may have.
+    pub max_states: usize,
+    /// Longest an analysis may take before the request is answered with an error.
+    pub timeout: Duration,
+    /// Largest request body, in bytes.
+    pub body_limit: usize,
+    /// Most engine jobs (parse, compile, analyse) running at once; others wait their turn.
+    pub workers: usize,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            max_states: 1 << 21,
+            timeout: Duration::from_secs(60),
+            body_limit: 4 << 20,
+            workers: 2,
+        }
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    config: Arc<Config>,
+    sessions: Arc<Sessions>,
+    workers: Arc<Semaphore>,
+}
+
+impl AppState {
+    /// Runs engine work on a blocking thread, one of at most `config.workers` at a time, and
+    /// gives up waiting after `config.timeout` (the work itself finishes in the background
+    /// and keeps its worker slot until then, so a flood of slow requests cannot pile up).
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Config, &Sessions) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let timeout = self.config.timeout;
+        // A 4xx: the request asks for more than the workbench will do, like one over the state limit.
+        let too_slow = || {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!(
+                    "the analysis did not finish within the workbench's time limit of {} s",
+                    timeout.as_secs()
+                ),
+            )
+            .with_help("analyse fewer concepts (SIM is the slowest), add feasibility rules, or use `detente analyze` on the command line")
+        };
+        let run = async {
+            let permit = self.workers.clone().acquire_owned().await.map_err(|_| {
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the server is shutting down",
+                )
+            })?;
+            let (config, sessions) = (self.config.clone(), self.sessions.clone());
+            tokio::task::spawn_blocking(move || {
+                let _permit = permit;
+                work(&config, &sessions)
+            })
+            .await
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("the analysis failed unexpectedly: {e}"),
+                )
+            })?
+        };
+        tokio::time::timeout(timeout, run)
+            .await
+            .unwrap_or_else(|_| Err(too_slow()))
+    }
+}
+
+/// The workbench's routes: the page, its assets and the API.
+pub fn router(config: Config) -> Router {
+    let state = AppState {
+        workers: Arc::new(Semaphore::new(config.workers.max(1))),
+        config: Arc::new(config.clone()),
+        sessions: Arc::new(Sessions::default()),
+    };
+    Router::new()
+        .route(
+            "/",
+            get(|| {
+                asset(
+                    "text/html; charset=utf-8",
+                    include_str!("../assets/index.html"),
+                )
+            }),
+        )
+        .route(
+            "/app.css",
+            get(|| asset("text/css; charset=utf-8", include_str!("../assets/app.css"))),
+        )
+        .route(
+            "/app.js",
+            get(|| {
+                asset(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../assets/app.js"),
+                )
+            }),
+        )
+        .route(
+            "/api/openapi.json",
+            get(|| asset("application/json", OPENAPI)),
+        )
+        .route("/api/examples", get(api::examples))
+        .route("/api/examples/{name}", get(api::example))
+        .route("/api/import", post(api::import))
+        .route("/api/check", post(api::check))
+        .route("/api/analyze", post(api::analyze))
+        .route("/api/tableau", post(api::tableau))
+        .route("/api/explain", post(api::explain))
+        .route("/api/evolve", post(api::evolve))
+        .route("/api/coalitions", post(api::coalitions))
+        .route("/api/graph", post(api::graph))
+        .route("/api/convert", post(api::convert))
+        .fallback(api::not_found)
+        .method_not_allowed_fallback(api::wrong_method)
+        .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .with_state(state)
+}
+
+/// The hand-written OpenAPI 3.1 description of the API.
+pub const OPENAPI: &str = include_str!("../assets/openapi.json");
+
+async fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, content_type)], body)
+}
+
+/// Serves the workbench at `addr` until the process ends.
+pub async fn serve(addr: SocketAddr, config: Config) -> std::io::Result<()> {
+    serve_on(tokio::net::TcpListener::bind(addr).await?, config).await
+}
+
+/// Serves the workbench on a listener already bound (tests bind port 0 and read the port back).
+pub async fn serve_on(listener: tokio::net::TcpListener, config: Config) -> std::io::Result<()> {
+    axum::serve(listener, router(config)).await
+}

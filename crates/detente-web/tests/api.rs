@@ -1,0 +1,521 @@
+//! The workbench's JSON API, exercised over real HTTP against a server started
+//! on 127.0.0.1 in each test, and compared with the library's own results.
+
+use detente_engine::generate::{PreferenceKind, Shape, generate};
+use detente_engine::{Analysis, Concept};
+use detente_report::{Format, Report};
+use detente_web::Config;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+/// Starts a workbench on a free local port; returns its base URL.
+async fn start(config: Config) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(detente_web::serve_on(listener, config));
+    format!("http://{addr}")
+}
+
+fn nrc() -> &'static str {
+    detente_examples::find("nrc").unwrap().source
+}
+
+async fn post(base: &str, path: &str, body: Value) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{base}{path}"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn get(base: &str, path: &str) -> (u16, Value) {
+    let response = reqwest::get(format!("{base}{path}")).await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// The engine's own analysis of a model, as `detente analyze --format json` writes it.
+fn engine_json(source: &str, concepts: &[Concept]) -> Value {
+    let loaded = detente_format::parse_toml(source, "model.toml").unwrap();
+    let conflict = loaded.compile(1 << 21).unwrap();
+    let analysis = Analysis::run(&conflict, concepts, &|| {});
+    let mut out = Vec::new();
+    Report {
+        model: &loaded.model,
+        conflict: &conflict,
+        analysis: &analysis,
+        all_states: true,
+    }
+    .write(Format::Json, &mut out)
+    .unwrap();
+    serde_json::from_slice(&out).unwrap()
+}
+
+/// An error body has a message (and the status is the one expected).
+fn assert_error(status: u16, body: &Value, expected: u16, mentions: &str) {
+    assert_eq!(status, expected, "{body}");
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(mentions),
+        "error message {message:?} should mention {mentions:?}"
+    );
+}
+
+#[tokio::test]
+async fn examples_are_listed_nrc_first_and_served() {
+    let base = start(Config::default()).await;
+    let (status, list) = get(&base, "/api/examples").await;
+    assert_eq!(status, 200);
+    assert_eq!(list[0]["name"], "nrc");
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        detente_examples::EXAMPLES.len()
+    );
+    let (status, cuban) = get(&base, "/api/examples/cuban").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        cuban["source"],
+        detente_examples::find("cuban").unwrap().source
+    );
+    let (status, body) = get(&base, "/api/examples/atlantis").await;
+    assert_error(status, &body, 404, "atlantis");
+    assert!(body["error"]["help"].as_str().unwrap().contains("nrc"));
+}
+
+#[tokio::test]
+async fn analyze_returns_the_engines_document() {
+    let base = start(Config::default()).await;
+    let response = reqwest::Client::new()
+        .post(format!("{base}/api/analyze"))
+        .json(&json!({"model": nrc(), "file_name": "nrc.toml"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.headers().contains_key("x-detente-elapsed-ms"));
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["schema"], "detente.analysis/1");
+    assert_eq!(body, engine_json(nrc(), &Concept::ALL));
+
+    let (status, csv) = post(
+        &base,
+        "/api/analyze",
+        json!({"model": nrc(), "concepts": ["nash"], "format": "csv"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(csv.as_str().unwrap().lines().count() > 400);
+}
+
+#[tokio::test]
+async fn tableau_pages_filters_and_sorts() {
+    let base = start(Config::default()).await;
+    let expected = engine_json(nrc(), &Concept::ALL);
+    let (status, page) = post(&base, "/api/tableau", json!({"model": nrc(), "limit": 50})).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["state_count"], 480);
+    assert_eq!(page["rows"].as_array().unwrap().len(), 50);
+    assert_eq!(page["status_quo"], 50);
+    let status_quo_row = &page["rows"][49];
+    assert_eq!(status_quo_row["status_quo"], true);
+    assert_eq!(
+        status_quo_row["description"],
+        "US proposes NRC revival; Ukraine accepts ceasefire"
+    );
+    for concept in Concept::ALL {
+        let key = concept.key();
+        let ids = &expected["equilibria"][key];
+        assert_eq!(
+            page["equilibria"][key]["count"],
+            ids.as_array().unwrap().len()
+        );
+        // The equilibria filter keeps exactly the engine's equilibria.
+        let (_, filtered) = post(
+            &base,
+            "/api/tableau",
+            json!({"model": nrc(), "limit": 1000, "filter": {"concept": key}}),
+        )
+        .await;
+        let shown: Vec<Value> = filtered["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].clone())
+            .collect();
+        assert_eq!(Value::Array(shown), *ids, "{key}");
+    }
+    // Option values and a DM's preference.
+    let (_, filtered) = post(
+        &base,
+        "/api/tableau",
+        json!({"model": nrc(), "limit": 1000, "filter": {"options": {"us_new_sanctions": true}},
+               "sort": {"by": "preference", "dm": "us", "descending": true}}),
+    )
+    .await;
+    let rows = filtered["rows"].as_array().unwrap();
+    assert!(!rows.is_empty() && rows.len() < 480);
+    let option = page["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|o| o["id"] == "us_new_sanctions")
+        .unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| r["yn"].as_str().unwrap().as_bytes()[option] == b'Y')
+    );
+    let ranks: Vec<u64> = rows
+        .iter()
+        .map(|r| r["ranks"][0].as_u64().unwrap())
+        .collect();
+    assert!(
+        ranks.windows(2).all(|w| w[0] >= w[1]),
+        "sorted best first for the US"
+    );
+    // Bad filters are explained.
+    let (status, body) = post(
+        &base,
+        "/api/tableau",
+        json!({"model": nrc(), "filter": {"options": {"nope": true}}}),
+    )
+    .await;
+    assert_error(status, &body, 422, "nope");
+    let (status, body) = post(
+        &base,
+        "/api/tableau",
+        json!({"model": nrc(), "filter": {"dm": "us"}}),
+    )
+    .await;
+    assert_error(status, &body, 422, "needs a concept");
+}
+
+#[tokio::test]
+async fn explain_evolve_coalitions_and_graph() {
+    let base = start(Config::default()).await;
+    let (status, explained) =
+        post(&base, "/api/explain", json!({"model": nrc(), "state": 320})).await;
+    assert_eq!(status, 200, "{explained}");
+    assert_eq!(explained["schema"], "detente.explanation/1");
+    assert_eq!(explained["decision_makers"].as_array().unwrap().len(), 4);
+    let (status, body) = post(&base, "/api/explain", json!({"model": nrc(), "state": 481})).await;
+    assert_error(status, &body, 422, "no state 481");
+    let (status, body) = post(
+        &base,
+        "/api/explain",
+        json!({"model": nrc(), "state": 1, "dms": ["Atlantis"]}),
+    )
+    .await;
+    assert_error(status, &body, 422, "Atlantis");
+
+    let (status, evolved) = post(&base, "/api/evolve", json!({"model": nrc(), "to": 57})).await;
+    assert_eq!(status, 200, "{evolved}");
+    assert_eq!(evolved["schema"], "detente.evolution/1");
+    assert_eq!(evolved["start"], 50);
+    assert_eq!(evolved["target"]["reachable"], true);
+    assert_eq!(evolved["target"]["path"][0]["to"], 57);
+
+    let (status, coalitions) = post(
+        &base,
+        "/api/coalitions",
+        json!({"model": nrc(), "concept": "nash"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{coalitions}");
+    assert_eq!(coalitions["schema"], "detente.coalitions/2");
+    // The NRC model lists three coalitions; `all` asks for every group of two or more.
+    assert_eq!(coalitions["coalitions"].as_array().unwrap().len(), 3);
+    let (status, every) = post(
+        &base,
+        "/api/coalitions",
+        json!({"model": nrc(), "concept": "seq", "all": true}),
+    )
+    .await;
+    assert_eq!(status, 200, "{every}");
+    assert_eq!(every["coalitions"].as_array().unwrap().len(), 11);
+    assert!(
+        every["coalition_equilibria"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(320))
+    );
+    let (status, body) = post(
+        &base,
+        "/api/coalitions",
+        json!({"model": nrc(), "concept": "sim"}),
+    )
+    .await;
+    assert_error(status, &body, 422, "no coalitional form");
+
+    let (status, joint) = post(
+        &base,
+        "/api/evolve",
+        json!({"model": nrc(), "concepts": ["seq"], "coalitions": [["United States", "Russia"]]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{joint}");
+    assert!(joint["reachable_count"].as_u64() > evolved["reachable_count"].as_u64());
+
+    let (status, graph) = post(
+        &base,
+        "/api/graph",
+        json!({"model": nrc(), "center": 50, "radius": 1, "max_nodes": 400}),
+    )
+    .await;
+    assert_eq!(status, 200, "{graph}");
+    let nodes = graph["nodes"].as_array().unwrap();
+    assert_eq!(nodes[0]["id"], 50);
+    assert_eq!(nodes[0]["status_quo"], true);
+    let ids: Vec<&Value> = nodes.iter().map(|n| &n["id"]).collect();
+    let edges = graph["edges"].as_array().unwrap();
+    assert!(
+        edges
+            .iter()
+            .all(|e| ids.contains(&&e["from"]) && ids.contains(&&e["to"]))
+    );
+    // Every state one move from the centre is there, and an improvement is marked as such.
+    assert!(nodes.iter().skip(1).all(|n| n["distance"] == 1));
+    assert!(
+        edges.iter().any(|e| e["improvement"] == true)
+            && edges.iter().any(|e| e["improvement"] == false)
+    );
+    // A small model is drawn whole.
+    let prisoners = detente_examples::find("prisoners").unwrap().source;
+    let (_, whole) = post(
+        &base,
+        "/api/graph",
+        json!({"model": prisoners, "radius": 6}),
+    )
+    .await;
+    assert_eq!(whole["complete"], true);
+    assert_eq!(whole["nodes"].as_array().unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn models_convert_and_import_both_ways() {
+    let base = start(Config::default()).await;
+    let response = reqwest::Client::new()
+        .post(format!("{base}/api/convert"))
+        .json(&json!({"model": nrc(), "to": "gmcr"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .ends_with(".gmcr\"")
+    );
+    let gmcr = response.text().await.unwrap();
+    let reread = detente_format::parse_gmcr(&gmcr, "nrc.gmcr").unwrap();
+    assert_eq!(reread.compile(1 << 21).unwrap().state_count(), 480);
+
+    // A desktop-tool file comes back as TOML and as the page's document.
+    let prisoners = include_str!("../../detente-cli/tests/cases/Prisoners.gmcr");
+    let (status, imported) = post(
+        &base,
+        "/api/import",
+        json!({"model": prisoners, "file_name": "Prisoners.gmcr"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{imported}");
+    assert_eq!(imported["document"]["format"], "detente/1");
+    assert_eq!(imported["document"]["dm"].as_array().unwrap().len(), 2);
+    let toml = imported["toml"].as_str().unwrap();
+    assert!(detente_format::parse_toml(toml, "p.toml").is_ok());
+    // A TOML file with a model error still loads, with the error to fix.
+    let broken = nrc().replacen("id = \"us\"", "id = \"russia\"", 1);
+    let (status, imported) = post(
+        &base,
+        "/api/import",
+        json!({"model": broken, "file_name": "nrc.toml"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(imported["error"]["line"].as_u64().is_some());
+    let (status, body) = post(
+        &base,
+        "/api/import",
+        json!({"model": "{ not json", "file_name": "x.gmcr"}),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_json_error_and_the_server_keeps_serving() {
+    let base = start(Config {
+        body_limit: 64 * 1024,
+        max_states: 256,
+        ..Config::default()
+    })
+    .await;
+    // A located model error, as the CLI gives it.
+    let (status, body) = post(
+        &base,
+        "/api/check",
+        json!({"model": "format = \"detente/1\"\n[[dm]]\nid = 3\n"}),
+    )
+    .await;
+    assert_error(status, &body, 422, "must be a string");
+    assert_eq!(body["error"]["line"], 3);
+    assert_eq!(body["error"]["column"], 6);
+    assert!(body["error"]["help"].is_string());
+    // TOML syntax error.
+    let (status, body) = post(
+        &base,
+        "/api/check",
+        json!({"model": "format = \"detente/1\"\n[[dm]\n"}),
+    )
+    .await;
+    assert_error(status, &body, 422, "TOML syntax error");
+    assert_eq!(body["error"]["line"], 2);
+    // Wrong JSON types and missing fields.
+    let (status, body) = post(&base, "/api/check", json!({"model": 5})).await;
+    assert_error(status, &body, 422, "model");
+    let (status, body) = post(
+        &base,
+        "/api/explain",
+        json!({"model": nrc(), "state": "three"}),
+    )
+    .await;
+    assert_error(status, &body, 422, "state");
+    let prisoners = detente_examples::find("prisoners").unwrap().source;
+    let (status, body) = post(
+        &base,
+        "/api/analyze",
+        json!({"model": prisoners, "concepts": ["nash", "bogus"]}),
+    )
+    .await;
+    assert_error(status, &body, 422, "bogus");
+    // Not JSON at all, and no JSON content type.
+    let client = reqwest::Client::new();
+    let response = client
+        .post(format!("{base}/api/check"))
+        .header("content-type", "application/json")
+        .body("{model:")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert!(body["error"]["message"].is_string());
+    let response = client
+        .post(format!("{base}/api/check"))
+        .body("model")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 415);
+    // Over the body limit.
+    let huge = "#".repeat(100 * 1024);
+    let (status, body) = post(&base, "/api/check", json!({"model": huge})).await;
+    assert_eq!(status, 413, "{body}");
+    assert!(
+        body["error"]["help"]
+            .as_str()
+            .unwrap()
+            .contains("size limit")
+    );
+    // Over the state limit: NRC has 480 states.
+    let (status, body) = post(&base, "/api/analyze", json!({"model": nrc()})).await;
+    assert_error(status, &body, 422, "more than 256 feasible states");
+    assert!(
+        !body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--max-states")
+    );
+    assert!(
+        body["error"]["help"]
+            .as_str()
+            .unwrap()
+            .contains("at most 256 states")
+    );
+    // Unknown routes.
+    let (status, body) = get(&base, "/api/nothing").await;
+    assert_error(status, &body, 404, "/api/nothing");
+    let (status, body) = get(&base, "/api/check").await;
+    assert_error(status, &body, 405, "GET");
+    // Still serving.
+    let (status, body) = post(&base, "/api/check", json!({"model": prisoners})).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["state_count"], 4);
+}
+
+#[tokio::test]
+async fn a_slow_analysis_is_cut_off_with_a_message() {
+    let base = start(Config {
+        timeout: Duration::from_millis(1),
+        ..Config::default()
+    })
+    .await;
+    let model = generate(&Shape {
+        dms: 4,
+        options_per_dm: 4,
+        rules: 0,
+        rule_width: 2,
+        irreversible_percent: 0,
+        preferences: PreferenceKind::Prioritization { statements: 6 },
+        seed: 7,
+    });
+    let toml = detente_format::to_toml(&model);
+    let (status, body) = post(&base, "/api/analyze", json!({"model": toml})).await;
+    assert_error(status, &body, 422, "time limit");
+    let (status, _) = get(&base, "/api/examples").await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn the_page_and_the_openapi_description_are_served() {
+    let base = start(Config::default()).await;
+    for (path, kind) in [
+        ("/", "text/html"),
+        ("/app.js", "javascript"),
+        ("/app.css", "text/css"),
+    ] {
+        let response = reqwest::get(format!("{base}{path}")).await.unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .contains(kind)
+        );
+    }
+    let (status, openapi) = get(&base, "/api/openapi.json").await;
+    assert_eq!(status, 200);
+    assert_eq!(openapi["openapi"], "3.1.0");
+    // Every route the router has is described, and nothing else.
+    let source = include_str!("../src/lib.rs");
+    let routes: Vec<String> = source
+        .split(".route(")
+        .skip(1)
+        .map(|rest| {
+            rest.trim_start()
+                .trim_start_matches('"')
+                .split('"')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let described: Vec<String> = openapi["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    let mut sorted = routes.clone();
+    sorted.sort();
+    let mut described_sorted = described.clone();
+    described_sorted.sort();
+    assert_eq!(sorted, described_sorted);
+}
