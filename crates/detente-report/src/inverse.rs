@@ -4,7 +4,7 @@
 
 use crate::describe::{compress_ids, describe_change, describe_state};
 use crate::{Format, json_body};
-use detente_engine::inverse::{Comparison, Conditions, Count, InverseError, Obstacle};
+use detente_engine::inverse::{Comparison, Conditions, Count, Inverse, InverseError, Obstacle};
 use detente_engine::{Concept, Conflict, Model, StateIndex};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -24,6 +24,49 @@ pub struct ConceptAnswer {
     pub count: Option<Result<Count, InverseError>>,
     /// Present when samples were asked for: one rank vector per varied DM each.
     pub samples: Option<Result<Vec<Vec<Vec<u32>>>, InverseError>>,
+}
+
+impl ConceptAnswer {
+    /// The answer of `question` for each concept: its conditions, counted when `count` is
+    /// set, and `sample` rankings drawn from `seed` when asked.
+    pub fn all(
+        question: &Inverse,
+        concepts: &[Concept],
+        count: bool,
+        sample: Option<u16>,
+        seed: u64,
+    ) -> Vec<ConceptAnswer> {
+        concepts
+            .iter()
+            .map(|&concept| {
+                let conditions = question.conditions(concept);
+                let count = match &conditions {
+                    Ok(c) if count => Some(question.count(concept, c)),
+                    _ => None,
+                };
+                let samples = match (&conditions, sample) {
+                    (Ok(c), Some(n)) => Some(question.sample(concept, c, n.into(), seed)),
+                    _ => None,
+                };
+                ConceptAnswer {
+                    concept,
+                    conditions,
+                    count,
+                    samples,
+                }
+            })
+            .collect()
+    }
+
+    /// The first error when no concept could be answered: there is nothing to report.
+    pub fn none_answered(answers: &[ConceptAnswer]) -> Option<&InverseError> {
+        let mut errors = answers.iter().map(|a| a.conditions.as_ref().err());
+        errors
+            .clone()
+            .all(|e| e.is_some())
+            .then(|| errors.next().flatten())
+            .flatten()
+    }
 }
 
 /// An inverse analysis of one target state.
