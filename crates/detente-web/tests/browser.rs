@@ -941,5 +941,24 @@ async fn an_analyst_looks_ahead_weighs_uncertainty_and_asks_what_it_would_take()
     screenshot(&client, Some("foresight-panel"), "workbench-foresight").await;
     screenshot(&client, Some("robustness-panel"), "workbench-robustness").await;
     screenshot(&client, Some("inverse-panel"), "workbench-inverse").await;
+    // With no concept ticked the server's refusal is shown in the panel.
+    for concept in detente_engine::inverse::CONCEPTS {
+        click(
+            &client,
+            Locator::Css(&format!(
+                "#inverse-concepts input[value='{}']",
+                concept.key()
+            )),
+        )
+        .await;
+    }
+    click(&client, Locator::Id("inverse-run")).await;
+    let refusal = wait_for(
+        &client,
+        "the refusal",
+        "document.querySelector('#inverse-body .error-message')?.textContent",
+    )
+    .await;
+    assert_eq!(refusal, json!("no solution concept chosen"));
     client.close().await.unwrap();
 }
