@@ -833,7 +833,16 @@ function renderState(x, evo) {
     h("p", { class: "state-desc" }, h("code", {}, x.yn), " ", x.description,
       x.status_quo ? h("span", { class: "badge sq-badge" }, "status quo") : null, ...x.named.map((n) => h("span", { class: "badge name-badge" }, n))),
     h("div", { class: "verdict-grid", id: "explanation" }, verdicts), evolution,
-    h("section", { class: "evolution" }, h("h4", {}, "Onward"), onwardButton, onward));
+    h("section", { class: "evolution" }, h("h4", {}, "Onward"), onwardButton, onward),
+    h("section", { class: "evolution" }, h("h4", {}, "Further analyses of this state"),
+      h("button", { type: "button", class: "secondary small", id: "state-foresight", onclick: () => runFor("foresight", runForesight) }, "Lines of play with foresight"), " ",
+      h("button", { type: "button", class: "secondary small", id: "state-inverse", onclick: () => runFor("inverse", runInverse) }, "What would make it an equilibrium?")));
+}
+
+/** Runs a panel's analysis for the selected state and brings the panel into view. */
+function runFor(panel, run) {
+  $(`${panel}-panel`).scrollIntoView({ behavior: "smooth", block: "start" });
+  run();
 }
 
 // ---------------------------------------------------------------- graph

@@ -910,7 +910,8 @@ async fn an_analyst_looks_ahead_weighs_uncertainty_and_asks_what_it_would_take()
         .await;
     }
     click(&client, Locator::Id("inverse-count")).await;
-    click(&client, Locator::Id("inverse-run")).await;
+    // Asked from the selected state's panel.
+    click(&client, Locator::Id("state-inverse")).await;
     panel_answer(&client, "inverse-body").await;
     let question = Inverse::new(&conflict, package as u32 - 1, &[0]);
     for concept in detente_engine::inverse::CONCEPTS {
