@@ -436,7 +436,7 @@ pub struct InverseArgs {
     #[arg(long)]
     pub count: bool,
     /// Draw this many rankings at random among those that make the target an equilibrium.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=100))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=i64::from(detente_engine::inverse::MAX_SAMPLES)))]
     pub sample: Option<u16>,
     /// Seed for --sample: the same seed always draws the same rankings.
     #[arg(long, default_value_t = 1)]

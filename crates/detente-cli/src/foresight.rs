@@ -5,13 +5,9 @@ use crate::args::{ModelSource, OutputFormat};
 use crate::commands::find_state;
 use crate::input::{Prepared, prepare};
 use clap::{Args, ValueEnum};
-use detente_engine::foresight::{Foresight, Outlook};
+use detente_engine::foresight::{Foresight, MAX_HORIZON, Outlook};
 use detente_report::ForesightReport;
 use miette::miette;
-
-/// Largest `--horizon`: beyond it a line of play is too long to read, and
-/// non-myopic stability answers for every larger horizon anyway.
-const MAX_HORIZON: u32 = 10_000;
 
 const AFTER_HELP: &str = "\
 A state is L_h-stable for a DM when its best move, followed by the answers it

@@ -42,29 +42,8 @@ pub fn inverse(args: InverseArgs) -> Result<(), Failure> {
     varied.sort_unstable();
     varied.dedup();
     let question = Inverse::new(&conflict, target, &varied);
-    let answers: Vec<ConceptAnswer> = concepts
-        .into_iter()
-        .map(|concept| {
-            let conditions = question.conditions(concept);
-            let count = match &conditions {
-                Ok(c) if args.count => Some(question.count(concept, c)),
-                _ => None,
-            };
-            let samples = match (&conditions, args.sample) {
-                (Ok(c), Some(n)) => Some(question.sample(concept, c, n.into(), args.seed)),
-                _ => None,
-            };
-            ConceptAnswer {
-                concept,
-                conditions,
-                count,
-                samples,
-            }
-        })
-        .collect();
-    if let Some(Err(error)) = answers.iter().map(|a| &a.conditions).find(|c| c.is_err())
-        && answers.iter().all(|a| a.conditions.is_err())
-    {
+    let answers = ConceptAnswer::all(&question, &concepts, args.count, args.sample, args.seed);
+    if let Some(error) = ConceptAnswer::none_answered(&answers) {
         return Err(Failure::Input(miette!(
             help = "vary fewer decision makers (--vary) or leave out seq (--concept)",
             "{error}"

@@ -30,6 +30,10 @@ use thiserror::Error;
 /// four bytes each): 256 MiB.
 pub const MAX_FORESIGHT_CELLS: usize = 1 << 26;
 
+/// Largest horizon the CLI and the workbench ask for: beyond it a line of play is too
+/// long to read, and non-myopic stability answers for every larger horizon anyway.
+pub const MAX_HORIZON: u32 = 10_000;
+
 /// How indifference is resolved, seen from the focal DM (the DM whose stability
 /// is judged): when a mover has several best moves, or several DMs want to
 /// respond, the focal DM expects the one worst for itself (cautious) or best

@@ -108,6 +108,10 @@ pub const MAX_ORDERS: usize = 1_000_000;
 /// Most feasible states for counting and sampling.
 pub const MAX_COUNT_STATES: usize = 5_000;
 
+/// Most rankings one request may draw at random ([`Inverse::sample`]): each is a full
+/// ranking per varied DM, so more would not be read.
+pub const MAX_SAMPLES: u16 = 100;
+
 /// The concepts inverse analysis handles.
 pub const CONCEPTS: [Concept; 4] = [Concept::Nash, Concept::Gmr, Concept::Smr, Concept::Seq];
 

@@ -4,7 +4,7 @@
 
 use crate::describe::{compress_ids, describe_change, describe_state};
 use crate::{Format, json_body};
-use detente_engine::inverse::{Comparison, Conditions, Count, InverseError, Obstacle};
+use detente_engine::inverse::{Comparison, Conditions, Count, Inverse, InverseError, Obstacle};
 use detente_engine::{Concept, Conflict, Model, StateIndex};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -24,6 +24,48 @@ pub struct ConceptAnswer {
     pub count: Option<Result<Count, InverseError>>,
     /// Present when samples were asked for: one rank vector per varied DM each.
     pub samples: Option<Result<Vec<Vec<Vec<u32>>>, InverseError>>,
+}
+
+impl ConceptAnswer {
+    /// The answer of `question` for each concept: its conditions, counted when `count` is
+    /// set, and `sample` rankings drawn from `seed` when asked.
+    pub fn all(
+        question: &Inverse,
+        concepts: &[Concept],
+        count: bool,
+        sample: Option<u16>,
+        seed: u64,
+    ) -> Vec<ConceptAnswer> {
+        concepts
+            .iter()
+            .map(|&concept| {
+                let conditions = question.conditions(concept);
+                let count = match &conditions {
+                    Ok(c) if count => Some(question.count(concept, c)),
+                    _ => None,
+                };
+                let samples = match (&conditions, sample) {
+                    (Ok(c), Some(n)) => Some(question.sample(concept, c, n.into(), seed)),
+                    _ => None,
+                };
+                ConceptAnswer {
+                    concept,
+                    conditions,
+                    count,
+                    samples,
+                }
+            })
+            .collect()
+    }
+
+    /// The first error when no concept could be answered: there is nothing to report.
+    pub fn none_answered(answers: &[ConceptAnswer]) -> Option<&InverseError> {
+        if answers.iter().all(|a| a.conditions.is_err()) {
+            answers.first().and_then(|a| a.conditions.as_ref().err())
+        } else {
+            None
+        }
+    }
 }
 
 /// An inverse analysis of one target state.
@@ -513,4 +555,57 @@ fn write_text(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use detente_engine::generate::{PreferenceKind, Shape, generate};
+
+    fn conflict() -> Conflict {
+        let shape = Shape {
+            dms: 2,
+            options_per_dm: 2,
+            rules: 0,
+            rule_width: 2,
+            irreversible_percent: 0,
+            preferences: PreferenceKind::Prioritization { statements: 3 },
+            seed: 3,
+        };
+        Conflict::compile(&generate(&shape), 1 << 10).unwrap()
+    }
+
+    #[test]
+    fn every_concept_is_answered_as_the_engine_answers_it() {
+        let conflict = conflict();
+        let question = Inverse::new(&conflict, 0, &[0, 1]);
+        let answers =
+            ConceptAnswer::all(&question, &[Concept::Nash, Concept::Seq], true, Some(2), 9);
+        assert_eq!(answers.len(), 2);
+        for answer in &answers {
+            let conditions = question.conditions(answer.concept).unwrap();
+            assert_eq!(answer.conditions.as_ref().unwrap(), &conditions);
+            let count = question.count(answer.concept, &conditions);
+            assert_eq!(answer.count.as_ref().unwrap(), &count);
+            let samples = question.sample(answer.concept, &conditions, 2, 9);
+            assert_eq!(answer.samples.as_ref().unwrap(), &samples);
+        }
+        assert!(ConceptAnswer::none_answered(&answers).is_none());
+        let unasked = ConceptAnswer::all(&question, &[Concept::Nash], false, None, 9);
+        assert!(unasked[0].count.is_none() && unasked[0].samples.is_none());
+    }
+
+    #[test]
+    fn nothing_to_report_only_when_every_concept_fails() {
+        let conflict = conflict();
+        let question = Inverse::new(&conflict, 0, &[0]);
+        let failed = ConceptAnswer::all(&question, &[Concept::Sim], true, None, 1);
+        assert!(failed[0].count.is_none());
+        assert_eq!(
+            ConceptAnswer::none_answered(&failed),
+            Some(&InverseError::Concept(Concept::Sim.label()))
+        );
+        let mixed = ConceptAnswer::all(&question, &[Concept::Sim, Concept::Nash], false, None, 1);
+        assert!(ConceptAnswer::none_answered(&mixed).is_none());
+    }
 }

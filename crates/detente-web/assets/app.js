@@ -90,6 +90,12 @@ function showBanner(message, detail) {
   banner.hidden = false;
 }
 
+/** Shows a failed request's message and help in place of a panel's results. */
+function showPanelError(bodyId, e) {
+  const t = errorText(e);
+  $(bodyId).replaceChildren(h("p", { class: "error-message" }, t.message), t.help ? h("p", { class: "help" }, t.help) : null);
+}
+
 function errorText(e) {
   const d = e.detail || {};
   const where = d.line ? ` (line ${d.line}, column ${d.column})` : "";
@@ -585,7 +591,7 @@ function resetResults() {
   $("page-info").textContent = "";
   app.graphSvg = null;
   $("graph-center").value = "";
-  $("coalitions-body").replaceChildren();
+  for (const id of ["coalitions-body", "foresight-body", "robustness-body", "inverse-body"]) $(id).replaceChildren();
 }
 
 // ---------------------------------------------------------------- analysis and tableau
@@ -670,6 +676,7 @@ function renderResults() {
   $("graph-radius").value = t.state_count <= Number($("graph-max").value) ? "6" : "1";
   // Coalitional stability exists for Nash, GMR, SMR and SEQ only.
   fill($("coalition-concept"), t.concepts.filter((c) => ["nash", "gmr", "smr", "seq"].includes(c.key)).map((c) => [c.key, c.label]));
+  renderVaryBoxes(t.decision_makers.map((d) => d.name));
   renderOptionFilters();
   renderTableau();
 }
@@ -768,11 +775,12 @@ async function selectState(id, scroll = true) {
     if (app.selected !== id) return;
     renderState(explained.payload, evolution && evolution.payload);
     $("graph-center").value = id;
+    $("foresight-state").value = id;
+    $("inverse-state").value = id;
     drawGraph();
     if (scroll) panel.scrollIntoView({ behavior: "smooth", block: "nearest" });
   } catch (e) {
-    const t = errorText(e);
-    $("state-body").replaceChildren(h("p", { class: "error-message" }, t.message), t.help ? h("p", { class: "help" }, t.help) : null);
+    showPanelError("state-body", e);
   }
 }
 
@@ -825,7 +833,16 @@ function renderState(x, evo) {
     h("p", { class: "state-desc" }, h("code", {}, x.yn), " ", x.description,
       x.status_quo ? h("span", { class: "badge sq-badge" }, "status quo") : null, ...x.named.map((n) => h("span", { class: "badge name-badge" }, n))),
     h("div", { class: "verdict-grid", id: "explanation" }, verdicts), evolution,
-    h("section", { class: "evolution" }, h("h4", {}, "Onward"), onwardButton, onward));
+    h("section", { class: "evolution" }, h("h4", {}, "Onward"), onwardButton, onward),
+    h("section", { class: "evolution" }, h("h4", {}, "Further analyses of this state"),
+      h("button", { type: "button", class: "secondary small", id: "state-foresight", onclick: () => runFor("foresight", runForesight) }, "Lines of play with foresight"), " ",
+      h("button", { type: "button", class: "secondary small", id: "state-inverse", onclick: () => runFor("inverse", runInverse) }, "What would make it an equilibrium?")));
+}
+
+/** Runs a panel's analysis for the selected state and brings the panel into view. */
+function runFor(panel, run) {
+  $(`${panel}-panel`).scrollIntoView({ behavior: "smooth", block: "start" });
+  run();
 }
 
 // ---------------------------------------------------------------- graph
@@ -952,8 +969,133 @@ async function runCoalitions() {
           h("ul", {}, e.upsets.map((u) => h("li", {}, `${u.coalition.join(" + ")} together: ${u.change} (to state ${u.to.join(", ")}${u.undeterred > u.to.length ? ", …" : ""})` +
             (concept === "nash" ? "" : `; no response deters ${u.undeterred_for.join(" or ")}`))))))));
   } catch (e) {
-    const t = errorText(e);
-    $("coalitions-body").replaceChildren(h("p", { class: "error-message" }, t.message), t.help ? h("p", { class: "help" }, t.help) : null);
+    showPanelError("coalitions-body", e);
+  }
+}
+
+// ---------------------------------------------------------------- foresight, robustness, inverse
+
+const stateButton = (id, label) => h("button", { type: "button", class: "state-link", onclick: () => selectState(id) }, label || String(id));
+
+/** State links separated by commas, the first `most` of them. */
+function stateLinks(ids, most = 60) {
+  if (!ids.length) return "none";
+  return [ids.slice(0, most).flatMap((id, k) => k ? [", ", stateButton(id)] : [stateButton(id)]),
+    ids.length > most ? h("span", { class: "muted" }, ` … and ${ids.length - most} more`) : null];
+}
+
+/** A whole number from an input, or the panel's message when it is not one. */
+function whole(id, what) {
+  const value = $(id).value.trim();
+  if (!/^\d+$/.test(value)) throw Object.assign(new Error(`${what} must be a whole number.`), { detail: {} });
+  return Number(value);
+}
+
+async function runForesight() {
+  const body = $("foresight-body");
+  body.replaceChildren(h("p", { class: "pending" }, "Looking ahead…"));
+  try {
+    const horizon = whole("foresight-horizon", "Moves ahead");
+    const at = $("foresight-state").value.trim();
+    const states = at ? [whole("foresight-state", "The state for lines of play")] : [];
+    const { payload } = await api("/api/foresight", modelBody({ horizon, outlook: $("foresight-outlook").value, states }));
+    const nm = payload.non_myopic;
+    const verdict = (dm, state) => {
+      if ((nm.oscillating[dm] || []).includes(state)) return "oscillates";
+      if (!nm.settled_at[dm]) return "unknown";
+      return (nm.stable[dm] || []).includes(state) ? "stable" : "unstable";
+    };
+    const lines = payload.lines_of_play.map((line) => h("li", { "data-dm": line.dm },
+      h("strong", {}, `${line.dm}: `), line.stable ? "stable" : "unstable", ` at L${payload.horizon}; NM ${verdict(line.dm, line.state)}. `,
+      line.steps.length === 0 ? "It has no improving move." :
+        ["Line of play: ", stateButton(line.state), line.steps.map((step) => [" → ", stateButton(step.to), ` (${step.mover} ${step.change})`]),
+          line.ends_at != null ? ["; it ends at ", stateButton(line.ends_at), "."] : "."]));
+    body.replaceChildren(h("div", {},
+      h("p", { class: "foresight-lh", "data-states": payload.limited_move.equilibria.join(" ") }, `L${payload.horizon} equilibria (${payload.outlook}, ${payload.limited_move.equilibria.length}): `, stateLinks(payload.limited_move.equilibria)),
+      h("p", { class: "foresight-nm", "data-states": (nm.equilibria || []).join(" ") }, nm.equilibria === null ? "Non-myopic equilibria: unknown (the anticipations did not settle within the foresight limit)." :
+        [`Non-myopic equilibria (${nm.equilibria.length}): `, stateLinks(nm.equilibria)]),
+      lines.length ? [h("h4", {}, `At state ${payload.lines_of_play[0].state}`), h("ul", { class: "foresight-lines" }, lines)] : null));
+  } catch (e) {
+    showPanelError("foresight-body", e);
+  }
+}
+
+async function runRobustness() {
+  const body = $("robustness-body");
+  body.replaceChildren(h("p", { class: "pending" }, "Analysing the preference profiles…"));
+  try {
+    const { payload } = await api("/api/robustness", modelBody({
+      concepts: chosenConcepts(),
+      exact_limit: whole("robustness-exact", "The exact limit"),
+      samples: whole("robustness-samples", "The number of samples"),
+      seed: whole("robustness-seed", "The seed"),
+    }));
+    const percent = (share) => `${(100 * share).toFixed(share > 0 && share < 0.001 ? 2 : 1)}%`;
+    const profiles = payload.profiles === null ? "more than 2^128" : payload.profiles.toLocaleString();
+    const method = payload.method === "exact" ? `every one of the ${profiles} profiles (exact shares)` :
+      `${payload.analysed.toLocaleString()} profiles drawn at random from ${profiles} with seed ${payload.seed} (estimated shares)`;
+    const best = (st) => Math.max(...payload.concepts.map((c) => st.equilibrium[c].share));
+    const rows = payload.states.filter((st) => payload.concepts.some((c) => st.equilibrium[c].count > 0 || st.equilibrium[c].as_written))
+      .sort((a, b) => best(b) - best(a) || a.state - b.state);
+    const shown = rows.slice(0, 40);
+    body.replaceChildren(h("div", {},
+      h("p", { class: "robustness-method" }, `Analysed ${method}.`),
+      payload.uncertain.length ? h("p", {}, "Uncertain: ", payload.uncertain.map((u, k) => [k ? "; " : "",
+        `${u.decision_maker}'s ${u.kind} ${u.element} (${u.text}) may rank ${u.positions[0]} to ${u.positions[1]}`]), ".") :
+        h("p", { class: "muted" }, "The model has no uncertain priorities: one profile, the model as written."),
+      rows.length === 0 ? h("p", {}, "No state is an equilibrium under any profile.") :
+        h("table", { class: "shares" },
+          h("caption", { class: "hint" }, `States that are equilibria under some profile (${rows.length}${rows.length > shown.length ? `, the ${shown.length} most robust shown` : ""}); * an equilibrium as written`),
+          h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "State"), payload.concepts.map((c) => h("th", { scope: "col" }, conceptLabel(c))))),
+          h("tbody", {}, shown.map((st) => h("tr", { "data-state": st.state }, h("td", {}, stateButton(st.state), st.names.length ? ` ${st.names.join(", ")}` : ""),
+            payload.concepts.map((c) => h("td", { "data-concept": c }, percent(st.equilibrium[c].share), st.equilibrium[c].as_written ? "*" : ""))))))));
+  } catch (e) {
+    showPanelError("robustness-body", e);
+  }
+}
+
+/** One box per DM to vary, all ticked; kept as they are while the DMs stay the same. */
+function renderVaryBoxes(names) {
+  const box = $("inverse-vary");
+  const current = [...box.querySelectorAll("input")].map((i) => i.value);
+  if (current.join("\n") === names.join("\n")) return;
+  box.replaceChildren(h("legend", {}, "Vary the preferences of"),
+    ...names.map((name) => h("label", { class: "check" }, h("input", { type: "checkbox", value: name, checked: true }), " ", name)));
+}
+
+async function runInverse() {
+  const body = $("inverse-body");
+  body.replaceChildren(h("p", { class: "pending" }, "Deriving the conditions…"));
+  try {
+    const state = whole("inverse-state", "The target state");
+    const ticked = (id) => [...$(id).querySelectorAll("input:checked")].map((i) => i.value);
+    const { payload } = await api("/api/inverse", modelBody({
+      state, vary: ticked("inverse-vary"), concepts: ticked("inverse-concepts"), count: $("inverse-count").checked,
+    }));
+    const ranks = (c) => [`${c.decision_maker} ranks `, stateButton(c.above, `state ${c.above}`), " above ", stateButton(c.below, `state ${c.below}`)];
+    const all = (list) => list.flatMap((c, k) => k ? [" and ", ranks(c)] : [ranks(c)]);
+    const count = (x) => {
+      if (x.count_error) return h("p", { class: "muted" }, `Not counted: ${x.count_error}`);
+      if (!x.count) return null;
+      const big = (digits, log) => digits.length <= 15 ? Number(digits).toLocaleString() : `about 10^${log.toFixed(1)}`;
+      if (x.count.rankings === "0") return h("p", { class: "inverse-count" }, "Rankings that make it an equilibrium: none.");
+      return h("p", { class: "inverse-count" }, `Rankings that make it an equilibrium: ${big(x.count.rankings, x.count.log10_rankings ?? 0)} of ${big(x.count.total, x.count.log10_total)} (${(100 * x.count.fraction).toPrecision(3)}%).`);
+    };
+    const varied = payload.varied.length ? payload.varied.join(", ") : "no DM";
+    body.replaceChildren(h("div", {},
+      h("p", {}, "Target: ", stateButton(payload.target.state, `state ${payload.target.state}`), ` (${payload.target.description || payload.target.yn}${payload.target.named.length ? `; ${payload.target.named.join(", ")}` : ""}), varying ${varied}.`),
+      payload.concepts.map((x) => h("section", { class: "inverse-concept", "data-concept": x.concept, "data-equilibrium": x.equilibrium },
+        h("h4", {}, `${conceptLabel(x.concept)}: `, { always: "always an equilibrium", never: "never an equilibrium", conditional: "an equilibrium under conditions", error: "not answered" }[x.equilibrium]),
+        x.error ? h("p", { class: "muted" }, x.error) : null,
+        x.obstacle ? h("p", {}, `${x.obstacle.text}.`) : null,
+        x.required.length ? h("p", {}, "Always required: ", all(x.required), ".") : null,
+        x.requirements.length ? h("ul", {}, x.requirements.map((r) => h("li", {},
+          `To deter ${r.decision_maker}'s move to `, stateButton(r.move_to, `state ${r.move_to}`), ` (${r.change}), one of: `,
+          r.alternatives.slice(0, 6).flatMap((alt, k) => k ? ["; or ", all(alt)] : [all(alt)]),
+          r.alternatives.length > 6 ? h("span", { class: "muted" }, `; … ${r.alternatives.length - 6} more alternatives`) : null, "."))) : null,
+        count(x)))));
+  } catch (e) {
+    showPanelError("inverse-body", e);
   }
 }
 
@@ -1031,6 +1173,11 @@ async function start() {
   $("graph-center").addEventListener("change", drawGraph);
   $("graph-centre-only").addEventListener("change", () => { app.centreOnlyChosen = true; drawGraph(); });
   $("coalitions-run").addEventListener("click", runCoalitions);
+  $("foresight-run").addEventListener("click", runForesight);
+  $("robustness-run").addEventListener("click", runRobustness);
+  $("inverse-run").addEventListener("click", runInverse);
+  $("inverse-concepts").append(...CONCEPTS.filter(([k]) => ["nash", "gmr", "smr", "seq"].includes(k)).map(([k, label]) =>
+    h("label", { class: "check" }, h("input", { type: "checkbox", value: k, checked: true }), " ", label)));
   // A printed report shows every folded section of the results.
   window.addEventListener("beforeprint", () => document.querySelectorAll("#results details").forEach((d) => { d.open = true; }));
   document.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", () => exportAs(b.dataset.export)));

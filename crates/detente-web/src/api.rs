@@ -205,7 +205,7 @@ pub fn dm_index(model: &Model, name: &str) -> Result<usize, ApiError> {
 }
 
 /// A response written by one of detente-report's writers.
-fn written(
+pub fn written(
     content_type: &'static str,
     write: impl FnOnce(&mut Vec<u8>) -> io::Result<()>,
 ) -> Result<Response, ApiError> {

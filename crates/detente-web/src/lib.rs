@@ -9,6 +9,7 @@
 //! JSON `{"error": {...}}` body, never a panic; models over
 //! [`Config::max_states`] are refused with a message naming the limit.
 
+mod analyses;
 mod api;
 mod error;
 mod graph;
@@ -149,6 +150,9 @@ pub fn router(config: Config) -> Router {
         .route("/api/explain", post(api::explain))
         .route("/api/evolve", post(api::evolve))
         .route("/api/coalitions", post(api::coalitions))
+        .route("/api/foresight", post(analyses::foresight))
+        .route("/api/robustness", post(analyses::robustness))
+        .route("/api/inverse", post(analyses::inverse))
         .route("/api/graph", post(api::graph))
         .route("/api/convert", post(api::convert))
         .fallback(api::not_found)

@@ -519,3 +519,180 @@ async fn the_page_and_the_openapi_description_are_served() {
     described_sorted.sort();
     assert_eq!(sorted, described_sorted);
 }
+
+/// The NRC model compiled by the library, for the reports the tests compare with.
+fn nrc_compiled() -> (detente_format::Loaded, detente_engine::Conflict) {
+    let loaded = detente_format::parse_toml(nrc(), "model.toml").unwrap();
+    let conflict = loaded.compile(1 << 21).unwrap();
+    (loaded, conflict)
+}
+
+fn as_json(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> Value {
+    let mut out = Vec::new();
+    write(&mut out).unwrap();
+    serde_json::from_slice(&out).unwrap()
+}
+
+#[tokio::test]
+async fn foresight_is_the_libraries_report_and_refuses_bad_horizons() {
+    use detente_engine::foresight::{Foresight, MAX_HORIZON, Outlook};
+    let base = start(Config::default()).await;
+    let (status, body) = post(
+        &base,
+        "/api/foresight",
+        json!({"model": nrc(), "horizon": 3, "outlook": "hopeful", "states": [320]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["schema"], "detente.foresight/1");
+    let (loaded, conflict) = nrc_compiled();
+    let hopeful = Foresight::run(&conflict, 3, Outlook::Hopeful).unwrap();
+    let cautious = Foresight::run(&conflict, 3, Outlook::Cautious).unwrap();
+    let expected = as_json(|out| {
+        detente_report::ForesightReport {
+            model: &loaded.model,
+            conflict: &conflict,
+            foresight: &hopeful,
+            other: &cautious,
+            lines_for: vec![319],
+        }
+        .write_json(out)
+    });
+    assert_eq!(body, expected);
+    assert_eq!(body["lines_of_play"][0]["state"], 320, "{body}");
+
+    for horizon in [0, MAX_HORIZON + 1] {
+        let (status, body) = post(
+            &base,
+            "/api/foresight",
+            json!({"model": nrc(), "horizon": horizon}),
+        )
+        .await;
+        assert_error(status, &body, 422, "horizon");
+    }
+    let (status, body) = post(
+        &base,
+        "/api/foresight",
+        json!({"model": nrc(), "horizon": "two"}),
+    )
+    .await;
+    assert!((400..500).contains(&status), "{status} {body}");
+    assert!(body["error"]["message"].is_string(), "{body}");
+    let (status, body) = post(
+        &base,
+        "/api/foresight",
+        json!({"model": nrc(), "states": [99999]}),
+    )
+    .await;
+    assert_error(status, &body, 422, "no state 99999");
+}
+
+#[tokio::test]
+async fn robustness_is_the_libraries_report_and_refuses_bad_settings() {
+    use detente_engine::robustness::{Robustness, Settings};
+    let base = start(Config::default()).await;
+    let (status, body) = post(
+        &base,
+        "/api/robustness",
+        json!({"model": nrc(), "concepts": ["nash", "seq"], "exact_limit": 0, "samples": 40, "seed": 7}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["schema"], "detente.robustness/1");
+    assert_eq!(body["method"], "sampled");
+    let (loaded, conflict) = nrc_compiled();
+    let settings = Settings {
+        concepts: vec![Concept::Nash, Concept::Seq],
+        exact_limit: 0,
+        samples: 40,
+        seed: 7,
+    };
+    let robustness = Robustness::run(&loaded.model, &conflict, &settings, &|| {}).unwrap();
+    let written = Analysis::run(&conflict, robustness.concepts(), &|| {});
+    let expected = as_json(|out| {
+        detente_report::RobustnessReport {
+            model: &loaded.model,
+            conflict: &conflict,
+            written: &written,
+            robustness: &robustness,
+        }
+        .write(Format::Json, out)
+    });
+    assert_eq!(body, expected);
+
+    let (status, body) = post(
+        &base,
+        "/api/robustness",
+        json!({"model": nrc(), "exact_limit": 0, "samples": 0}),
+    )
+    .await;
+    assert_error(status, &body, 422, "samples");
+    let (status, body) = post(
+        &base,
+        "/api/robustness",
+        json!({"model": nrc(), "samples": -3}),
+    )
+    .await;
+    assert!((400..500).contains(&status), "{status} {body}");
+    assert!(body["error"]["message"].is_string(), "{body}");
+}
+
+#[tokio::test]
+async fn inverse_is_the_libraries_report_and_refuses_what_it_cannot_answer() {
+    use detente_engine::inverse::Inverse;
+    let base = start(Config::default()).await;
+    let (status, body) = post(
+        &base,
+        "/api/inverse",
+        json!({"model": nrc(), "state": 320, "vary": ["United States"], "concepts": ["nash", "gmr"],
+               "count": true, "sample": 2, "seed": 5}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["schema"], "detente.inverse/1");
+    let (loaded, conflict) = nrc_compiled();
+    let us = loaded.model.find_dm("United States").unwrap();
+    let question = Inverse::new(&conflict, 319, &[us]);
+    let expected = as_json(|out| {
+        detente_report::InverseReport {
+            model: &loaded.model,
+            conflict: &conflict,
+            target: 319,
+            varied: vec![us],
+            answers: detente_report::ConceptAnswer::all(
+                &question,
+                &[Concept::Nash, Concept::Gmr],
+                true,
+                Some(2),
+                5,
+            ),
+        }
+        .write(Format::Json, out)
+    });
+    assert_eq!(body, expected);
+
+    let (status, body) = post(
+        &base,
+        "/api/inverse",
+        json!({"model": nrc(), "state": 320, "concepts": ["sim"]}),
+    )
+    .await;
+    assert_error(status, &body, 422, "does not cover SIM");
+    let (status, body) = post(
+        &base,
+        "/api/inverse",
+        json!({"model": nrc(), "state": 320, "vary": ["Atlantis"]}),
+    )
+    .await;
+    assert_error(status, &body, 422, "no decision maker called `Atlantis`");
+    let (status, body) = post(
+        &base,
+        "/api/inverse",
+        json!({"model": nrc(), "state": 320, "sample": 101}),
+    )
+    .await;
+    assert_error(status, &body, 422, "samples");
+    let (status, body) = post(&base, "/api/inverse", json!({"model": nrc()})).await;
+    assert!((400..500).contains(&status), "{status} {body}");
+    assert!(body["error"]["message"].is_string(), "{body}");
+}

@@ -767,3 +767,199 @@ async fn every_example_survives_the_forms_unchanged() {
         }
     }
 }
+
+/// A panel's answer once it has one: its text, which must not be an error.
+async fn panel_answer(client: &Client, body: &str) -> String {
+    let shown = wait_for(
+        client,
+        body,
+        &format!("!document.querySelector('#{body} .pending') && document.getElementById('{body}').textContent"),
+    )
+    .await;
+    let error = client
+        .execute(
+            &format!("return !!document.querySelector('#{body} .error-message')"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(error, json!(false), "{body}: {shown}");
+    shown.as_str().unwrap().to_string()
+}
+
+/// The states a page element lists in its `data-states`.
+async fn listed_states(client: &Client, selector: &str) -> Vec<usize> {
+    let listed = wait_for(
+        client,
+        selector,
+        &format!("((e) => e ? [e.dataset.states] : false)(document.querySelector('{selector}'))"),
+    )
+    .await;
+    let listed = listed[0].as_str().unwrap().to_string();
+    listed
+        .split_whitespace()
+        .map(|n| n.parse().unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_analyst_looks_ahead_weighs_uncertainty_and_asks_what_it_would_take() {
+    use detente_engine::foresight::{Foresight, Outlook};
+    use detente_engine::inverse::{Conditions, Inverse};
+    let Some((_driver, client, base)) = open_workbench().await else {
+        return;
+    };
+    let source = detente_examples::find("nrc").unwrap().source;
+    let loaded = detente_format::parse_toml(source, "nrc.toml").unwrap();
+    let conflict = loaded.compile(1 << 21).unwrap();
+    let package = 320;
+
+    client.goto(&base).await.unwrap();
+    idle(&client).await;
+    let goto = client.find(Locator::Id("goto-state")).await.unwrap();
+    goto.send_keys(&format!("{package}\n")).await.unwrap();
+    wait_for(
+        &client,
+        "the package state's targets",
+        &format!("document.getElementById('inverse-state').value === '{package}' && document.getElementById('foresight-state').value === '{package}'"),
+    )
+    .await;
+
+    // Foresight: two moves ahead, hopeful; the equilibria are the engine's, and each DM's
+    // line of play at the package state is shown.
+    let horizon = client.find(Locator::Id("foresight-horizon")).await.unwrap();
+    horizon.clear().await.unwrap();
+    horizon.send_keys("2").await.unwrap();
+    client
+        .find(Locator::Id("foresight-outlook"))
+        .await
+        .unwrap()
+        .select_by_value("hopeful")
+        .await
+        .unwrap();
+    click(&client, Locator::Id("foresight-run")).await;
+    panel_answer(&client, "foresight-body").await;
+    let engine = Foresight::run(&conflict, 2, Outlook::Hopeful).unwrap();
+    let expected: Vec<usize> = (0..conflict.state_count())
+        .filter(|&s| (0..conflict.dm_count()).all(|d| engine.is_stable(d, s as _)))
+        .map(|s| s + 1)
+        .collect();
+    assert_eq!(
+        listed_states(&client, "#foresight-body .foresight-lh").await,
+        expected
+    );
+    let lines = wait_for(
+        &client,
+        "the lines of play",
+        "document.querySelectorAll('#foresight-body .foresight-lines li').length",
+    )
+    .await;
+    assert_eq!(lines, json!(conflict.dm_count()));
+    let first = text(&client, Locator::Css("#foresight-body .foresight-lines li")).await;
+    let verdict = if engine.is_stable(0, package as u32 - 1) {
+        "United States: stable at L2"
+    } else {
+        "United States: unstable at L2"
+    };
+    assert!(first.starts_with(verdict), "{first}");
+
+    // Robustness: NRC's uncertain priorities allow few enough profiles for exact shares.
+    click(&client, Locator::Id("robustness-run")).await;
+    panel_answer(&client, "robustness-body").await;
+    let method = wait_for(
+        &client,
+        "the robustness shares",
+        "document.querySelector('#robustness-body table.shares tbody tr') && document.querySelector('#robustness-body .robustness-method').textContent",
+    )
+    .await;
+    let profiles = detente_engine::robustness::profile_count(&loaded.model).unwrap();
+    assert!(
+        method
+            .as_str()
+            .unwrap()
+            .contains(&format!("every one of the {profiles} profiles")),
+        "{method}"
+    );
+    // The page's concepts: all six, as ticked for a model of this size.
+    let all = Concept::ALL;
+    let settings = detente_engine::robustness::Settings::new(&all);
+    let robustness =
+        detente_engine::robustness::Robustness::run(&loaded.model, &conflict, &settings, &|| {})
+            .unwrap();
+    let somewhere: Vec<usize> = (0..conflict.state_count())
+        .filter(|&s| all.iter().any(|&c| robustness.equilibrium_count(c, s) > 0))
+        .map(|s| s + 1)
+        .collect();
+    let rows = client
+        .execute(
+            "return [...document.querySelectorAll('#robustness-body tbody tr')].map(r => Number(r.dataset.state))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let rows: Vec<usize> = serde_json::from_value(rows).unwrap();
+    assert_eq!(rows.len(), somewhere.len().min(40));
+    assert!(rows.iter().all(|s| somewhere.contains(s)), "{rows:?}");
+
+    // Inverse: only the United States varied, with counts; each concept's verdict is the engine's.
+    for dm in loaded.model.decision_makers.iter().skip(1) {
+        click(
+            &client,
+            Locator::Css(&format!("#inverse-vary input[value='{}']", dm.name)),
+        )
+        .await;
+    }
+    click(&client, Locator::Id("inverse-count")).await;
+    // Asked from the selected state's panel.
+    click(&client, Locator::Id("state-inverse")).await;
+    panel_answer(&client, "inverse-body").await;
+    let question = Inverse::new(&conflict, package as u32 - 1, &[0]);
+    for concept in detente_engine::inverse::CONCEPTS {
+        let expected = match question.conditions(concept).unwrap() {
+            Conditions::Never(_) => "never",
+            Conditions::When {
+                required,
+                requirements,
+            } if required.is_empty() && requirements.is_empty() => "always",
+            Conditions::When { .. } => "conditional",
+        };
+        let shown = wait_for(
+            &client,
+            "the inverse answer",
+            &format!(
+                "document.querySelector('#inverse-body [data-concept=\"{}\"]')?.dataset.equilibrium",
+                concept.key()
+            ),
+        )
+        .await;
+        assert_eq!(shown, json!(expected), "{}", concept.key());
+    }
+    let counted = text(&client, Locator::Css("#inverse-body .inverse-count")).await;
+    assert!(
+        counted.starts_with("Rankings that make it an equilibrium"),
+        "{counted}"
+    );
+    screenshot(&client, Some("foresight-panel"), "workbench-foresight").await;
+    screenshot(&client, Some("robustness-panel"), "workbench-robustness").await;
+    screenshot(&client, Some("inverse-panel"), "workbench-inverse").await;
+    // With no concept ticked the server's refusal is shown in the panel.
+    for concept in detente_engine::inverse::CONCEPTS {
+        click(
+            &client,
+            Locator::Css(&format!(
+                "#inverse-concepts input[value='{}']",
+                concept.key()
+            )),
+        )
+        .await;
+    }
+    click(&client, Locator::Id("inverse-run")).await;
+    let refusal = wait_for(
+        &client,
+        "the refusal",
+        "document.querySelector('#inverse-body .error-message')?.textContent",
+    )
+    .await;
+    assert_eq!(refusal, json!("no solution concept chosen"));
+    client.close().await.unwrap();
+}
