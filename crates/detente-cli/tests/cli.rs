@@ -2,24 +2,10 @@
 //! exit codes, and located errors for bad input.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn detente(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_detente"))
-        .args(args)
-        .output()
-        .expect("run detente")
-}
+mod common;
 
-fn stdout(args: &[&str]) -> String {
-    let out = detente(args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use common::{detente, stdout};
 
 /// A scratch directory for one test, under target/.
 fn scratch(test: &str) -> PathBuf {

@@ -2,24 +2,10 @@
 //! 2x2 games, snapshots of the NRC report, every format, and bad input.
 
 use serde_json::{Value, json};
-use std::process::{Command, Output};
 
-fn detente(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_detente"))
-        .args(args)
-        .output()
-        .expect("run detente")
-}
+mod common;
 
-fn stdout(args: &[&str]) -> String {
-    let out = detente(args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use common::{detente, stdout};
 
 fn json_of(example: &str, horizon: &str) -> Value {
     serde_json::from_str(&stdout(&[

@@ -2,24 +2,18 @@
 //! snapshots of its output.
 
 use serde_json::Value;
-use std::process::{Command, Output};
+use std::process::Output;
 
+mod common;
+
+/// Runs `detente inverse` with `args`.
 fn detente(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_detente"))
-        .args(["inverse"])
-        .args(args)
-        .output()
-        .expect("run detente")
+    common::detente(&[&["inverse"], args].concat())
 }
 
+/// The output of a `detente inverse` run that must succeed.
 fn text(args: &[&str]) -> String {
-    let out = detente(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    common::stdout(&[&["inverse"], args].concat())
 }
 
 /// `concept -> (equilibrium, rankings, total)` from the JSON output.
