@@ -161,11 +161,6 @@ impl ConceptsArg {
         (!self.concepts.is_empty())
             .then(|| self.concepts.iter().copied().map(Concept::from).collect())
     }
-
-    /// The concepts asked for, or all six.
-    pub fn or_all(&self) -> Vec<Concept> {
-        self.chosen().unwrap_or_else(|| Concept::ALL.to_vec())
-    }
 }
 
 #[derive(Debug, Args, Default)]
@@ -303,22 +298,12 @@ pub struct EvolveArgs {
     pub format: EvolveFormat,
 }
 
-/// Largest `--max-states` accepted: about 16 GiB of analysis data for six DMs,
-/// beyond what this class of machine can hold.
-pub const HARD_MAX_STATES: usize = 1 << 28;
-
 /// Parses `--max-states`, refusing limits the machine could not honour.
-fn max_states(text: &str) -> Result<usize, String> {
+pub fn max_states(text: &str) -> Result<usize, String> {
     let n: usize = text
         .parse()
         .map_err(|_| format!("`{text}` is not a whole number"))?;
-    match n {
-        0 => Err("the state limit must be at least 1".into()),
-        n if n > HARD_MAX_STATES => Err(format!(
-            "{n} is above the largest limit detente accepts, {HARD_MAX_STATES} states (memory)"
-        )),
-        n => Ok(n),
-    }
+    detente_app::max_states(n).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Args)]

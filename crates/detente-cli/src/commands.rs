@@ -1,19 +1,21 @@
 //! One function per subcommand.
 
 use crate::Failure;
+use crate::args::ModelSource;
 use crate::args::{
     AnalyzeArgs, CheckArgs, Cli, CoalitionsArgs, Command, ConvertArgs, EvolveArgs, EvolveFormat,
     ExplainArgs, GenerateArgs, OutputFormat, PreferenceArg, StatesArgs,
 };
-use crate::args::{ConceptsArg, ModelSource};
-use crate::input::{Prepared, load, prepare};
-use detente_engine::coalition::CoalitionAnalysis;
+use crate::input::prepare;
+use detente_app::{
+    CoalitionChoice, ConceptChoice, ExplainRequest, Limits, ModelFormat, Prepared,
+    SIM_DEFAULT_MAX_STATES, Source,
+};
 use detente_engine::generate::{PreferenceKind, Shape};
 use detente_engine::{Analysis, Concept, StateIndex};
 use detente_format::Loaded;
 use detente_report::{
-    CoalitionReport, EvolutionFormat, EvolutionReport, Explanation, Format,
-    MAX_DMS_FOR_ALL_COALITIONS, Report, SIM_DEFAULT_MAX_STATES,
+    CoalitionReport, EvolutionFormat, EvolutionReport, Explanation, Format, Report,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use miette::miette;
@@ -77,33 +79,26 @@ pub(crate) fn progress(jobs: usize, states: usize, format: OutputFormat) -> Prog
     bar
 }
 
-/// The concepts asked for, or all six, leaving SIM and SEQ&SIM out (with a note) on large models.
-pub(crate) fn default_concepts(
-    asked: &ConceptsArg,
-    conflict: &detente_engine::Conflict,
-) -> Vec<Concept> {
-    if let Some(chosen) = asked.chosen() {
-        return chosen;
-    }
-    let defaults = detente_report::default_concepts(conflict.state_count());
-    if defaults.len() < Concept::ALL.len() {
+/// Says on stderr when SIM and SEQ&SIM were left out of the defaults for size.
+pub(crate) fn note_choice(choice: &ConceptChoice) {
+    if choice.sim_left_out {
         eprintln!(
             "note: SIM and SEQ&SIM are not computed by default above {SIM_DEFAULT_MAX_STATES} states (the SIM search grows with the product \
              of the other DMs' improvements); ask for them with --concepts nash,gmr,smr,seq,sim,seqsim"
         );
     }
-    defaults
 }
 
 fn analyze(args: AnalyzeArgs) -> Result<(), Failure> {
     let Prepared { loaded, conflict } = prepare(&args.source)?;
-    let concepts = default_concepts(&args.concepts, &conflict);
+    let choice = ConceptChoice::new(args.concepts.chosen().as_deref(), conflict.state_count())?;
+    note_choice(&choice);
     let bar = progress(
-        Analysis::job_count(&conflict, &concepts),
+        Analysis::job_count(&conflict, &choice.concepts),
         conflict.state_count(),
         args.format,
     );
-    let analysis = Analysis::run(&conflict, &concepts, &|| bar.inc(1));
+    let analysis = Analysis::run(&conflict, &choice.concepts, &|| bar.inc(1));
     bar.finish_and_clear();
     let report = Report {
         model: &loaded.model,
@@ -174,48 +169,21 @@ fn states(args: StatesArgs) -> Result<(), Failure> {
 }
 
 fn convert(args: ConvertArgs) -> Result<(), Failure> {
-    let loaded = load(&ModelSource {
-        model: Some(args.input.clone()),
-        example: None,
-        max_states: args.max_states,
-    })?;
-    write_model(&loaded, &args.output, args.max_states)
+    let limits = crate::input::limits(args.max_states);
+    let loaded = detente_app::load(&Source::File(args.input.clone()), &limits)?;
+    write_model(loaded, &args.output, &limits)
 }
 
 /// Writes a model in the format the output file's extension names.
-fn write_model(loaded: &Loaded, output: &Path, max_states: usize) -> Result<(), Failure> {
-    let extension = output
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    let written = match extension.as_deref() {
-        Some("toml") => detente_format::to_toml(&loaded.model),
-        Some("gmcr") | Some("json") => {
-            let conflict = loaded
-                .compile(max_states)
-                .map_err(|e| miette::Report::new(*e))?;
-            if loaded
-                .model
-                .decision_makers
-                .iter()
-                .any(|d| !d.uncertain.is_empty())
-            {
-                eprintln!(
-                    "note: .gmcr has no place for uncertain preferences (`priority` ranges); they are dropped and the order as written is exported"
-                );
-            }
-            detente_format::to_gmcr(&loaded.model, &conflict)
-                .map_err(|e| miette::Report::new(*e))?
-        }
-        _ => {
-            return Err(Failure::Input(miette!(
-                help = "name the output file with .toml (detente) or .gmcr (GMCR+)",
-                "cannot tell the output format of `{}`",
-                output.display()
-            )));
-        }
-    };
-    std::fs::write(output, written).map_err(|e| {
+fn write_model(loaded: Loaded, output: &Path, limits: &Limits) -> Result<(), Failure> {
+    let format = ModelFormat::of_file_name(&output.display().to_string())?;
+    let converted = detente_app::convert(loaded, format, limits)?;
+    if converted.dropped_uncertainty {
+        eprintln!(
+            "note: .gmcr has no place for uncertain preferences (`priority` ranges); they are dropped and the order as written is exported"
+        );
+    }
+    std::fs::write(output, converted.text).map_err(|e| {
         Failure::Output(anyhow::anyhow!("cannot write `{}`: {e}", output.display()))
     })?;
     eprintln!("wrote {}", output.display());
@@ -223,22 +191,6 @@ fn write_model(loaded: &Loaded, output: &Path, max_states: usize) -> Result<(), 
 }
 
 fn generate(args: GenerateArgs) -> Result<(), Failure> {
-    let options = usize::from(args.dms) * usize::from(args.options_per_dm);
-    if options > detente_engine::model::MAX_OPTIONS {
-        return Err(Failure::Input(miette!(
-            help = "lower --dms or --options-per-dm",
-            "{} DMs with {} options each make {options} options; detente handles at most {}",
-            args.dms,
-            args.options_per_dm,
-            detente_engine::model::MAX_OPTIONS
-        )));
-    }
-    if args.preferences == PreferenceArg::Ranking && options > RANKING_MAX_OPTIONS {
-        return Err(Failure::Input(miette!(
-            help = "use --preferences prioritization for larger models",
-            "random rankings list every state; they are limited to {RANKING_MAX_OPTIONS} options, not {options}"
-        )));
-    }
     let shape = Shape {
         dms: args.dms.into(),
         options_per_dm: args.options_per_dm.into(),
@@ -247,48 +199,49 @@ fn generate(args: GenerateArgs) -> Result<(), Failure> {
         irreversible_percent: args.irreversible,
         preferences: match args.preferences {
             PreferenceArg::Prioritization => PreferenceKind::Prioritization {
-                statements: args.statements.min(detente_engine::MAX_STATEMENTS),
+                statements: args.statements,
             },
             PreferenceArg::Ranking => PreferenceKind::Ranking { tiers: args.tiers },
         },
         seed: args.seed,
     };
-    let model = detente_engine::generate::generate(&shape);
+    let model = detente_app::generate(&shape)?;
+    let text = detente_format::to_toml(&model);
     match &args.output {
         None => {
-            std::io::stdout()
-                .lock()
-                .write_all(detente_format::to_toml(&model).as_bytes())?;
+            std::io::stdout().lock().write_all(text.as_bytes())?;
             Ok(())
         }
         Some(path) => {
-            let text = detente_format::to_toml(&model);
-            let loaded = detente_format::parse_toml(&text, "generated.toml")
-                .map_err(|e| miette::Report::new(*e))?;
-            write_model(&loaded, path, detente_engine::DEFAULT_MAX_STATES)
+            let limits = Limits::command_line();
+            let loaded = detente_app::load(
+                &Source::Text {
+                    text,
+                    name: "generated.toml".into(),
+                },
+                &limits,
+            )?;
+            write_model(loaded, path, &limits)
         }
     }
 }
-
-/// Random rankings name every state by pattern; beyond this the file would be huge.
-const RANKING_MAX_OPTIONS: usize = 16;
 
 /// The model and state of `[MODEL] STATE` arguments (with `--example` for the model).
 pub(crate) fn model_and_state(
     args: &[String],
     example: Option<String>,
     max_states: usize,
-) -> miette::Result<(Prepared, StateIndex)> {
+) -> Result<(Prepared, StateIndex), Failure> {
     let (model_path, state_text) = match args {
         [state] => (None, state.as_str()),
         [model, state] => (Some(model.into()), state.as_str()),
         _ => unreachable!("clap takes one or two values"),
     };
     if model_path.is_some() && example.is_some() {
-        return Err(miette!(
+        return Err(Failure::Input(miette!(
             help = "give either a model file or --example, not both",
             "two models named"
-        ));
+        )));
     }
     let source = ModelSource {
         model: model_path,
@@ -296,23 +249,16 @@ pub(crate) fn model_and_state(
         max_states,
     };
     let prepared = prepare(&source)?;
-    let state = find_state(&prepared.loaded.model, &prepared.conflict, state_text)?;
+    let state = prepared.state(state_text)?;
     Ok((prepared, state))
 }
 
 fn explain(args: ExplainArgs) -> Result<(), Failure> {
-    let (Prepared { loaded, conflict }, state) =
-        model_and_state(&args.args, args.example.clone(), args.max_states)?;
-    let model = &loaded.model;
-    let dms = if args.dm.is_empty() {
-        (0..model.decision_makers.len()).collect()
-    } else {
-        args.dm
-            .iter()
-            .map(|name| find_dm(model, name))
-            .collect::<Result<Vec<_>, _>>()?
-    };
-    let concepts = args.concepts.or_all();
+    let (prepared, state) = model_and_state(&args.args, args.example.clone(), args.max_states)?;
+    let plan = prepared.explain(&ExplainRequest {
+        dms: (!args.dm.is_empty()).then(|| args.dm.clone()),
+        concepts: args.concepts.chosen(),
+    })?;
     if args.format == OutputFormat::Csv {
         return Err(Failure::Input(miette!(
             help = "use --format table, markdown or json",
@@ -320,40 +266,35 @@ fn explain(args: ExplainArgs) -> Result<(), Failure> {
         )));
     }
     let explanation = Explanation {
-        model,
-        conflict: &conflict,
+        model: prepared.model(),
+        conflict: &prepared.conflict,
         state,
-        dms,
-        concepts,
+        dms: plan.dms,
+        concepts: plan.concepts,
     };
     explanation.write(format_of(args.format), &mut std::io::stdout().lock())?;
     Ok(())
 }
 
 fn evolve(args: EvolveArgs) -> Result<(), Failure> {
-    let Prepared { loaded, conflict } = prepare(&args.source)?;
-    let model = &loaded.model;
-    let start = match &args.from {
-        Some(text) => find_state(model, &conflict, text)?,
-        None => conflict.status_quo().ok_or_else(|| {
-            miette!(
-                help = "add `status_quo` to the model, or give a starting state with --from",
-                "the model has no status quo to start from"
-            )
-        })?,
-    };
-    let concepts = args.concepts.or_all();
-    let analysis = Analysis::run(&conflict, &concepts, &|| {});
-    let coalitions = if args.coalitions || !args.coalition.is_empty() {
-        chosen_coalitions(model, &args.coalition, false)?
-    } else {
-        Vec::new()
-    };
-    let evolution =
-        detente_engine::evolve::Evolution::with_coalitions(&conflict, start, &coalitions);
+    let prepared = prepare(&args.source)?;
+    let from = args
+        .from
+        .as_deref()
+        .map(|t| prepared.state(t))
+        .transpose()?;
+    let choice = ConceptChoice::new(
+        args.concepts.chosen().as_deref(),
+        prepared.conflict.state_count(),
+    )?;
+    note_choice(&choice);
+    let analysis = Analysis::run(&prepared.conflict, &choice.concepts, &|| {});
+    let coalitions = named_coalitions(&args.coalition)
+        .or_else(|| args.coalitions.then_some(CoalitionChoice::Listed));
+    let (evolution, coalitions) = prepared.evolve(from, coalitions.as_ref())?;
     let report = EvolutionReport {
-        model,
-        conflict: &conflict,
+        model: prepared.model(),
+        conflict: &prepared.conflict,
         analysis: &analysis,
         evolution: &evolution,
         coalitions: &coalitions,
@@ -369,20 +310,18 @@ fn evolve(args: EvolveArgs) -> Result<(), Failure> {
 }
 
 fn coalitions(args: CoalitionsArgs) -> Result<(), Failure> {
-    let Prepared { loaded, conflict } = prepare(&args.source)?;
-    let model = &loaded.model;
-    let coalitions = chosen_coalitions(model, &args.coalition, args.all)?;
+    let prepared = prepare(&args.source)?;
     let concept = Concept::from(args.concept);
-    let coalitional = CoalitionAnalysis::run(&conflict, &coalitions, concept).map_err(|e| {
-        Failure::Input(miette!(
-            help = "coalitional stability is for Nash, GMR, SMR and SEQ on models of moderate size",
-            "{e}"
-        ))
-    })?;
-    let analysis = Analysis::run(&conflict, &[concept], &|| {});
+    let choice = named_coalitions(&args.coalition).unwrap_or(if args.all {
+        CoalitionChoice::All
+    } else {
+        CoalitionChoice::Listed
+    });
+    let coalitional = prepared.coalitional(concept, &choice)?;
+    let analysis = Analysis::run(&prepared.conflict, &[concept], &|| {});
     let report = CoalitionReport {
-        model,
-        conflict: &conflict,
+        model: prepared.model(),
+        conflict: &prepared.conflict,
         analysis: &analysis,
         coalitions: &coalitional,
     };
@@ -401,110 +340,16 @@ fn coalitions(args: CoalitionsArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The coalitions named with `--coalition` (each "DM,DM,..."); else the
-/// model's listed coalitions unless `all`; else every coalition of two or more.
-fn chosen_coalitions(
-    model: &detente_engine::Model,
-    named: &[String],
-    all: bool,
-) -> Result<Vec<Vec<usize>>, Failure> {
-    if !named.is_empty() {
-        return Ok(named
-            .iter()
-            .map(|list| {
-                let mut members = list
-                    .split(',')
-                    .map(|name| find_dm(model, name.trim()))
-                    .collect::<Result<Vec<_>, _>>()?;
-                members.sort_unstable();
-                members.dedup();
-                Ok(members)
-            })
-            .collect::<miette::Result<Vec<_>>>()?);
-    }
-    detente_report::default_coalitions(model, all).ok_or_else(|| {
-        Failure::Input(miette!(
-            help = "name the coalitions to examine with --coalition A,B",
-            "{} decision makers make too many coalitions to examine them all (at most {MAX_DMS_FOR_ALL_COALITIONS} DMs)",
-            model.decision_makers.len()
-        ))
-    })
-}
-
-/// The DM called `name` (its name or id), or an error listing the DMs.
-pub(crate) fn find_dm(model: &detente_engine::Model, name: &str) -> miette::Result<usize> {
-    model.find_dm(name).ok_or_else(|| {
-        let names: Vec<&str> = model
-            .decision_makers
-            .iter()
-            .map(|d| d.name.as_str())
-            .collect();
-        miette!(
-            help = format!("decision makers: {}", names.join(", ")),
-            "no decision maker called `{name}`"
+/// The coalitions of `--coalition A,B` (repeatable); `None` when none is given.
+fn named_coalitions(named: &[String]) -> Option<CoalitionChoice> {
+    (!named.is_empty()).then(|| {
+        CoalitionChoice::Named(
+            named
+                .iter()
+                .map(|list| list.split(',').map(str::to_string).collect())
+                .collect(),
         )
     })
-}
-
-/// A state named on the command line: its number, its Y/N string, a named state, or `sq`.
-pub(crate) fn find_state(
-    model: &detente_engine::Model,
-    conflict: &detente_engine::Conflict,
-    text: &str,
-) -> miette::Result<StateIndex> {
-    let space = conflict.space();
-    let count = space.len();
-    if let Ok(id) = text.parse::<usize>() {
-        return (1..=count)
-            .contains(&id)
-            .then(|| (id - 1) as StateIndex)
-            .ok_or_else(|| {
-                miette!(
-                    help = format!("states are numbered 1 to {count}"),
-                    "there is no state {id}"
-                )
-            });
-    }
-    if matches!(
-        text.to_ascii_lowercase().as_str(),
-        "sq" | "status-quo" | "status_quo"
-    ) {
-        return conflict.status_quo().ok_or_else(|| {
-            miette!(
-                help = "add `status_quo` to the model, or name the state",
-                "the model has no status quo"
-            )
-        });
-    }
-    let options = model.option_count();
-    if text.len() == options && text.chars().all(|c| matches!(c, 'Y' | 'N' | 'y' | 'n')) {
-        let pattern = text.chars().enumerate().fold(0u64, |p, (k, c)| {
-            p | (u64::from(c.eq_ignore_ascii_case(&'y')) << k)
-        });
-        return space.index_of(pattern).ok_or_else(|| {
-            miette!(
-                help = "a feasibility rule excludes it; `detente states` lists the feasible states",
-                "{text} is not a feasible state"
-            )
-        });
-    }
-    model
-        .named_states
-        .iter()
-        .zip(conflict.named_states())
-        .find(|(n, _)| n.name.eq_ignore_ascii_case(text))
-        .map(|(_, &s)| s)
-        .ok_or_else(|| {
-            let names: Vec<String> = model.named_states.iter().map(|n| format!("\"{}\"", n.name)).collect();
-            miette!(
-                help = format!(
-                    "name a state by its number (1 to {count}), its Y/N string ({options} letters), `sq`{}{}",
-                    if names.is_empty() { "" } else { ", or one of " },
-                    names.join(", ")
-                ),
-                "no state called `{text}`"
-            )
-        })
 }
 
 fn examples() -> Result<(), Failure> {

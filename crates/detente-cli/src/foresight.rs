@@ -2,12 +2,10 @@
 
 use crate::Failure;
 use crate::args::{ModelSource, OutputFormat};
-use crate::commands::find_state;
-use crate::input::{Prepared, prepare};
+use crate::input::prepare;
 use clap::{Args, ValueEnum};
-use detente_engine::foresight::{Foresight, MAX_HORIZON, Outlook};
+use detente_engine::foresight::{MAX_HORIZON, Outlook};
 use detente_report::ForesightReport;
-use miette::miette;
 
 const AFTER_HELP: &str = "\
 A state is L_h-stable for a DM when its best move, followed by the answers it
@@ -49,26 +47,20 @@ pub enum OutlookArg {
 }
 
 pub fn foresight(args: ForesightArgs) -> Result<(), Failure> {
-    let Prepared { loaded, conflict } = prepare(&args.source)?;
-    let model = &loaded.model;
+    let prepared = prepare(&args.source)?;
     let lines_for = args
         .state
         .iter()
-        .map(|text| find_state(model, &conflict, text))
-        .collect::<miette::Result<Vec<_>>>()?;
+        .map(|text| prepared.state(text))
+        .collect::<Result<Vec<_>, _>>()?;
     let outlook = match args.outlook {
         OutlookArg::Cautious => Outlook::Cautious,
         OutlookArg::Hopeful => Outlook::Hopeful,
     };
-    let run = |outlook| {
-        Foresight::run(&conflict, args.horizon, outlook)
-            .map_err(|e| miette!(help = "lower --horizon", "{e}"))
-    };
-    let foresight = run(outlook)?;
-    let other = run(outlook.other())?;
+    let (foresight, other) = prepared.foresight(args.horizon, outlook)?;
     let report = ForesightReport {
-        model,
-        conflict: &conflict,
+        model: prepared.model(),
+        conflict: &prepared.conflict,
         foresight: &foresight,
         other: &other,
         lines_for,

@@ -1,58 +1,69 @@
-//! Loading models from files and built-in examples, with errors as diagnostics.
+//! From command-line arguments to the application layer's requests, and its
+//! errors back to diagnostics in the command line's words.
 
+use crate::Failure;
 use crate::args::ModelSource;
-use detente_engine::Conflict;
-use detente_format::Loaded;
+use detente_app::{AppError, HARD_MAX_STATES, Limit, Limits, Prepared, Source};
 use miette::miette;
-use std::path::Path;
 
-/// A model ready for analysis.
-pub struct Prepared {
-    pub loaded: Loaded,
-    pub conflict: Conflict,
-}
-
-pub fn read_file(path: &Path) -> miette::Result<String> {
-    std::fs::read_to_string(path).map_err(|e| {
-        miette!(
-            help = "check the path; models are .toml (detente) or .gmcr (GMCR+) files",
-            "cannot read `{}`: {e}",
-            path.display()
-        )
-    })
-}
-
-/// Parses the model named by `source` (a file, an example, or the NRC default).
-pub fn load(source: &ModelSource) -> miette::Result<Loaded> {
-    let parsed = match (&source.model, &source.example) {
-        (Some(path), _) => detente_format::parse(&read_file(path)?, &path.display().to_string()),
-        (None, name) => {
-            let example = match name {
-                Some(name) => detente_examples::find(name).ok_or_else(|| {
-                    let names: Vec<&str> =
-                        detente_examples::EXAMPLES.iter().map(|e| e.name).collect();
-                    miette!(
-                        help = format!("built-in models: {}", names.join(", ")),
-                        "no built-in model called `{name}`"
-                    )
-                })?,
-                None => detente_examples::default_example(),
-            };
-            detente_format::parse(example.source, example.file_name)
+impl ModelSource {
+    /// The model these arguments name: a file, an example, or (neither) the NRC scenario.
+    pub fn source(&self) -> Source {
+        match &self.model {
+            Some(path) => Source::File(path.clone()),
+            None => Source::Example(self.example.clone()),
         }
-    };
-    let loaded = parsed.map_err(|e| miette::Report::new(*e))?;
-    for notice in &loaded.notices {
-        eprintln!("note: {notice}");
     }
-    Ok(loaded)
+
+    /// The command line's limits with `--max-states` applied.
+    pub fn limits(&self) -> Limits {
+        limits(self.max_states)
+    }
 }
 
-/// Parses and compiles, refusing more than `source.max_states` states.
-pub fn prepare(source: &ModelSource) -> miette::Result<Prepared> {
-    let loaded = load(source)?;
-    let conflict = loaded
-        .compile(source.max_states)
-        .map_err(|e| miette::Report::new(*e))?;
-    Ok(Prepared { loaded, conflict })
+pub fn limits(max_states: usize) -> Limits {
+    Limits {
+        max_states,
+        ..Limits::command_line()
+    }
+}
+
+/// Reads and compiles the model `source` names.
+pub fn prepare(source: &ModelSource) -> Result<Prepared, Failure> {
+    Ok(detente_app::prepare(&source.source(), &source.limits())?)
+}
+
+impl From<AppError> for Failure {
+    fn from(error: AppError) -> Failure {
+        Failure::Input(match error {
+            AppError::Model(located) => miette::Report::new(*located),
+            AppError::Invalid {
+                message,
+                help: Some(help),
+            } => miette!(help = help, "{message}"),
+            AppError::Invalid {
+                message,
+                help: None,
+            } => miette!("{message}"),
+            AppError::OverLimit { limit, message } => miette!(help = help(limit), "{message}"),
+        })
+    }
+}
+
+/// How to stay within `limit`, in terms of this command line's options.
+fn help(limit: Limit) -> String {
+    match limit {
+        Limit::States { .. } => format!(
+            "raise the limit with --max-states (at most {HARD_MAX_STATES}), or add feasibility rules that exclude impossible combinations"
+        ),
+        Limit::Horizon => "lower --horizon".into(),
+        Limit::Varied => "vary fewer decision makers (--vary) or leave out seq (--concept)".into(),
+        Limit::Profiles => "give --samples and --exact-limit within the limit".into(),
+        Limit::RobustnessStates => {
+            "choose fewer --concepts, or add feasibility rules to shrink the model".into()
+        }
+        Limit::Coalitions => {
+            "coalitional stability is for Nash, GMR, SMR and SEQ on models of moderate size".into()
+        }
+    }
 }

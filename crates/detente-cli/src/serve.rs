@@ -2,6 +2,7 @@
 
 use crate::Failure;
 use clap::Args;
+use detente_app::{Limits, SERVICE_TIME};
 use miette::miette;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
@@ -25,18 +26,21 @@ pub struct ServeArgs {
     #[arg(long, short = 'p', default_value_t = 8080)]
     pub port: u16,
     /// Refuse models with more feasible states than this.
-    #[arg(long, value_name = "N", default_value_t = detente_web::Config::default().max_states)]
+    #[arg(long, value_name = "N", default_value_t = Limits::service().max_states, value_parser = crate::args::max_states)]
     pub max_states: usize,
     /// Give up on an analysis after this many seconds (the request gets an error).
-    #[arg(long, value_name = "SECONDS", default_value_t = detente_web::Config::default().timeout.as_secs())]
+    #[arg(long, value_name = "SECONDS", default_value_t = SERVICE_TIME.as_secs())]
     pub timeout: u64,
 }
 
 pub fn serve(args: ServeArgs) -> Result<(), Failure> {
     let addr = SocketAddr::new(args.bind, args.port);
     let config = detente_web::Config {
-        max_states: args.max_states,
-        timeout: Duration::from_secs(args.timeout.max(1)),
+        limits: Limits {
+            max_states: args.max_states,
+            time: Some(Duration::from_secs(args.timeout.max(1))),
+            ..Limits::service()
+        },
         ..detente_web::Config::default()
     };
     let runtime = tokio::runtime::Runtime::new()

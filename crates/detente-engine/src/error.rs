@@ -18,7 +18,7 @@ pub enum ModelError {
     NoFeasibleState,
 
     #[error(
-        "the model has more than {limit} feasible states, the state limit (its {options} options allow up to {} states); raise the limit with --max-states or add feasibility rules",
+        "the model has more than {limit} feasible states, the state limit (its {options} options allow up to {} states)",
         1u128 << .options
     )]
     TooManyStates { limit: usize, options: usize },

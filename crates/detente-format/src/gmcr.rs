@@ -96,7 +96,8 @@ enum RankEntry {
 // ---------------------------------------------------------------- import
 
 /// Reads a `.gmcr` file: the model, where its parts are, and notes on parts not analysed.
-pub(crate) fn import(file: &SourceFile) -> Res<(Model, Spans, Vec<String>)> {
+/// Manual rankings name states by number: they are numbered up to `max_states` states.
+pub(crate) fn import(file: &SourceFile, max_states: usize) -> Res<(Model, Spans, Vec<String>)> {
     let parsed: File = serde_json::from_str(&file.text).map_err(|e| json_error(file, &e))?;
     let names: Vec<&str> = parsed.options.iter().map(|o| o.name.as_str()).collect();
     let locate_dm = |dm: &DmJson| file.find(&serde_json::to_string(&dm.name).unwrap_or_default());
@@ -227,7 +228,7 @@ pub(crate) fn import(file: &SourceFile) -> Res<(Model, Spans, Vec<String>)> {
                     .help("add \"preferenceRanking\" for this DM, or set \"useManualPreferenceRanking\": false"));
             };
             if states.is_none() {
-                states = Some(crate::feasible_states(n, &model.rules, crate::NUMBERING_MAX_STATES).map_err(|e| {
+                states = Some(crate::feasible_states(n, &model.rules, max_states).map_err(|e| {
                     let error = file.error(format!("cannot number the states of a manual ranking: {e}"), None);
                     match e {
                         ModelError::NoFeasibleState => error.help("the infeasibles exclude every state"),

@@ -34,23 +34,44 @@ pub struct Loaded {
 }
 
 /// Detects the format from the extension (.toml / .gmcr / .json) and otherwise
-/// from the content (a JSON object → gmcr), then parses.
+/// from the content (a JSON object → gmcr), then parses, numbering states (for
+/// rankings that name them by number) up to the engine's default state limit.
 pub fn parse(source: &str, file_name: &str) -> Result<Loaded, Box<FormatError>> {
+    parse_within(source, file_name, detente_engine::DEFAULT_MAX_STATES)
+}
+
+/// [`parse`] under the caller's state limit: a ranking that names states by number
+/// makes the reader enumerate them, and that must stop where compiling would.
+pub fn parse_within(
+    source: &str,
+    file_name: &str,
+    max_states: usize,
+) -> Result<Loaded, Box<FormatError>> {
     let extension = std::path::Path::new(file_name)
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
     match extension.as_deref() {
-        Some("toml") => parse_toml(source, file_name),
-        Some("gmcr" | "json") => parse_gmcr(source, file_name),
-        _ if source.trim_start().starts_with('{') => parse_gmcr(source, file_name),
-        _ => parse_toml(source, file_name),
+        Some("toml") => read_toml(source, file_name, max_states),
+        Some("gmcr" | "json") => read_gmcr(source, file_name, max_states),
+        _ if source.trim_start().starts_with('{') => read_gmcr(source, file_name, max_states),
+        _ => read_toml(source, file_name, max_states),
     }
 }
 
+/// Parses our TOML format (numbering states up to the engine's default limit).
 pub fn parse_toml(source: &str, file_name: &str) -> Result<Loaded, Box<FormatError>> {
+    read_toml(source, file_name, detente_engine::DEFAULT_MAX_STATES)
+}
+
+/// Parses GMCR+'s `.gmcr` JSON (numbering states up to the engine's default limit).
+pub fn parse_gmcr(source: &str, file_name: &str) -> Result<Loaded, Box<FormatError>> {
+    read_gmcr(source, file_name, detente_engine::DEFAULT_MAX_STATES)
+}
+
+fn read_toml(source: &str, file_name: &str, max_states: usize) -> Result<Loaded, Box<FormatError>> {
     let file = SourceFile::new(file_name, source);
-    let (model, spans) = toml_in::parse(&file)?;
+    let (model, spans) = toml_in::parse(&file, max_states)?;
     Ok(Loaded {
         model,
         kind: FileKind::Toml,
@@ -60,9 +81,9 @@ pub fn parse_toml(source: &str, file_name: &str) -> Result<Loaded, Box<FormatErr
     })
 }
 
-pub fn parse_gmcr(source: &str, file_name: &str) -> Result<Loaded, Box<FormatError>> {
+fn read_gmcr(source: &str, file_name: &str, max_states: usize) -> Result<Loaded, Box<FormatError>> {
     let file = SourceFile::new(file_name, source);
-    let (model, spans, notices) = gmcr::import(&file)?;
+    let (model, spans, notices) = gmcr::import(&file, max_states)?;
     Ok(Loaded {
         model,
         kind: FileKind::Gmcr,
@@ -89,7 +110,8 @@ impl Loaded {
         Conflict::compile(&self.model, max_states).map_err(|e| self.locate(e, max_states))
     }
 
-    fn locate(&self, error: ModelError, max_states: usize) -> Box<FormatError> {
+    /// Points an engine error at the part of the source at fault.
+    pub fn locate(&self, error: ModelError, max_states: usize) -> Box<FormatError> {
         let spans = &self.spans;
         let message = error.to_string();
         match error {
@@ -147,10 +169,6 @@ impl Loaded {
         }
     }
 }
-
-/// Most feasible states enumerated while parsing, to turn state numbers into patterns.
-/// Numbers are for models small enough to tabulate; larger ones name states by pattern.
-const NUMBERING_MAX_STATES: usize = 1 << 20;
 
 /// The feasible states over `option_count` options under `rules`, numbered as in GMCR.md §5.
 fn feasible_states(

@@ -54,13 +54,15 @@ const COALITION_KEYS: &[&str] = &["members", "description", "source"];
 type Val<'i> = Spanned<DeValue<'i>>;
 type Res<T> = Result<T, Box<FormatError>>;
 
-pub(crate) fn parse(file: &SourceFile) -> Res<(Model, Spans)> {
+/// Reads a model; states named by number are numbered up to `max_states` feasible states.
+pub(crate) fn parse(file: &SourceFile, max_states: usize) -> Res<(Model, Spans)> {
     let document = DeTable::parse(&file.text).map_err(|e| syntax_error(file, &e))?;
     let root_value = Spanned::new(document.span(), DeValue::Table(document.into_inner()));
     let mut reader = Reader {
         file,
         ids: Vec::new(),
         states: None,
+        max_states,
     };
     reader.model(&root_value)
 }
@@ -105,6 +107,8 @@ struct Reader<'a> {
     ids: Vec<String>,
     /// The feasible states, enumerated when a ranking first names a state by number.
     states: Option<StateSpace>,
+    /// The caller's state limit, for numbering states.
+    max_states: usize,
 }
 
 /// What a DM's `preferences` or `ranking` gives, and where it is written.
@@ -810,7 +814,7 @@ impl<'a> Reader<'a> {
     ) -> Res<Expr> {
         if self.states.is_none() {
             let n = self.ids.len();
-            let space = match crate::feasible_states(n, &model.rules, crate::NUMBERING_MAX_STATES) {
+            let space = match crate::feasible_states(n, &model.rules, self.max_states) {
                 Ok(space) => space,
                 Err(ModelError::NoFeasibleState) => {
                     return Err(crate::no_feasible_state(
@@ -818,7 +822,7 @@ impl<'a> Reader<'a> {
                         n,
                         &model.rules,
                         spans,
-                        crate::NUMBERING_MAX_STATES,
+                        self.max_states,
                     ));
                 }
                 Err(error) => {

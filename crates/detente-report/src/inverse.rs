@@ -4,7 +4,8 @@
 
 use crate::describe::{compress_ids, describe_change, describe_state};
 use crate::{Format, json_body};
-use detente_engine::inverse::{Comparison, Conditions, Count, Inverse, InverseError, Obstacle};
+use detente_app::{ConceptAnswer, InverseAnswer};
+use detente_engine::inverse::{Comparison, Conditions, Obstacle};
 use detente_engine::{Concept, Conflict, Model, StateIndex};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -16,66 +17,11 @@ pub const INVERSE_SCHEMA: &str = "detente.inverse/1";
 /// Counts with at most this many digits are printed in full in text and Markdown.
 const FULL_DIGITS: usize = 30;
 
-/// One concept's answer, as computed by the engine.
-pub struct ConceptAnswer {
-    pub concept: Concept,
-    pub conditions: Result<Conditions, InverseError>,
-    /// Present when counting was asked for.
-    pub count: Option<Result<Count, InverseError>>,
-    /// Present when samples were asked for: one rank vector per varied DM each.
-    pub samples: Option<Result<Vec<Vec<Vec<u32>>>, InverseError>>,
-}
-
-impl ConceptAnswer {
-    /// The answer of `question` for each concept: its conditions, counted when `count` is
-    /// set, and `sample` rankings drawn from `seed` when asked.
-    pub fn all(
-        question: &Inverse,
-        concepts: &[Concept],
-        count: bool,
-        sample: Option<u16>,
-        seed: u64,
-    ) -> Vec<ConceptAnswer> {
-        concepts
-            .iter()
-            .map(|&concept| {
-                let conditions = question.conditions(concept);
-                let count = match &conditions {
-                    Ok(c) if count => Some(question.count(concept, c)),
-                    _ => None,
-                };
-                let samples = match (&conditions, sample) {
-                    (Ok(c), Some(n)) => Some(question.sample(concept, c, n.into(), seed)),
-                    _ => None,
-                };
-                ConceptAnswer {
-                    concept,
-                    conditions,
-                    count,
-                    samples,
-                }
-            })
-            .collect()
-    }
-
-    /// The first error when no concept could be answered: there is nothing to report.
-    pub fn none_answered(answers: &[ConceptAnswer]) -> Option<&InverseError> {
-        if answers.iter().all(|a| a.conditions.is_err()) {
-            answers.first().and_then(|a| a.conditions.as_ref().err())
-        } else {
-            None
-        }
-    }
-}
-
 /// An inverse analysis of one target state.
 pub struct InverseReport<'a> {
     pub model: &'a Model,
     pub conflict: &'a Conflict,
-    pub target: StateIndex,
-    /// The varied DMs, in model order.
-    pub varied: Vec<usize>,
-    pub answers: Vec<ConceptAnswer>,
+    pub answer: &'a InverseAnswer,
 }
 
 #[derive(Serialize)]
@@ -194,7 +140,7 @@ impl InverseReport<'_> {
                 "{} (whose preferences are not varied) prefers moving to state {} ({}), and no response can deter it",
                 self.dm_name(*dm),
                 move_to + 1,
-                describe_change(self.model, self.conflict, self.target, *move_to)
+                describe_change(self.model, self.conflict, self.answer.target, *move_to)
             ),
             Obstacle::Cycle { dm, states } => format!(
                 "{} would have to rank states {} each above the next and the last above the first",
@@ -261,8 +207,13 @@ impl InverseReport<'_> {
                     .map(|r| RequirementJson {
                         decision_maker: self.dm_name(r.dm),
                         move_to: r.move_to as usize + 1,
-                        change: describe_change(self.model, self.conflict, self.target, r.move_to)
-                            .to_string(),
+                        change: describe_change(
+                            self.model,
+                            self.conflict,
+                            self.answer.target,
+                            r.move_to,
+                        )
+                        .to_string(),
                         alternatives: r
                             .alternatives
                             .iter()
@@ -291,7 +242,8 @@ impl InverseReport<'_> {
                     samples
                         .iter()
                         .map(|per_dm| {
-                            self.varied
+                            self.answer
+                                .varied
                                 .iter()
                                 .zip(per_dm)
                                 .map(|(&dm, ranks)| SampleJson {
@@ -311,7 +263,7 @@ impl InverseReport<'_> {
 
     fn build(&self) -> InverseJson {
         let mut mentioned: BTreeSet<StateIndex> = BTreeSet::new();
-        for answer in &self.answers {
+        for answer in &self.answer.answers {
             if let Ok(Conditions::When {
                 required,
                 requirements,
@@ -328,14 +280,24 @@ impl InverseReport<'_> {
                 mentioned.extend(requirements.iter().map(|r| r.move_to));
             }
         }
-        mentioned.remove(&self.target);
+        mentioned.remove(&self.answer.target);
         InverseJson {
             schema: INVERSE_SCHEMA,
-            target: self.state_json(self.target),
-            varied: self.varied.iter().map(|&d| self.dm_name(d)).collect(),
+            target: self.state_json(self.answer.target),
+            varied: self
+                .answer
+                .varied
+                .iter()
+                .map(|&d| self.dm_name(d))
+                .collect(),
             states: self.conflict.state_count(),
-            concepts: self.answers.iter().map(|a| self.concept_json(a)).collect(),
-            mentioned: std::iter::once(self.target)
+            concepts: self
+                .answer
+                .answers
+                .iter()
+                .map(|a| self.concept_json(a))
+                .collect(),
+            mentioned: std::iter::once(self.answer.target)
                 .chain(mentioned)
                 .map(|s| self.state_json(s))
                 .collect(),
@@ -348,7 +310,7 @@ impl InverseReport<'_> {
             Format::Json => json_body(out, &body, 0),
             _ => write_text(
                 &body,
-                self.target as usize + 1,
+                self.answer.target as usize + 1,
                 format == Format::Markdown,
                 out,
             ),
@@ -555,57 +517,4 @@ fn write_text(
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use detente_engine::generate::{PreferenceKind, Shape, generate};
-
-    fn conflict() -> Conflict {
-        let shape = Shape {
-            dms: 2,
-            options_per_dm: 2,
-            rules: 0,
-            rule_width: 2,
-            irreversible_percent: 0,
-            preferences: PreferenceKind::Prioritization { statements: 3 },
-            seed: 3,
-        };
-        Conflict::compile(&generate(&shape), 1 << 10).unwrap()
-    }
-
-    #[test]
-    fn every_concept_is_answered_as_the_engine_answers_it() {
-        let conflict = conflict();
-        let question = Inverse::new(&conflict, 0, &[0, 1]);
-        let answers =
-            ConceptAnswer::all(&question, &[Concept::Nash, Concept::Seq], true, Some(2), 9);
-        assert_eq!(answers.len(), 2);
-        for answer in &answers {
-            let conditions = question.conditions(answer.concept).unwrap();
-            assert_eq!(answer.conditions.as_ref().unwrap(), &conditions);
-            let count = question.count(answer.concept, &conditions);
-            assert_eq!(answer.count.as_ref().unwrap(), &count);
-            let samples = question.sample(answer.concept, &conditions, 2, 9);
-            assert_eq!(answer.samples.as_ref().unwrap(), &samples);
-        }
-        assert!(ConceptAnswer::none_answered(&answers).is_none());
-        let unasked = ConceptAnswer::all(&question, &[Concept::Nash], false, None, 9);
-        assert!(unasked[0].count.is_none() && unasked[0].samples.is_none());
-    }
-
-    #[test]
-    fn nothing_to_report_only_when_every_concept_fails() {
-        let conflict = conflict();
-        let question = Inverse::new(&conflict, 0, &[0]);
-        let failed = ConceptAnswer::all(&question, &[Concept::Sim], true, None, 1);
-        assert!(failed[0].count.is_none());
-        assert_eq!(
-            ConceptAnswer::none_answered(&failed),
-            Some(&InverseError::Concept(Concept::Sim.label()))
-        );
-        let mixed = ConceptAnswer::all(&question, &[Concept::Sim, Concept::Nash], false, None, 1);
-        assert!(ConceptAnswer::none_answered(&mixed).is_none());
-    }
 }

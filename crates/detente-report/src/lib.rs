@@ -20,7 +20,7 @@ pub use describe::{ChangeText, compress_ids, describe_change, describe_state};
 pub use evolution::{EVOLUTION_SCHEMA, EvolutionFormat, EvolutionReport, PathMove};
 pub use explanation::{EXPLANATION_SCHEMA, Explanation};
 pub use foresight::{FORESIGHT_SCHEMA, ForesightReport};
-pub use inverse::{ConceptAnswer, INVERSE_SCHEMA, InverseReport};
+pub use inverse::{INVERSE_SCHEMA, InverseReport};
 pub use json::SCHEMA;
 pub(crate) use json::json_body;
 pub use robustness::{ROBUSTNESS_SCHEMA, RobustnessReport};
@@ -108,35 +108,6 @@ const SELECTIVE_FIRST: [Concept; 6] = [
     Concept::Smr,
     Concept::Gmr,
 ];
-
-/// Above this many states SIM and SEQ&SIM are left out unless asked for: the SIM search
-/// grows with the product of the other DMs' improvements.
-pub const SIM_DEFAULT_MAX_STATES: usize = 100_000;
-
-/// The concepts analysed when none are named: all of them, less SIM and SEQ&SIM above
-/// [`SIM_DEFAULT_MAX_STATES`] states.
-pub fn default_concepts(state_count: usize) -> Vec<Concept> {
-    Concept::ALL
-        .into_iter()
-        .filter(|&c| {
-            state_count <= SIM_DEFAULT_MAX_STATES || !matches!(c, Concept::Sim | Concept::SeqSim)
-        })
-        .collect()
-}
-
-/// Above this many DMs, "all coalitions" must be narrowed down by hand.
-pub const MAX_DMS_FOR_ALL_COALITIONS: usize = 8;
-
-/// The coalitions examined when none are named: the model's `[[coalition]]`
-/// entries unless `all`, else every coalition of two or more DMs; `None` when
-/// that would be every coalition of more than [`MAX_DMS_FOR_ALL_COALITIONS`] DMs.
-pub fn default_coalitions(model: &detente_engine::Model, all: bool) -> Option<Vec<Vec<usize>>> {
-    if !model.coalitions.is_empty() && !all {
-        return Some(model.coalitions.iter().map(|c| c.members.clone()).collect());
-    }
-    let dms = model.decision_makers.len();
-    (dms <= MAX_DMS_FOR_ALL_COALITIONS).then(|| detente_engine::coalition::all_coalitions(dms))
-}
 
 /// Most states a large model's tableau shows by default.
 pub const TABLEAU_MAX_STATES: usize = 48;

@@ -4,16 +4,15 @@
 //! Each answers with the JSON document its CLI command writes.
 
 use crate::AppState;
-use crate::api::{Body, concepts, dm_index, state_index, written};
+use crate::api::{Body, concepts, written};
 use crate::error::ApiError;
 use crate::session::ModelInput;
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use detente_engine::foresight::{Foresight, MAX_HORIZON, Outlook};
-use detente_engine::inverse::{self, Inverse, MAX_SAMPLES};
-use detente_engine::robustness::{Robustness, RobustnessError, Settings};
-use detente_report::{ConceptAnswer, ForesightReport, Format, InverseReport, RobustnessReport};
+use detente_app::robustness_settings;
+use detente_engine::foresight::Outlook;
+use detente_report::{ForesightReport, Format, InverseReport, RobustnessReport};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -50,29 +49,16 @@ pub async fn foresight(
     let Json(request) = body?;
     app.blocking(move |config, sessions| {
         let session = sessions.open(&request.input, config)?;
-        let horizon = request.horizon;
-        if !(1..=MAX_HORIZON).contains(&horizon) {
-            return Err(
-                ApiError::unprocessable(format!("a horizon of {horizon} is out of range"))
-                    .with_help(format!(
-                        "look ahead 1 to {MAX_HORIZON} moves (1 is Nash stability)"
-                    )),
-            );
-        }
         let lines_for = request
             .states
             .iter()
-            .map(|&id| state_index(&session, id))
+            .map(|&id| session.state_number(id))
             .collect::<Result<Vec<_>, _>>()?;
         let outlook = match request.outlook {
             OutlookKey::Cautious => Outlook::Cautious,
             OutlookKey::Hopeful => Outlook::Hopeful,
         };
-        let run = |outlook| {
-            Foresight::run(&session.conflict, horizon, outlook)
-                .map_err(|e| ApiError::unprocessable(e.to_string()).with_help("lower the horizon"))
-        };
-        let (foresight, other) = (run(outlook)?, run(outlook.other())?);
+        let (foresight, other) = session.foresight(request.horizon, outlook)?;
         let report = ForesightReport {
             model: &session.loaded.model,
             conflict: &session.conflict,
@@ -107,31 +93,14 @@ pub async fn robustness(
     let Json(request) = body?;
     app.blocking(move |config, sessions| {
         let session = sessions.open(&request.input, config)?;
-        let (model, conflict) = (&session.loaded.model, &session.conflict);
-        let defaults = Settings::new(&concepts(
-            request.concepts.as_deref(),
-            conflict.state_count(),
-        )?);
-        let settings = Settings {
-            exact_limit: request.exact_limit.unwrap_or(defaults.exact_limit),
-            samples: request.samples.unwrap_or(defaults.samples),
-            seed: request.seed.unwrap_or(defaults.seed),
-            ..defaults
-        };
-        let robustness = Robustness::run(model, conflict, &settings, &|| {}).map_err(|e| {
-            let help = match e {
-                RobustnessError::TooManyStates { .. } => {
-                    "choose fewer concepts, or add feasibility rules to shrink the model"
-                }
-                RobustnessError::TooManyProfiles { .. } | RobustnessError::NoSamples => {
-                    "give the samples and the exact limit within the limit"
-                }
-                RobustnessError::BadUncertainty { .. } | RobustnessError::Model(_) => {
-                    "check the `priority` ranges of the model (docs/MODEL_FORMAT.md)"
-                }
-            };
-            ApiError::unprocessable(e.to_string()).with_help(help)
-        })?;
+        let (model, conflict) = (session.model(), &session.conflict);
+        let settings = robustness_settings(
+            concepts(request.concepts.as_deref(), conflict.state_count())?,
+            request.exact_limit,
+            request.samples,
+            request.seed,
+        );
+        let robustness = session.robustness(&settings, &|| {})?;
         let written_analysis = session.analysis(robustness.concepts());
         let report = RobustnessReport {
             model,
@@ -177,55 +146,22 @@ pub async fn inverse(
     let Json(request) = body?;
     app.blocking(move |config, sessions| {
         let session = sessions.open(&request.input, config)?;
-        let model = &session.loaded.model;
-        let target = state_index(&session, request.state)?;
-        let chosen = match &request.concepts {
-            None => inverse::CONCEPTS.to_vec(),
-            Some(keys) => concepts(Some(keys), 0)?,
-        };
-        if let Some(other) = chosen.iter().find(|c| !inverse::CONCEPTS.contains(c)) {
-            return Err(ApiError::unprocessable(format!(
-                "inverse analysis does not cover {}",
-                other.label()
-            ))
-            .with_help("choose among nash, gmr, smr and seq"));
-        }
-        if let Some(n) = request.sample
-            && !(1..=MAX_SAMPLES).contains(&n)
-        {
-            return Err(
-                ApiError::unprocessable(format!("cannot draw {n} samples")).with_help(format!(
-                    "draw 1 to {MAX_SAMPLES} rankings, or leave `sample` out"
-                )),
-            );
-        }
-        let mut varied = match &request.vary {
-            None => (0..model.decision_makers.len()).collect(),
-            Some(names) => names
-                .iter()
-                .map(|name| dm_index(model, name.trim()))
-                .collect::<Result<Vec<_>, _>>()?,
-        };
-        varied.sort_unstable();
-        varied.dedup();
-        let question = Inverse::new(&session.conflict, target, &varied);
-        let answers = ConceptAnswer::all(
-            &question,
-            &chosen,
-            request.count,
-            request.sample,
-            request.seed,
-        );
-        if let Some(error) = ConceptAnswer::none_answered(&answers) {
-            return Err(ApiError::unprocessable(error.to_string())
-                .with_help("vary fewer decision makers or leave out seq"));
-        }
+        let answer = session.inverse(&detente_app::InverseRequest {
+            target: session.state_number(request.state)?,
+            vary: request.vary,
+            concepts: request
+                .concepts
+                .as_deref()
+                .map(detente_app::concepts_by_key)
+                .transpose()?,
+            count: request.count,
+            sample: request.sample,
+            seed: request.seed,
+        })?;
         let report = InverseReport {
-            model,
+            model: session.model(),
             conflict: &session.conflict,
-            target,
-            varied,
-            answers,
+            answer: &answer,
         };
         written("application/json", |out| report.write(Format::Json, out))
     })

@@ -4,14 +4,14 @@
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::session::{ModelInput, Session};
+use crate::session::ModelInput;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use detente_engine::coalition::CoalitionAnalysis;
-use detente_engine::{Concept, Model, StateIndex};
+use detente_app::{CoalitionChoice, ConceptChoice, ModelFormat};
+use detente_engine::Concept;
 use detente_format::FileKind;
 use detente_report::{
     CoalitionReport, EvolutionFormat, EvolutionReport, Explanation, Format, Report,
@@ -98,8 +98,8 @@ pub async fn import(
     body: Body<ModelInput>,
 ) -> Result<Response, ApiError> {
     let Json(input) = body?;
-    app.blocking(move |_, _| {
-        let (toml, notices, error) = match detente_format::parse(&input.model, &input.file_name) {
+    app.blocking(move |config, _| {
+        let (toml, notices, error) = match detente_app::load(&input.source(), &config.limits) {
             Ok(loaded) if loaded.kind == FileKind::Gmcr => {
                 (detente_format::to_toml(&loaded.model), loaded.notices, None)
             }
@@ -153,55 +153,8 @@ pub async fn check(
 /// The concepts named by their keys (`nash`, `gmr`, ...), in the engine's order; the
 /// defaults for the model's size when none are named.
 pub fn concepts(keys: Option<&[String]>, state_count: usize) -> Result<Vec<Concept>, ApiError> {
-    let Some(keys) = keys else {
-        return Ok(detente_report::default_concepts(state_count));
-    };
-    let mut chosen = keys
-        .iter()
-        .map(|key| {
-            Concept::from_key(key).ok_or_else(|| {
-                ApiError::unprocessable(format!("no solution concept called `{key}`"))
-                    .with_help("concepts: nash, gmr, smr, seq, sim, seqsim")
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    chosen.sort_unstable();
-    chosen.dedup();
-    if chosen.is_empty() {
-        return Err(ApiError::unprocessable("no solution concept chosen")
-            .with_help("name at least one of nash, gmr, smr, seq, sim, seqsim"));
-    }
-    Ok(chosen)
-}
-
-/// The state numbered `id` (1-based, as in every report).
-pub fn state_index(session: &Session, id: usize) -> Result<StateIndex, ApiError> {
-    let count = session.conflict.state_count();
-    (1..=count)
-        .contains(&id)
-        .then(|| (id - 1) as StateIndex)
-        .ok_or_else(|| {
-            ApiError::unprocessable(format!("there is no state {id}"))
-                .with_help(format!("states are numbered 1 to {count}"))
-        })
-}
-
-/// One concept by its key.
-pub fn concept(key: &str) -> Result<Concept, ApiError> {
-    Ok(concepts(Some(&[key.to_string()]), 0)?[0])
-}
-
-/// The DM called `name` (its name or id).
-pub fn dm_index(model: &Model, name: &str) -> Result<usize, ApiError> {
-    model.find_dm(name).ok_or_else(|| {
-        let names: Vec<&str> = model
-            .decision_makers
-            .iter()
-            .map(|d| d.name.as_str())
-            .collect();
-        ApiError::unprocessable(format!("no decision maker called `{name}`"))
-            .with_help(format!("decision makers: {}", names.join(", ")))
-    })
+    let asked = keys.map(detente_app::concepts_by_key).transpose()?;
+    Ok(ConceptChoice::new(asked.as_deref(), state_count)?.concepts)
 }
 
 /// A response written by one of detente-report's writers.
@@ -289,21 +242,21 @@ pub async fn explain(
     let Json(request) = body?;
     app.blocking(move |config, sessions| {
         let session = sessions.open(&request.input, config)?;
-        let model = &session.loaded.model;
-        let state = state_index(&session, request.state)?;
-        let dms = match &request.dms {
-            None => (0..model.decision_makers.len()).collect(),
-            Some(names) => names
-                .iter()
-                .map(|name| dm_index(model, name))
-                .collect::<Result<Vec<_>, _>>()?,
-        };
+        let state = session.state_number(request.state)?;
+        let plan = session.explain(&detente_app::ExplainRequest {
+            dms: request.dms,
+            concepts: request
+                .concepts
+                .as_deref()
+                .map(detente_app::concepts_by_key)
+                .transpose()?,
+        })?;
         let explanation = Explanation {
-            model,
+            model: session.model(),
             conflict: &session.conflict,
             state,
-            dms,
-            concepts: concepts(request.concepts.as_deref(), session.conflict.state_count())?,
+            dms: plan.dms,
+            concepts: plan.concepts,
         };
         written("application/json", |out| {
             explanation.write(Format::Json, out)
@@ -336,19 +289,15 @@ pub async fn evolve(
     app.blocking(move |config, sessions| {
         let session = sessions.open(&request.input, config)?;
         let conflict = &session.conflict;
-        let start = match request.from {
-            Some(id) => state_index(&session, id)?,
-            None => conflict.status_quo().ok_or_else(|| {
-                ApiError::unprocessable("the model has no status quo to start from").with_help(
-                    "set the status quo in the model, or give a starting state as `from`",
-                )
-            })?,
-        };
+        let from = request
+            .from
+            .map(|id| session.state_number(id))
+            .transpose()?;
         let concepts = concepts(request.concepts.as_deref(), conflict.state_count())?;
         let analysed = session.analysis(&concepts);
-        let coalitions = coalition_members(&session.loaded.model, &request.coalitions)?;
-        let evolution =
-            detente_engine::evolve::Evolution::with_coalitions(conflict, start, &coalitions);
+        let choice = (!request.coalitions.is_empty())
+            .then(|| CoalitionChoice::Named(request.coalitions.clone()));
+        let (evolution, coalitions) = session.evolve(from, choice.as_ref())?;
         let report = EvolutionReport {
             model: &session.loaded.model,
             conflict,
@@ -361,7 +310,7 @@ pub async fn evolve(
                 report.write(EvolutionFormat::Json, out)
             });
         };
-        let target = state_index(&session, to)?;
+        let target = session.state_number(to)?;
         let mut bytes = Vec::new();
         report
             .write(EvolutionFormat::Json, &mut bytes)
@@ -393,22 +342,6 @@ pub struct CoalitionsRequest {
     all: bool,
 }
 
-/// DM names (or ids) per coalition as member indices, ascending.
-fn coalition_members(model: &Model, lists: &[Vec<String>]) -> Result<Vec<Vec<usize>>, ApiError> {
-    lists
-        .iter()
-        .map(|names| {
-            let mut members = names
-                .iter()
-                .map(|name| dm_index(model, name))
-                .collect::<Result<Vec<_>, _>>()?;
-            members.sort_unstable();
-            members.dedup();
-            Ok(members)
-        })
-        .collect()
-}
-
 /// Coalitional stability and the coalitions that can upset each equilibrium (`detente.coalitions/2`).
 pub async fn coalitions(
     State(app): State<AppState>,
@@ -417,27 +350,16 @@ pub async fn coalitions(
     let Json(request) = body?;
     app.blocking(move |config, sessions| {
         let session = sessions.open(&request.input, config)?;
-        let model = &session.loaded.model;
-        let concept = concept(request.concept.as_deref().unwrap_or("seq"))?;
-        let coalitions = match &request.coalitions {
-            Some(lists) => coalition_members(model, lists)?,
-            None => detente_report::default_coalitions(model, request.all).ok_or_else(|| {
-                ApiError::unprocessable(format!(
-                    "{} decision makers make too many coalitions to examine them all (at most {} DMs)",
-                    model.decision_makers.len(),
-                    detente_report::MAX_DMS_FOR_ALL_COALITIONS
-                ))
-                .with_help("name the coalitions to examine in `coalitions`")
-            })?,
+        let concept = detente_app::concept_by_key(request.concept.as_deref().unwrap_or("seq"))?;
+        let choice = match request.coalitions {
+            Some(lists) => CoalitionChoice::Named(lists),
+            None if request.all => CoalitionChoice::All,
+            None => CoalitionChoice::Listed,
         };
-        let coalitional = CoalitionAnalysis::run(&session.conflict, &coalitions, concept)
-            .map_err(|e| {
-                ApiError::unprocessable(e.to_string())
-                    .with_help("coalitional stability is for nash, gmr, smr or seq on models of at most 65,536 states")
-            })?;
+        let coalitional = session.coalitional(concept, &choice)?;
         let analysed = session.analysis(&[concept]);
         let report = CoalitionReport {
-            model,
+            model: session.model(),
             conflict: &session.conflict,
             analysis: &analysed.analysis,
             coalitions: &coalitional,
@@ -470,32 +392,17 @@ pub async fn convert(
     let Json(request) = body?;
     app.blocking(move |config, sessions| {
         let session = sessions.open(&request.input, config)?;
-        let model = &session.loaded.model;
-        let (text, content_type, extension) = match request.to {
-            ConvertTarget::Toml => (detente_format::to_toml(model), "application/toml", "toml"),
-            ConvertTarget::Gmcr => (
-                detente_format::to_gmcr(model, &session.conflict)?,
-                "application/json",
-                "gmcr",
-            ),
+        let (format, content_type) = match request.to {
+            ConvertTarget::Toml => (ModelFormat::Toml, "application/toml"),
+            ConvertTarget::Gmcr => (ModelFormat::Gmcr, "application/json"),
         };
-        let stem: String = model
-            .name
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        let stem = stem.trim_matches('-');
+        let converted = detente_app::convert(session.loaded.clone(), format, &config.limits)?;
         let disposition = format!(
-            "attachment; filename=\"{}.{extension}\"",
-            if stem.is_empty() { "model" } else { stem }
+            "attachment; filename=\"{}.{}\"",
+            detente_app::file_stem(session.model()),
+            format.extension()
         );
-        let mut response = ([(header::CONTENT_TYPE, content_type)], text).into_response();
+        let mut response = ([(header::CONTENT_TYPE, content_type)], converted.text).into_response();
         if let Ok(value) = HeaderValue::from_str(&disposition) {
             response
                 .headers_mut()

@@ -4,6 +4,7 @@
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use detente_app::{AppError, Limit};
 use detente_format::FormatError;
 use serde::Serialize;
 
@@ -58,6 +59,42 @@ impl From<Box<FormatError>> for ApiError {
             file: Some(error.file_name().to_string()),
             line: location.map(|(line, _)| line),
             column: location.map(|(_, column)| column),
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    /// A request the application layer refuses: a 422 with its message, and for a limit
+    /// the workbench's own advice.
+    fn from(error: AppError) -> ApiError {
+        match error {
+            AppError::Model(located) => ApiError::from(located),
+            AppError::Invalid { message, help } => ApiError {
+                help,
+                ..ApiError::unprocessable(message)
+            },
+            AppError::OverLimit { limit, message } => {
+                ApiError::unprocessable(message).with_help(help(limit))
+            }
+        }
+    }
+}
+
+/// How to stay within `limit`, in terms of this API's fields.
+fn help(limit: Limit) -> String {
+    match limit {
+        Limit::States { max } => format!(
+            "the workbench analyses at most {max} states; add feasibility rules, or run `detente analyze` on the command line (its --max-states goes higher)"
+        ),
+        Limit::Horizon => "lower the horizon".into(),
+        Limit::Varied => "vary fewer decision makers or leave out seq".into(),
+        Limit::Profiles => "give the samples and the exact limit within the limit".into(),
+        Limit::RobustnessStates => {
+            "choose fewer concepts, or add feasibility rules to shrink the model".into()
+        }
+        Limit::Coalitions => {
+            "coalitional stability is for nash, gmr, smr or seq on models of at most 65,536 states"
+                .into()
         }
     }
 }

@@ -3,7 +3,7 @@
 //! among them, each with its mover and whether the mover gains by it.
 
 use crate::AppState;
-use crate::api::{Body, concepts, state_index};
+use crate::api::{Body, concepts};
 use crate::error::ApiError;
 use crate::session::ModelInput;
 use axum::Json;
@@ -108,7 +108,7 @@ pub async fn graph(
         let conflict = &session.conflict;
         let space = conflict.space();
         let center = match request.center {
-            Some(id) => state_index(&session, id)?,
+            Some(id) => session.state_number(id)?,
             None => conflict.status_quo().unwrap_or(0),
         };
         let chosen = concepts(request.concepts.as_deref(), conflict.state_count())?;

@@ -7,7 +7,7 @@
 //! parses, compiles or analyses goes through [`AppState::blocking`], which also
 //! bounds its time and how many run at once); every failure is a 4xx/5xx with a
 //! JSON `{"error": {...}}` body, never a panic; models over
-//! [`Config::max_states`] are refused with a message naming the limit.
+//! the state limit of [`Config::limits`] are refused with a message naming the limit.
 
 mod analyses;
 mod api;
@@ -23,8 +23,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
+use detente_app::Limits;
 use session::Sessions;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -32,12 +32,8 @@ use tokio::sync::Semaphore;
 /// Limits of a workbench server.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Most feasible states a model may have.
-    pub max_states: usize,
-    /// Longest an analysis may take before the request is answered with an error.
-    pub timeout: Duration,
-    /// Largest request body, in bytes.
-    pub body_limit: usize,
+    /// States, time and body size per request (a shared service's by default).
+    pub limits: Limits,
     /// Most engine jobs (parse, compile, analyse) running at once; others wait their turn.
     pub workers: usize,
 }
@@ -45,9 +41,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Config {
         Config {
-            max_states: 1 << 21,
-            timeout: Duration::from_secs(60),
-            body_limit: 4 << 20,
+            limits: Limits::service(),
             workers: 2,
         }
     }
@@ -69,9 +63,9 @@ impl AppState {
         &self,
         work: impl FnOnce(&Config, &Sessions) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
-        let timeout = self.config.timeout;
+        let timeout = self.config.limits.time;
         // A 4xx: the request asks for more than the workbench will do, like one over the state limit.
-        let too_slow = || {
+        let too_slow = |timeout: Duration| {
             ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 format!(
@@ -101,9 +95,12 @@ impl AppState {
                 )
             })?
         };
-        tokio::time::timeout(timeout, run)
-            .await
-            .unwrap_or_else(|_| Err(too_slow()))
+        match timeout {
+            Some(timeout) => tokio::time::timeout(timeout, run)
+                .await
+                .unwrap_or_else(|_| Err(too_slow(timeout))),
+            None => run.await,
+        }
     }
 }
 
@@ -157,7 +154,10 @@ pub fn router(config: Config) -> Router {
         .route("/api/convert", post(api::convert))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::wrong_method)
-        .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(match config.limits.body_bytes {
+            Some(bytes) => DefaultBodyLimit::max(bytes),
+            None => DefaultBodyLimit::disable(),
+        })
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }
@@ -167,11 +167,6 @@ pub const OPENAPI: &str = include_str!("../assets/openapi.json");
 
 async fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, content_type)], body)
-}
-
-/// Serves the workbench at `addr` until the process ends.
-pub async fn serve(addr: SocketAddr, config: Config) -> std::io::Result<()> {
-    serve_on(tokio::net::TcpListener::bind(addr).await?, config).await
 }
 
 /// Serves the workbench on a listener already bound (tests bind port 0 and read the port back).

@@ -5,8 +5,8 @@
 
 use crate::Config;
 use crate::error::ApiError;
-use detente_engine::{Analysis, Concept, Conflict};
-use detente_format::Loaded;
+use detente_app::{Prepared, Source};
+use detente_engine::{Analysis, Concept};
 use serde::Deserialize;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -25,11 +25,29 @@ fn default_file_name() -> String {
     "model.toml".to_string()
 }
 
+impl ModelInput {
+    /// The model as the application layer reads it.
+    pub fn source(&self) -> Source {
+        Source::Text {
+            text: self.model.clone(),
+            name: self.file_name.clone(),
+        }
+    }
+}
+
 /// A parsed, compiled model and the analyses run on it so far.
 pub struct Session {
-    pub loaded: Loaded,
-    pub conflict: Conflict,
+    prepared: Prepared,
     analyses: Mutex<Vec<Analysed>>,
+}
+
+/// A session is its model first: handlers read it and ask it for DMs and states directly.
+impl std::ops::Deref for Session {
+    type Target = Prepared;
+
+    fn deref(&self) -> &Prepared {
+        &self.prepared
+    }
 }
 
 /// One analysis and how long it took.
@@ -92,24 +110,8 @@ impl Sessions {
                 return Ok(session);
             }
         }
-        let loaded = detente_format::parse(&input.model, &input.file_name)?;
-        let conflict = loaded.compile(config.max_states).map_err(|e| {
-            let mut error = ApiError::from(e);
-            if error.message.contains("the state limit") {
-                // The engine's advice names the CLI's flag; the help below says what to do here.
-                if let Some(cut) = error.message.find("; raise the limit") {
-                    error.message.truncate(cut);
-                }
-                error.help = Some(format!(
-                    "the workbench analyses at most {} states; add feasibility rules, or run `detente analyze` on the command line (its --max-states goes higher)",
-                    config.max_states
-                ));
-            }
-            error
-        })?;
         let session = Arc::new(Session {
-            loaded,
-            conflict,
+            prepared: detente_app::prepare(&input.source(), &config.limits)?,
             analyses: Mutex::new(Vec::new()),
         });
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);

@@ -3,7 +3,7 @@
 //! on the server so that a model of millions of states is browsed a page at a time.
 
 use crate::AppState;
-use crate::api::{Body, concept, concepts, dm_index};
+use crate::api::{Body, concepts};
 use crate::error::ApiError;
 use crate::session::ModelInput;
 use axum::Json;
@@ -128,9 +128,9 @@ pub async fn tableau(
         let analysis = &analysed.analysis;
         let equilibria: Vec<(Concept, FixedBitSet)> =
             chosen.iter().map(|&c| (c, analysis.equilibria(c))).collect();
-        let find_dm = |name: &str| dm_index(model, name);
+        let find_dm = |name: &str| session.dm(name);
         let find_concept = |key: &str| {
-            let c = concept(key)?;
+            let c = detente_app::concept_by_key(key)?;
             if chosen.contains(&c) {
                 Ok(c)
             } else {

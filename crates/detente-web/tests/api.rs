@@ -1,6 +1,7 @@
 //! The workbench's JSON API, exercised over real HTTP against a server started
 //! on 127.0.0.1 in each test, and compared with the library's own results.
 
+use detente_app::Limits;
 use detente_engine::generate::{PreferenceKind, Shape, generate};
 use detente_engine::{Analysis, Concept};
 use detente_report::{Format, Report};
@@ -352,8 +353,11 @@ async fn models_convert_and_import_both_ways() {
 #[tokio::test]
 async fn bad_input_gets_a_json_error_and_the_server_keeps_serving() {
     let base = start(Config {
-        body_limit: 64 * 1024,
-        max_states: 256,
+        limits: Limits {
+            body_bytes: Some(64 * 1024),
+            max_states: 256,
+            ..Limits::service()
+        },
         ..Config::default()
     })
     .await;
@@ -453,7 +457,10 @@ async fn bad_input_gets_a_json_error_and_the_server_keeps_serving() {
 #[tokio::test]
 async fn a_slow_analysis_is_cut_off_with_a_message() {
     let base = start(Config {
-        timeout: Duration::from_millis(1),
+        limits: Limits {
+            time: Some(Duration::from_millis(1)),
+            ..Limits::service()
+        },
         ..Config::default()
     })
     .await;
@@ -653,19 +660,27 @@ async fn inverse_is_the_libraries_report_and_refuses_what_it_cannot_answer() {
     let (loaded, conflict) = nrc_compiled();
     let us = loaded.model.find_dm("United States").unwrap();
     let question = Inverse::new(&conflict, 319, &[us]);
+    let answers = [Concept::Nash, Concept::Gmr].map(|concept| {
+        let conditions = question.conditions(concept);
+        let count = Some(question.count(concept, conditions.as_ref().unwrap()));
+        let samples = Some(question.sample(concept, conditions.as_ref().unwrap(), 2, 5));
+        detente_app::ConceptAnswer {
+            concept,
+            conditions,
+            count,
+            samples,
+        }
+    });
+    let answer = detente_app::InverseAnswer {
+        target: 319,
+        varied: vec![us],
+        answers: answers.into(),
+    };
     let expected = as_json(|out| {
         detente_report::InverseReport {
             model: &loaded.model,
             conflict: &conflict,
-            target: 319,
-            varied: vec![us],
-            answers: detente_report::ConceptAnswer::all(
-                &question,
-                &[Concept::Nash, Concept::Gmr],
-                true,
-                Some(2),
-                5,
-            ),
+            answer: &answer,
         }
         .write(Format::Json, out)
     });

@@ -1,0 +1,28 @@
+//! The application layer: every request a user can make of detente, interpreted
+//! and validated once for every front end (the CLI, the workbench, and the
+//! council and Python package to come). A front end parses its own input into
+//! these requests, calls one function and renders the answer with
+//! detente-report; it never re-validates what this layer checks.
+//!
+//! Errors ([`AppError`]) name no front end: where a fix depends on a front
+//! end's flags or fields (raising a limit), the error carries the [`Limit`] and
+//! the front end says it in its own words.
+
+mod analyses;
+mod choose;
+mod error;
+mod limits;
+mod models;
+mod source;
+
+pub use analyses::{
+    ConceptAnswer, ExplainPlan, ExplainRequest, InverseAnswer, InverseRequest, robustness_settings,
+};
+pub use choose::{
+    CoalitionChoice, ConceptChoice, MAX_DMS_FOR_ALL_COALITIONS, SIM_DEFAULT_MAX_STATES,
+    concept_by_key, concepts_by_key, default_concepts,
+};
+pub use error::{AppError, Limit};
+pub use limits::{HARD_MAX_STATES, Limits, SERVICE_TIME, max_states};
+pub use models::{Converted, ModelFormat, RANKING_MAX_OPTIONS, convert, file_stem, generate};
+pub use source::{Prepared, Source, compile, load, prepare};

@@ -1,0 +1,73 @@
+//! Where a model comes from, and reading it: a file, a text with its name, or a
+//! built-in example. Errors are located in the source, under the name given.
+
+use crate::error::{AppError, Limit};
+use crate::limits::Limits;
+use detente_engine::{Conflict, ModelError};
+use detente_format::Loaded;
+use std::path::PathBuf;
+
+/// A model to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A model file on disk (.toml or .gmcr, by extension or content).
+    File(PathBuf),
+    /// A model file's text; `name` is used in messages and tells the format by extension.
+    Text { text: String, name: String },
+    /// A built-in model by name; `None` is the default (the NRC scenario).
+    Example(Option<String>),
+}
+
+/// A model read and compiled, ready for any analysis.
+pub struct Prepared {
+    pub loaded: Loaded,
+    pub conflict: Conflict,
+}
+
+/// Reads the model `source` names, without compiling it.
+pub fn load(source: &Source, limits: &Limits) -> Result<Loaded, AppError> {
+    let loaded = match source {
+        Source::File(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                AppError::invalid(format!("cannot read `{}`: {e}", path.display()))
+                    .help("check the path; models are .toml (detente) or .gmcr (GMCR+) files")
+            })?;
+            detente_format::parse_within(&text, &path.display().to_string(), limits.max_states)
+        }
+        Source::Text { text, name } => detente_format::parse_within(text, name, limits.max_states),
+        Source::Example(name) => {
+            let example = match name {
+                Some(name) => detente_examples::find(name).ok_or_else(|| {
+                    AppError::invalid(format!("no built-in model called `{name}`"))
+                        .help(format!("built-in models: {}", example_names()))
+                })?,
+                None => detente_examples::default_example(),
+            };
+            detente_format::parse_within(example.source, example.file_name, limits.max_states)
+        }
+    };
+    Ok(loaded?)
+}
+
+/// The built-in models' names, comma-separated.
+fn example_names() -> String {
+    let names: Vec<&str> = detente_examples::EXAMPLES.iter().map(|e| e.name).collect();
+    names.join(", ")
+}
+
+/// Reads and compiles the model `source` names, refusing more than `limits.max_states` states.
+pub fn prepare(source: &Source, limits: &Limits) -> Result<Prepared, AppError> {
+    compile(load(source, limits)?, limits)
+}
+
+/// Compiles a model already read, refusing more than `limits.max_states` states.
+pub fn compile(loaded: Loaded, limits: &Limits) -> Result<Prepared, AppError> {
+    match Conflict::compile(&loaded.model, limits.max_states) {
+        Ok(conflict) => Ok(Prepared { loaded, conflict }),
+        Err(error @ ModelError::TooManyStates { limit, .. }) => Err(AppError::over(
+            Limit::States { max: limit },
+            error.to_string(),
+        )),
+        Err(error) => Err(AppError::Model(loaded.locate(error, limits.max_states))),
+    }
+}
