@@ -12,8 +12,8 @@ use detente_engine::generate::{PreferenceKind, Shape};
 use detente_engine::{Analysis, Concept, StateIndex};
 use detente_format::Loaded;
 use detente_report::{
-    CoalitionReport, EvolutionFormat, EvolutionReport, Explanation, Format,
-    MAX_DMS_FOR_ALL_COALITIONS, Report, SIM_DEFAULT_MAX_STATES,
+    CoalitionReport, EvolutionReport, Explanation, Format, MAX_DMS_FOR_ALL_COALITIONS, Render,
+    Report, SIM_DEFAULT_MAX_STATES, StatesReport,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use miette::miette;
@@ -111,7 +111,7 @@ fn analyze(args: AnalyzeArgs) -> Result<(), Failure> {
         analysis: &analysis,
         all_states: args.all_states,
     };
-    report.write(format_of(args.format), &mut std::io::stdout().lock())?;
+    report.render(format_of(args.format), &mut std::io::stdout().lock())?;
     Ok(())
 }
 
@@ -164,12 +164,11 @@ fn check(args: CheckArgs) -> Result<(), Failure> {
 
 fn states(args: StatesArgs) -> Result<(), Failure> {
     let Prepared { loaded, conflict } = prepare(&args.source)?;
-    detente_report::write_states(
-        &loaded.model,
-        &conflict,
-        format_of(args.format),
-        &mut std::io::stdout().lock(),
-    )?;
+    let report = StatesReport {
+        model: &loaded.model,
+        conflict: &conflict,
+    };
+    report.render(format_of(args.format), &mut std::io::stdout().lock())?;
     Ok(())
 }
 
@@ -313,12 +312,6 @@ fn explain(args: ExplainArgs) -> Result<(), Failure> {
             .collect::<Result<Vec<_>, _>>()?
     };
     let concepts = args.concepts.or_all();
-    if args.format == OutputFormat::Csv {
-        return Err(Failure::Input(miette!(
-            help = "use --format table, markdown or json",
-            "explanations have no CSV form"
-        )));
-    }
     let explanation = Explanation {
         model,
         conflict: &conflict,
@@ -326,7 +319,7 @@ fn explain(args: ExplainArgs) -> Result<(), Failure> {
         dms,
         concepts,
     };
-    explanation.write(format_of(args.format), &mut std::io::stdout().lock())?;
+    explanation.render(format_of(args.format), &mut std::io::stdout().lock())?;
     Ok(())
 }
 
@@ -359,12 +352,12 @@ fn evolve(args: EvolveArgs) -> Result<(), Failure> {
         coalitions: &coalitions,
     };
     let format = match args.format {
-        EvolveFormat::Table => EvolutionFormat::Text,
-        EvolveFormat::Json => EvolutionFormat::Json,
-        EvolveFormat::Markdown => EvolutionFormat::Markdown,
-        EvolveFormat::Dot => EvolutionFormat::Dot,
+        EvolveFormat::Table => Format::Table,
+        EvolveFormat::Json => Format::Json,
+        EvolveFormat::Markdown => Format::Markdown,
+        EvolveFormat::Dot => Format::Dot,
     };
-    report.write(format, &mut std::io::stdout().lock())?;
+    report.render(format, &mut std::io::stdout().lock())?;
     Ok(())
 }
 
@@ -386,18 +379,7 @@ fn coalitions(args: CoalitionsArgs) -> Result<(), Failure> {
         analysis: &analysis,
         coalitions: &coalitional,
     };
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        OutputFormat::Json => report.write_json(&mut out)?,
-        OutputFormat::Table => report.write_text(false, &mut out)?,
-        OutputFormat::Markdown => report.write_text(true, &mut out)?,
-        OutputFormat::Csv => {
-            return Err(Failure::Input(miette!(
-                help = "use --format table, markdown or json",
-                "coalition analysis has no CSV form"
-            )));
-        }
-    }
+    report.render(format_of(args.format), &mut std::io::stdout().lock())?;
     Ok(())
 }
 

@@ -2,11 +2,11 @@
 
 use crate::Failure;
 use crate::args::{ModelSource, OutputFormat};
-use crate::commands::find_state;
+use crate::commands::{find_state, format_of};
 use crate::input::{Prepared, prepare};
 use clap::{Args, ValueEnum};
 use detente_engine::foresight::{Foresight, MAX_HORIZON, Outlook};
-use detente_report::ForesightReport;
+use detente_report::{ForesightReport, Render};
 use miette::miette;
 
 const AFTER_HELP: &str = "\
@@ -73,12 +73,6 @@ pub fn foresight(args: ForesightArgs) -> Result<(), Failure> {
         other: &other,
         lines_for,
     };
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        OutputFormat::Json => report.write_json(&mut out)?,
-        OutputFormat::Csv => report.write_csv(&mut out)?,
-        OutputFormat::Table => report.write_text(false, &mut out)?,
-        OutputFormat::Markdown => report.write_text(true, &mut out)?,
-    }
+    report.render(format_of(args.format), &mut std::io::stdout().lock())?;
     Ok(())
 }

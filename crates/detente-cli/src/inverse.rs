@@ -1,21 +1,15 @@
 //! `detente inverse`: which preferences of the varied DMs make a state an equilibrium.
 
 use crate::Failure;
-use crate::args::{InverseArgs, OutputFormat};
+use crate::args::InverseArgs;
 use crate::commands::{find_dm, format_of, model_and_state};
 use crate::input::Prepared;
 use detente_engine::Concept;
 use detente_engine::inverse::{CONCEPTS, Inverse};
-use detente_report::{ConceptAnswer, InverseReport};
+use detente_report::{ConceptAnswer, InverseReport, Render};
 use miette::miette;
 
 pub fn inverse(args: InverseArgs) -> Result<(), Failure> {
-    if args.format == OutputFormat::Csv {
-        return Err(Failure::Input(miette!(
-            help = "use --format table, markdown or json",
-            "inverse analysis has no CSV form"
-        )));
-    }
     let concepts: Vec<Concept> = if args.concepts.is_empty() {
         CONCEPTS.to_vec()
     } else {
@@ -56,6 +50,6 @@ pub fn inverse(args: InverseArgs) -> Result<(), Failure> {
         varied,
         answers,
     };
-    report.write(format_of(args.format), &mut std::io::stdout().lock())?;
+    report.render(format_of(args.format), &mut std::io::stdout().lock())?;
     Ok(())
 }

@@ -7,7 +7,7 @@ use crate::commands::{default_concepts, format_of, progress};
 use crate::input::{Prepared, prepare};
 use detente_engine::Analysis;
 use detente_engine::robustness::{Robustness, RobustnessError, Settings};
-use detente_report::RobustnessReport;
+use detente_report::{Render, RobustnessReport};
 use miette::miette;
 
 pub fn run(args: RobustnessArgs) -> Result<(), Failure> {
@@ -44,6 +44,6 @@ pub fn run(args: RobustnessArgs) -> Result<(), Failure> {
         written: &written,
         robustness: &robustness,
     };
-    report.write(format_of(args.format), &mut std::io::stdout().lock())?;
+    report.render(format_of(args.format), &mut std::io::stdout().lock())?;
     Ok(())
 }

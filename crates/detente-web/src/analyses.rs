@@ -80,7 +80,7 @@ pub async fn foresight(
             other: &other,
             lines_for,
         };
-        written("application/json", |out| report.write_json(out))
+        written(&report, Format::Json, "application/json")
     })
     .await
 }
@@ -139,7 +139,7 @@ pub async fn robustness(
             written: &written_analysis.analysis,
             robustness: &robustness,
         };
-        written("application/json", |out| report.write(Format::Json, out))
+        written(&report, Format::Json, "application/json")
     })
     .await
 }
@@ -227,7 +227,7 @@ pub async fn inverse(
             varied,
             answers,
         };
-        written("application/json", |out| report.write(Format::Json, out))
+        written(&report, Format::Json, "application/json")
     })
     .await
 }
