@@ -15,7 +15,7 @@ use detente_engine::generate::{PreferenceKind, Shape};
 use detente_engine::{Analysis, Concept, StateIndex};
 use detente_format::Loaded;
 use detente_report::{
-    CoalitionReport, EvolutionFormat, EvolutionReport, Explanation, Format, Report,
+    CoalitionReport, EvolutionReport, Explanation, Format, Render, Report, StatesReport,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use miette::miette;
@@ -106,7 +106,7 @@ fn analyze(args: AnalyzeArgs) -> Result<(), Failure> {
         analysis: &analysis,
         all_states: args.all_states,
     };
-    report.write(format_of(args.format), &mut std::io::stdout().lock())?;
+    report.render(format_of(args.format), &mut std::io::stdout().lock())?;
     Ok(())
 }
 
@@ -159,12 +159,11 @@ fn check(args: CheckArgs) -> Result<(), Failure> {
 
 fn states(args: StatesArgs) -> Result<(), Failure> {
     let Prepared { loaded, conflict } = prepare(&args.source)?;
-    detente_report::write_states(
-        &loaded.model,
-        &conflict,
-        format_of(args.format),
-        &mut std::io::stdout().lock(),
-    )?;
+    let report = StatesReport {
+        model: &loaded.model,
+        conflict: &conflict,
+    };
+    report.render(format_of(args.format), &mut std::io::stdout().lock())?;
     Ok(())
 }
 
@@ -272,7 +271,7 @@ fn explain(args: ExplainArgs) -> Result<(), Failure> {
         dms: plan.dms,
         concepts: plan.concepts,
     };
-    explanation.write(format_of(args.format), &mut std::io::stdout().lock())?;
+    explanation.render(format_of(args.format), &mut std::io::stdout().lock())?;
     Ok(())
 }
 
@@ -300,12 +299,12 @@ fn evolve(args: EvolveArgs) -> Result<(), Failure> {
         coalitions: &coalitions,
     };
     let format = match args.format {
-        EvolveFormat::Table => EvolutionFormat::Text,
-        EvolveFormat::Json => EvolutionFormat::Json,
-        EvolveFormat::Markdown => EvolutionFormat::Markdown,
-        EvolveFormat::Dot => EvolutionFormat::Dot,
+        EvolveFormat::Table => Format::Table,
+        EvolveFormat::Json => Format::Json,
+        EvolveFormat::Markdown => Format::Markdown,
+        EvolveFormat::Dot => Format::Dot,
     };
-    report.write(format, &mut std::io::stdout().lock())?;
+    report.render(format, &mut std::io::stdout().lock())?;
     Ok(())
 }
 
@@ -325,18 +324,7 @@ fn coalitions(args: CoalitionsArgs) -> Result<(), Failure> {
         analysis: &analysis,
         coalitions: &coalitional,
     };
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        OutputFormat::Json => report.write_json(&mut out)?,
-        OutputFormat::Table => report.write_text(false, &mut out)?,
-        OutputFormat::Markdown => report.write_text(true, &mut out)?,
-        OutputFormat::Csv => {
-            return Err(Failure::Input(miette!(
-                help = "use --format table, markdown or json",
-                "coalition analysis has no CSV form"
-            )));
-        }
-    }
+    report.render(format_of(args.format), &mut std::io::stdout().lock())?;
     Ok(())
 }
 

@@ -2,10 +2,11 @@
 
 use crate::Failure;
 use crate::args::{ModelSource, OutputFormat};
+use crate::commands::format_of;
 use crate::input::prepare;
 use clap::{Args, ValueEnum};
 use detente_engine::foresight::{MAX_HORIZON, Outlook};
-use detente_report::ForesightReport;
+use detente_report::{ForesightReport, Render};
 
 const AFTER_HELP: &str = "\
 A state is L_h-stable for a DM when its best move, followed by the answers it
@@ -65,12 +66,6 @@ pub fn foresight(args: ForesightArgs) -> Result<(), Failure> {
         other: &other,
         lines_for,
     };
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        OutputFormat::Json => report.write_json(&mut out)?,
-        OutputFormat::Csv => report.write_csv(&mut out)?,
-        OutputFormat::Table => report.write_text(false, &mut out)?,
-        OutputFormat::Markdown => report.write_text(true, &mut out)?,
-    }
+    report.render(format_of(args.format), &mut std::io::stdout().lock())?;
     Ok(())
 }

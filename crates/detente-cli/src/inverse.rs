@@ -1,20 +1,13 @@
 //! `detente inverse`: which preferences of the varied DMs make a state an equilibrium.
 
 use crate::Failure;
-use crate::args::{InverseArgs, OutputFormat};
+use crate::args::InverseArgs;
 use crate::commands::{format_of, model_and_state};
 use detente_app::InverseRequest;
 use detente_engine::Concept;
-use detente_report::InverseReport;
-use miette::miette;
+use detente_report::{InverseReport, Render};
 
 pub fn inverse(args: InverseArgs) -> Result<(), Failure> {
-    if args.format == OutputFormat::Csv {
-        return Err(Failure::Input(miette!(
-            help = "use --format table, markdown or json",
-            "inverse analysis has no CSV form"
-        )));
-    }
     let (prepared, target) = model_and_state(&args.args, args.example.clone(), args.max_states)?;
     let answer = prepared.inverse(&InverseRequest {
         target,
@@ -30,6 +23,6 @@ pub fn inverse(args: InverseArgs) -> Result<(), Failure> {
         conflict: &prepared.conflict,
         answer: &answer,
     };
-    report.write(format_of(args.format), &mut std::io::stdout().lock())?;
+    report.render(format_of(args.format), &mut std::io::stdout().lock())?;
     Ok(())
 }

@@ -12,6 +12,7 @@ mod robustness;
 mod serve;
 
 use clap::Parser;
+use detente_report::RenderError;
 use std::process::ExitCode;
 
 /// An error the user can act on, with the exit code it maps to.
@@ -31,6 +32,19 @@ impl From<miette::Report> for Failure {
 impl From<std::io::Error> for Failure {
     fn from(error: std::io::Error) -> Self {
         Failure::Output(error.into())
+    }
+}
+
+/// A format the report has no form in is bad input, with the formats it has as help.
+impl From<RenderError> for Failure {
+    fn from(error: RenderError) -> Self {
+        match error {
+            RenderError::Unsupported(refusal) => Failure::Input(miette::miette!(
+                help = format!("use --format {}", refusal.alternatives()),
+                "{refusal}"
+            )),
+            RenderError::Io(error) => error.into(),
+        }
     }
 }
 

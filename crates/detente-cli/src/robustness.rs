@@ -7,7 +7,7 @@ use crate::commands::{format_of, note_choice, progress};
 use crate::input::prepare;
 use detente_app::{ConceptChoice, robustness_settings};
 use detente_engine::Analysis;
-use detente_report::RobustnessReport;
+use detente_report::{Render, RobustnessReport};
 
 pub fn run(args: RobustnessArgs) -> Result<(), Failure> {
     let prepared = prepare(&args.source)?;
@@ -38,6 +38,6 @@ pub fn run(args: RobustnessArgs) -> Result<(), Failure> {
         written: &written,
         robustness: &robustness,
     };
-    report.write(format_of(args.format), &mut std::io::stdout().lock())?;
+    report.render(format_of(args.format), &mut std::io::stdout().lock())?;
     Ok(())
 }

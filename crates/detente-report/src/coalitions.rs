@@ -3,7 +3,8 @@
 //! can upset it and where they would take it.
 
 use crate::describe::{compress_ids, describe_change, describe_state};
-use crate::json_body;
+use crate::text::Flavour;
+use crate::{Format, Render, RenderError, json_body, unsupported};
 use detente_engine::coalition::{CoalitionAnalysis, Upset, coalition_improvements};
 use detente_engine::{Analysis, Concept, Conflict, Model, StateIndex};
 use serde::Serialize;
@@ -157,18 +158,10 @@ impl CoalitionReport<'_> {
         }
     }
 
-    pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
-        json_body(out, &self.build(), 0)
-    }
-
-    pub fn write_text(&self, markdown: bool, out: &mut dyn Write) -> io::Result<()> {
+    fn write_text(&self, flavour: Flavour, out: &mut dyn Write) -> io::Result<()> {
         let body = self.build();
         let label = self.coalitions.concept().label();
-        let (h1, h2, item) = if markdown {
-            ("# ", "## ", "- ")
-        } else {
-            ("", "", "  ")
-        };
+        let (h1, h2, item) = (flavour.title(), flavour.section(), flavour.item());
         writeln!(out, "{h1}Coalition analysis under {label}")?;
         let groups: Vec<String> = body.coalitions.iter().map(|c| c.join(" + ")).collect();
         writeln!(
@@ -228,5 +221,24 @@ impl CoalitionReport<'_> {
             )?;
         }
         Ok(())
+    }
+}
+
+impl Render for CoalitionReport<'_> {
+    fn kind(&self) -> &'static str {
+        "coalition analyses"
+    }
+
+    fn formats(&self) -> &'static [Format] {
+        &[Format::Table, Format::Markdown, Format::Json]
+    }
+
+    fn render(&self, format: Format, out: &mut dyn Write) -> Result<(), RenderError> {
+        match format {
+            Format::Table => Ok(self.write_text(Flavour::Terminal, out)?),
+            Format::Markdown => Ok(self.write_text(Flavour::Markdown, out)?),
+            Format::Json => Ok(json_body(out, &self.build(), 0)?),
+            asked => Err(unsupported(self, asked)),
+        }
     }
 }

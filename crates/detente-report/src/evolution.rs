@@ -3,7 +3,8 @@
 //! and why each move is an improvement for the DM who makes it.
 
 use crate::describe::{describe_change, describe_state};
-use crate::json_body;
+use crate::text::Flavour;
+use crate::{Format, Render, RenderError, json_body, unsupported};
 use detente_engine::evolve::{Evolution, Mover};
 use detente_engine::{Analysis, Concept, Conflict, Model, Preferences, StateIndex};
 use serde::Serialize;
@@ -14,16 +15,6 @@ pub const EVOLUTION_SCHEMA: &str = "detente.evolution/1";
 
 /// Most equilibria listed with their paths; the rest are counted.
 const LISTED: usize = 25;
-
-/// Output forms of an evolution.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EvolutionFormat {
-    Text,
-    Markdown,
-    Json,
-    /// Graphviz DOT: the shortest paths to the reachable equilibria.
-    Dot,
-}
 
 pub struct EvolutionReport<'a> {
     pub model: &'a Model,
@@ -187,114 +178,113 @@ impl EvolutionReport<'_> {
         )
     }
 
-    pub fn write(&self, format: EvolutionFormat, out: &mut dyn Write) -> io::Result<()> {
+    fn write_text(&self, flavour: Flavour, out: &mut dyn Write) -> io::Result<()> {
         let body = self.build();
-        match format {
-            EvolutionFormat::Json => json_body(out, &body, 0),
-            EvolutionFormat::Dot => self.write_dot(&body, out),
-            EvolutionFormat::Text | EvolutionFormat::Markdown => {
-                let md = format == EvolutionFormat::Markdown;
-                let label = |key: &str| Concept::from_key(key).map_or("?", Concept::label);
-                let sq = if self.conflict.status_quo() == Some(self.evolution.start) {
-                    ", the status quo"
-                } else {
-                    ""
-                };
-                let title = format!("From state {}{sq} ({})", body.start, body.start_description);
-                writeln!(out, "{}{title}", if md { "# " } else { "" })?;
-                let by = if self.coalitions.is_empty() {
-                    "unilateral improvements".to_string()
-                } else {
-                    let names: Vec<String> = self
-                        .coalitions
+        let label = |key: &str| Concept::from_key(key).map_or("?", Concept::label);
+        let sq = if self.conflict.status_quo() == Some(self.evolution.start) {
+            ", the status quo"
+        } else {
+            ""
+        };
+        let title = format!("From state {}{sq} ({})", body.start, body.start_description);
+        writeln!(out, "{}{title}", flavour.title())?;
+        let by = if self.coalitions.is_empty() {
+            "unilateral improvements".to_string()
+        } else {
+            let names: Vec<String> = self
+                .coalitions
+                .iter()
+                .map(|c| {
+                    let names: Vec<&str> = c
                         .iter()
-                        .map(|c| {
-                            let names: Vec<&str> = c
-                                .iter()
-                                .map(|&d| self.model.decision_makers[d].name.as_str())
-                                .collect();
-                            names.join(" + ")
-                        })
+                        .map(|&d| self.model.decision_makers[d].name.as_str())
                         .collect();
-                    format!(
-                        "unilateral improvements and joint improvements of {}",
-                        names.join("; ")
-                    )
-                };
+                    names.join(" + ")
+                })
+                .collect();
+            format!(
+                "unilateral improvements and joint improvements of {}",
+                names.join("; ")
+            )
+        };
+        writeln!(
+            out,
+            "\n{} states can be reached by {by} (the start included).",
+            body.reachable_count
+        )?;
+        if body.reachable_equilibria.is_empty() {
+            writeln!(out, "No equilibrium can be reached that way.")?;
+        }
+        for target in &body.reachable_equilibria {
+            let concepts: Vec<&str> = target.concepts.iter().map(|k| label(k)).collect();
+            let moves = target.path.len();
+            if moves == 0 {
+                let heading = format!(
+                    "The start itself is an equilibrium under {}",
+                    concepts.join(", ")
+                );
+                writeln!(out, "\n{}{heading}.", flavour.section())?;
+                continue;
+            }
+            let heading = format!(
+                "State {} ({}), an equilibrium under {}: {} move{}",
+                target.state,
+                target.description,
+                concepts.join(", "),
+                moves,
+                if moves == 1 { "" } else { "s" }
+            );
+            writeln!(out, "\n{}{heading}", flavour.section())?;
+            for (k, m) in target.path.iter().enumerate() {
                 writeln!(
                     out,
-                    "\n{} states can be reached by {by} (the start included).",
-                    body.reachable_count
+                    "{}{}. {} {} from state {} to {}: {}. Why: {}.",
+                    // A Markdown numbered list starts at the margin.
+                    match flavour {
+                        Flavour::Terminal => "  ",
+                        Flavour::Markdown => "",
+                    },
+                    k + 1,
+                    m.decision_maker,
+                    if m.members.len() > 1 {
+                        "move together"
+                    } else {
+                        "moves"
+                    },
+                    m.from,
+                    m.to,
+                    m.change,
+                    m.why
                 )?;
-                if body.reachable_equilibria.is_empty() {
-                    writeln!(out, "No equilibrium can be reached that way.")?;
-                }
-                for target in &body.reachable_equilibria {
-                    let concepts: Vec<&str> = target.concepts.iter().map(|k| label(k)).collect();
-                    let moves = target.path.len();
-                    if moves == 0 {
-                        let heading = format!(
-                            "The start itself is an equilibrium under {}",
-                            concepts.join(", ")
-                        );
-                        writeln!(out, "\n{}{heading}.", if md { "## " } else { "" })?;
-                        continue;
-                    }
-                    let heading = format!(
-                        "State {} ({}), an equilibrium under {}: {} move{}",
-                        target.state,
-                        target.description,
-                        concepts.join(", "),
-                        moves,
-                        if moves == 1 { "" } else { "s" }
-                    );
-                    writeln!(out, "\n{}{heading}", if md { "## " } else { "" })?;
-                    for (k, m) in target.path.iter().enumerate() {
-                        writeln!(
-                            out,
-                            "{}{}. {} {} from state {} to {}: {}. Why: {}.",
-                            if md { "" } else { "  " },
-                            k + 1,
-                            m.decision_maker,
-                            if m.members.len() > 1 {
-                                "move together"
-                            } else {
-                                "moves"
-                            },
-                            m.from,
-                            m.to,
-                            m.change,
-                            m.why
-                        )?;
-                    }
-                }
-                if body.unlisted_equilibria > 0 {
-                    writeln!(
-                        out,
-                        "\n…and {} more reachable equilibria (see --format json).",
-                        body.unlisted_equilibria
-                    )?;
-                }
-                writeln!(out)?;
-                for (concept, ids) in &body.unreachable_equilibria {
-                    if !ids.is_empty() {
-                        writeln!(
-                            out,
-                            "{} equilibria not reachable from here: {}.",
-                            label(concept),
-                            crate::compress_ids(ids.iter().copied())
-                        )?;
-                    }
-                }
-                Ok(())
             }
         }
+        if body.unlisted_equilibria > 0 {
+            writeln!(
+                out,
+                "\n…and {} more reachable equilibria (see --format json).",
+                body.unlisted_equilibria
+            )?;
+        }
+        writeln!(out)?;
+        for (concept, ids) in &body.unreachable_equilibria {
+            if !ids.is_empty() {
+                writeln!(
+                    out,
+                    "{} equilibria not reachable from here: {}.",
+                    label(concept),
+                    crate::compress_ids(ids.iter().copied())
+                )?;
+            }
+        }
+        Ok(())
     }
 
-    fn write_dot(&self, body: &EvolutionJson, out: &mut dyn Write) -> io::Result<()> {
+    /// Graphviz DOT: the shortest paths to the reachable equilibria.
+    fn write_dot(&self, out: &mut dyn Write) -> io::Result<()> {
         const COLOURS: [&str; 8] = [
             "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
         ];
+        let body = self.build();
         let dm_index = |name: &str| {
             self.model
                 .decision_makers
@@ -342,5 +332,25 @@ impl EvolutionReport<'_> {
             )?;
         }
         writeln!(out, "}}")
+    }
+}
+
+impl Render for EvolutionReport<'_> {
+    fn kind(&self) -> &'static str {
+        "evolutions"
+    }
+
+    fn formats(&self) -> &'static [Format] {
+        &[Format::Table, Format::Markdown, Format::Json, Format::Dot]
+    }
+
+    fn render(&self, format: Format, out: &mut dyn Write) -> Result<(), RenderError> {
+        match format {
+            Format::Table => Ok(self.write_text(Flavour::Terminal, out)?),
+            Format::Markdown => Ok(self.write_text(Flavour::Markdown, out)?),
+            Format::Json => Ok(json_body(out, &self.build(), 0)?),
+            Format::Dot => Ok(self.write_dot(out)?),
+            asked => Err(unsupported(self, asked)),
+        }
     }
 }

@@ -3,7 +3,8 @@
 
 use crate::describe::{describe_change, describe_state};
 use crate::summary::describe_sanction;
-use crate::{Format, json_body};
+use crate::text::Flavour;
+use crate::{Format, Render, RenderError, json_body, unsupported};
 use detente_engine::explain::{Sanction, explain};
 use detente_engine::{Concept, Conflict, Model, StateIndex};
 use serde::Serialize;
@@ -177,12 +178,8 @@ impl Explanation<'_> {
         }
     }
 
-    pub fn write(&self, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    fn write_text(&self, flavour: Flavour, out: &mut dyn Write) -> io::Result<()> {
         let body = self.build();
-        if format == Format::Json {
-            return json_body(out, &body, 0);
-        }
-        let markdown = format == Format::Markdown;
         let mut names = body
             .named
             .iter()
@@ -195,11 +192,7 @@ impl Explanation<'_> {
             "State {}{names}: {} ({})",
             body.state, body.description, body.yn
         );
-        if markdown {
-            writeln!(out, "# {title}")?;
-        } else {
-            writeln!(out, "{title}")?;
-        }
+        writeln!(out, "{}{title}", flavour.title())?;
         for dm in &body.decision_makers {
             let stable: Vec<&str> = dm
                 .verdicts
@@ -227,12 +220,8 @@ impl Explanation<'_> {
                     unstable.join(", ")
                 ),
             };
-            if markdown {
-                writeln!(out, "\n## {heading}\n")?;
-            } else {
-                writeln!(out, "\n{heading}")?;
-            }
-            let bullet = if markdown { "- " } else { "  " };
+            flavour.list_heading(out, &heading)?;
+            let bullet = flavour.item();
             if dm.verdicts.iter().all(|v| v.improvements.is_empty()) {
                 writeln!(
                     out,
@@ -262,7 +251,7 @@ impl Explanation<'_> {
                     }
                 )?;
                 for imp in &v.improvements {
-                    let sub = if markdown { "    - " } else { "      " };
+                    let sub = flavour.sub_item();
                     let verdict = match &imp.sanction {
                         Some(s) => format!("deterred: {}, ending in state {}", s.text, s.result),
                         None if v.concept == "nash" => {
@@ -275,6 +264,25 @@ impl Explanation<'_> {
             }
         }
         Ok(())
+    }
+}
+
+impl Render for Explanation<'_> {
+    fn kind(&self) -> &'static str {
+        "explanations"
+    }
+
+    fn formats(&self) -> &'static [Format] {
+        &[Format::Table, Format::Markdown, Format::Json]
+    }
+
+    fn render(&self, format: Format, out: &mut dyn Write) -> Result<(), RenderError> {
+        match format {
+            Format::Table => Ok(self.write_text(Flavour::Terminal, out)?),
+            Format::Markdown => Ok(self.write_text(Flavour::Markdown, out)?),
+            Format::Json => Ok(json_body(out, &self.build(), 0)?),
+            asked => Err(unsupported(self, asked)),
+        }
     }
 }
 

@@ -4,7 +4,8 @@
 use crate::csv::{header_start, write_row_start};
 use crate::describe::{compress_ids, describe_change, describe_state};
 use crate::json::LazyMap;
-use crate::json_body;
+use crate::text::Flavour;
+use crate::{Format, Render, RenderError, json_body, unsupported};
 use detente_engine::foresight::{Foresight, NonMyopic, Step};
 use detente_engine::{Conflict, Model, StateIndex};
 use serde::Serialize;
@@ -223,7 +224,7 @@ impl ForesightReport<'_> {
         }
     }
 
-    pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
+    fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
         let body = self.build();
         let names = &body.dms;
         #[derive(Serialize)]
@@ -291,7 +292,7 @@ impl ForesightReport<'_> {
 
     /// One row per state: its options, then per DM `L_h` and `NM` columns
     /// (1 stable, 0 not, `~` oscillating, empty if unknown), then the equilibria.
-    pub fn write_csv(&self, out: &mut dyn Write) -> io::Result<()> {
+    fn write_csv(&self, out: &mut dyn Write) -> io::Result<()> {
         let (model, conflict, f) = (self.model, self.conflict, self.foresight);
         let mut out = BufWriter::with_capacity(1 << 16, out);
         let lh = format!("l{}", f.horizon());
@@ -326,18 +327,21 @@ impl ForesightReport<'_> {
         out.flush()
     }
 
-    pub fn write_text(&self, markdown: bool, out: &mut dyn Write) -> io::Result<()> {
+    fn write_text(&self, flavour: Flavour, out: &mut dyn Write) -> io::Result<()> {
         let body = self.build();
         let f = self.foresight;
         let h = f.horizon();
-        let (heading, item) = if markdown { ("## ", "- ") } else { ("", "  ") };
+        let (heading, item) = (flavour.section(), flavour.item());
         // In Markdown a line right after a list would continue its last item.
-        let gap = if markdown { "\n" } else { "" };
+        let gap = match flavour {
+            Flavour::Terminal => "",
+            Flavour::Markdown => "\n",
+        };
         let width = body.dms.iter().map(|n| n.len()).max().unwrap_or(0) + 1;
         writeln!(
             out,
             "{}Limited-move stability L_{h} of {} ({} outlook)",
-            if markdown { "# " } else { "" },
+            flavour.title(),
             self.model.name,
             f.outlook().key()
         )?;
@@ -488,6 +492,26 @@ impl ForesightReport<'_> {
             line.dm,
             moves.join(", then ")
         )
+    }
+}
+
+impl Render for ForesightReport<'_> {
+    fn kind(&self) -> &'static str {
+        "foresight analyses"
+    }
+
+    fn formats(&self) -> &'static [Format] {
+        &[Format::Table, Format::Markdown, Format::Json, Format::Csv]
+    }
+
+    fn render(&self, format: Format, out: &mut dyn Write) -> Result<(), RenderError> {
+        match format {
+            Format::Table => Ok(self.write_text(Flavour::Terminal, out)?),
+            Format::Markdown => Ok(self.write_text(Flavour::Markdown, out)?),
+            Format::Json => Ok(self.write_json(out)?),
+            Format::Csv => Ok(self.write_csv(out)?),
+            asked => Err(unsupported(self, asked)),
+        }
     }
 }
 

@@ -3,7 +3,8 @@
 //! Markdown and JSON.
 
 use crate::describe::{compress_ids, describe_change, describe_state};
-use crate::{Format, json_body};
+use crate::text::Flavour;
+use crate::{Format, Render, RenderError, json_body, unsupported};
 use detente_app::{ConceptAnswer, InverseAnswer};
 use detente_engine::inverse::{Comparison, Conditions, Obstacle};
 use detente_engine::{Concept, Conflict, Model, StateIndex};
@@ -303,17 +304,23 @@ impl InverseReport<'_> {
                 .collect(),
         }
     }
+}
 
-    pub fn write(&self, format: Format, out: &mut dyn Write) -> io::Result<()> {
-        let body = self.build();
+impl Render for InverseReport<'_> {
+    fn kind(&self) -> &'static str {
+        "inverse analyses"
+    }
+
+    fn formats(&self) -> &'static [Format] {
+        &[Format::Table, Format::Markdown, Format::Json]
+    }
+
+    fn render(&self, format: Format, out: &mut dyn Write) -> Result<(), RenderError> {
         match format {
-            Format::Json => json_body(out, &body, 0),
-            _ => write_text(
-                &body,
-                self.answer.target as usize + 1,
-                format == Format::Markdown,
-                out,
-            ),
+            Format::Table => Ok(write_text(&self.build(), Flavour::Terminal, out)?),
+            Format::Markdown => Ok(write_text(&self.build(), Flavour::Markdown, out)?),
+            Format::Json => Ok(json_body(out, &self.build(), 0)?),
+            asked => Err(unsupported(self, asked)),
         }
     }
 }
@@ -401,12 +408,7 @@ fn count_text(count: &CountJson) -> String {
     }
 }
 
-fn write_text(
-    body: &InverseJson,
-    target: usize,
-    markdown: bool,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+fn write_text(body: &InverseJson, flavour: Flavour, out: &mut dyn Write) -> io::Result<()> {
     let named = body
         .target
         .named
@@ -414,15 +416,11 @@ fn write_text(
         .map(|n| format!(" \"{n}\""))
         .collect::<String>();
     let title = format!(
-        "Inverse analysis of state {target}{named}: {} ({})",
-        body.target.description, body.target.yn
+        "Inverse analysis of state {}{named}: {} ({})",
+        body.target.state, body.target.description, body.target.yn
     );
-    let (h1, h2, bullet, sub) = if markdown {
-        ("# ", "\n## ", "- ", "    - ")
-    } else {
-        ("", "\n", "  ", "      ")
-    };
-    writeln!(out, "{h1}{title}")?;
+    let (bullet, sub) = (flavour.item(), flavour.sub_item());
+    writeln!(out, "{}{title}", flavour.title())?;
     writeln!(
         out,
         "\nVaried: {}. Each varied decision maker's preference is an unknown strict ranking of the {} feasible states; the others keep the model's preferences.",
@@ -441,10 +439,7 @@ fn write_text(
             "error" => format!("{label}: not computed."),
             _ => format!("{label}: an equilibrium exactly when"),
         };
-        writeln!(out, "{h2}{verdict}")?;
-        if markdown {
-            writeln!(out)?;
-        }
+        flavour.list_heading(out, &verdict)?;
         if let Some(e) = &concept.error {
             writeln!(out, "{bullet}{e}.")?;
         }
@@ -487,8 +482,8 @@ fn write_text(
         }
     }
     if body.mentioned.len() > 1 {
-        writeln!(out, "{h2}States mentioned")?;
-        if markdown {
+        writeln!(out, "\n{}States mentioned", flavour.section())?;
+        if flavour == Flavour::Markdown {
             writeln!(
                 out,
                 "\n| state | Y/N | options taken | named |\n|---:|---|---|---|"
@@ -501,18 +496,17 @@ fn write_text(
                 .map(|n| format!("\"{n}\""))
                 .collect::<Vec<_>>()
                 .join(", ");
-            if markdown {
-                writeln!(
-                    out,
-                    "| {} | {} | {} | {named} |",
-                    s.state, s.yn, s.description
-                )?;
-            } else {
-                writeln!(
+            match flavour {
+                Flavour::Terminal => writeln!(
                     out,
                     "{bullet}{:>5}  {}  {} {named}",
                     s.state, s.yn, s.description
-                )?;
+                )?,
+                Flavour::Markdown => writeln!(
+                    out,
+                    "| {} | {} | {} | {named} |",
+                    s.state, s.yn, s.description
+                )?,
             }
         }
     }

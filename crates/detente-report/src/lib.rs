@@ -1,6 +1,8 @@
 //! Renders an analysis for people and programs: terminal tables, Markdown,
-//! CSV, versioned JSON, and a plain-English summary. Everything writes to a
-//! `std::io::Write` as it goes, so large results are streamed, not built up.
+//! CSV, versioned JSON, DOT and a plain-English summary. Every report
+//! implements [`Render`], which lists the formats it has and refuses any
+//! other, so front ends never check formats themselves. Everything writes to
+//! a `std::io::Write` as it goes, so large results are streamed, not built up.
 
 mod coalitions;
 mod csv;
@@ -10,6 +12,7 @@ mod explanation;
 mod foresight;
 mod inverse;
 mod json;
+mod render;
 mod robustness;
 mod summary;
 mod text;
@@ -17,26 +20,20 @@ mod text;
 pub use coalitions::{COALITIONS_SCHEMA, CoalitionReport};
 pub(crate) use csv::field as csv_field;
 pub use describe::{ChangeText, compress_ids, describe_change, describe_state};
-pub use evolution::{EVOLUTION_SCHEMA, EvolutionFormat, EvolutionReport, PathMove};
+pub use evolution::{EVOLUTION_SCHEMA, EvolutionReport, PathMove};
 pub use explanation::{EXPLANATION_SCHEMA, Explanation};
 pub use foresight::{FORESIGHT_SCHEMA, ForesightReport};
 pub use inverse::{INVERSE_SCHEMA, InverseReport};
 pub use json::SCHEMA;
 pub(crate) use json::json_body;
+pub(crate) use render::unsupported;
+pub use render::{Format, Render, RenderError, Unsupported};
 pub use robustness::{ROBUSTNESS_SCHEMA, RobustnessReport};
 pub use summary::{state_verdict, summary};
 
 use detente_engine::{Analysis, Concept, Conflict, Model, StateIndex};
-use std::io::{self, Write};
-
-/// Output formats offered by every command that prints results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Table,
-    Json,
-    Csv,
-    Markdown,
-}
+use std::io::Write;
+use text::Flavour;
 
 /// A finished analysis with the model it came from.
 pub struct Report<'a> {
@@ -50,16 +47,27 @@ pub struct Report<'a> {
 /// Up to this many states, the tableau shows all of them by default.
 pub const FULL_TABLEAU_LIMIT: usize = 32;
 
-impl Report<'_> {
-    pub fn write(&self, format: Format, out: &mut dyn Write) -> io::Result<()> {
-        match format {
-            Format::Table => text::write_analysis(self, text::Flavour::Terminal, out),
-            Format::Markdown => text::write_analysis(self, text::Flavour::Markdown, out),
-            Format::Json => json::write_analysis(self, out),
-            Format::Csv => csv::write_analysis(self, out),
-        }
+impl Render for Report<'_> {
+    fn kind(&self) -> &'static str {
+        "analyses"
     }
 
+    fn formats(&self) -> &'static [Format] {
+        &[Format::Table, Format::Markdown, Format::Json, Format::Csv]
+    }
+
+    fn render(&self, format: Format, out: &mut dyn Write) -> Result<(), RenderError> {
+        match format {
+            Format::Table => Ok(text::write_analysis(self, Flavour::Terminal, out)?),
+            Format::Markdown => Ok(text::write_analysis(self, Flavour::Markdown, out)?),
+            Format::Json => Ok(json::write_analysis(self, out)?),
+            Format::Csv => Ok(csv::write_analysis(self, out)?),
+            asked => Err(unsupported(self, asked)),
+        }
+    }
+}
+
+impl Report<'_> {
     /// The states the tableau shows: all of them for small models, otherwise
     /// the status quo, the named states and the equilibria of the most
     /// selective concept analysed that has any (Nash, else SEQ, SIM, SMR, GMR),
@@ -112,17 +120,29 @@ const SELECTIVE_FIRST: [Concept; 6] = [
 /// Most states a large model's tableau shows by default.
 pub const TABLEAU_MAX_STATES: usize = 48;
 
-/// Writes the feasible states alone (for `detente states`).
-pub fn write_states(
-    model: &Model,
-    conflict: &Conflict,
-    format: Format,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    match format {
-        Format::Json => json::write_states(model, conflict, out),
-        Format::Csv => csv::write_states(model, conflict, out),
-        Format::Table => text::write_states(model, conflict, text::Flavour::Terminal, out),
-        Format::Markdown => text::write_states(model, conflict, text::Flavour::Markdown, out),
+/// The feasible states alone (for `detente states`).
+pub struct StatesReport<'a> {
+    pub model: &'a Model,
+    pub conflict: &'a Conflict,
+}
+
+impl Render for StatesReport<'_> {
+    fn kind(&self) -> &'static str {
+        "state listings"
+    }
+
+    fn formats(&self) -> &'static [Format] {
+        &[Format::Table, Format::Markdown, Format::Json, Format::Csv]
+    }
+
+    fn render(&self, format: Format, out: &mut dyn Write) -> Result<(), RenderError> {
+        let (model, conflict) = (self.model, self.conflict);
+        match format {
+            Format::Table => Ok(text::write_states(model, conflict, Flavour::Terminal, out)?),
+            Format::Markdown => Ok(text::write_states(model, conflict, Flavour::Markdown, out)?),
+            Format::Json => Ok(json::write_states(model, conflict, out)?),
+            Format::Csv => Ok(csv::write_states(model, conflict, out)?),
+            asked => Err(unsupported(self, asked)),
+        }
     }
 }

@@ -2,9 +2,8 @@
 //! profiles under which it is an equilibrium, as tables, Markdown, CSV or JSON.
 
 use crate::describe::{compress_ids, describe_state};
-use crate::json_body;
 use crate::text::Flavour;
-use crate::{Format, csv_field};
+use crate::{Format, Render, RenderError, csv_field, json_body, unsupported};
 use comfy_table::{Cell, CellAlignment};
 use detente_engine::robustness::{Method, Robustness};
 use detente_engine::{Analysis, Conflict, Model, Preferences, StateIndex};
@@ -81,16 +80,27 @@ struct RobustnessJson {
     states: Vec<StateJson>,
 }
 
-impl RobustnessReport<'_> {
-    pub fn write(&self, format: Format, out: &mut dyn Write) -> io::Result<()> {
-        match format {
-            Format::Json => json_body(out, &self.build(), self.conflict.state_count()),
-            Format::Csv => self.write_csv(out),
-            Format::Table => self.write_text(Flavour::Terminal, out),
-            Format::Markdown => self.write_text(Flavour::Markdown, out),
-        }
+impl Render for RobustnessReport<'_> {
+    fn kind(&self) -> &'static str {
+        "robustness analyses"
     }
 
+    fn formats(&self) -> &'static [Format] {
+        &[Format::Table, Format::Markdown, Format::Json, Format::Csv]
+    }
+
+    fn render(&self, format: Format, out: &mut dyn Write) -> Result<(), RenderError> {
+        match format {
+            Format::Table => Ok(self.write_text(Flavour::Terminal, out)?),
+            Format::Markdown => Ok(self.write_text(Flavour::Markdown, out)?),
+            Format::Json => Ok(json_body(out, &self.build(), self.conflict.state_count())?),
+            Format::Csv => Ok(self.write_csv(out)?),
+            asked => Err(unsupported(self, asked)),
+        }
+    }
+}
+
+impl RobustnessReport<'_> {
     fn uncertain(&self) -> Vec<UncertainJson> {
         let ids: Vec<String> = self.model.options().map(|(_, o)| o.id.clone()).collect();
         let name = |k: usize| ids[k].clone();
@@ -261,10 +271,11 @@ impl RobustnessReport<'_> {
 
     fn write_text(&self, flavour: Flavour, out: &mut dyn Write) -> io::Result<()> {
         let r = self.robustness;
-        match flavour {
-            Flavour::Terminal => writeln!(out, "Robustness under preference uncertainty")?,
-            Flavour::Markdown => writeln!(out, "# Robustness under preference uncertainty")?,
-        }
+        writeln!(
+            out,
+            "{}Robustness under preference uncertainty",
+            flavour.title()
+        )?;
         writeln!(out, "\n{}", self.model.name)?;
         let uncertain = self.uncertain();
         flavour.heading(out, "Uncertain preferences")?;

@@ -43,6 +43,47 @@ impl Flavour {
         }
     }
 
+    /// A section heading over a list, which sets itself apart in a terminal
+    /// by its indent, so the heading is not underlined there.
+    pub(crate) fn list_heading(self, out: &mut dyn Write, text: &str) -> io::Result<()> {
+        match self {
+            Flavour::Terminal => writeln!(out, "\n{text}"),
+            Flavour::Markdown => writeln!(out, "\n## {text}\n"),
+        }
+    }
+
+    /// What starts a report's title line: a Markdown heading, or nothing.
+    pub(crate) fn title(self) -> &'static str {
+        match self {
+            Flavour::Terminal => "",
+            Flavour::Markdown => "# ",
+        }
+    }
+
+    /// What starts a section's heading line: a Markdown heading, or nothing.
+    pub(crate) fn section(self) -> &'static str {
+        match self {
+            Flavour::Terminal => "",
+            Flavour::Markdown => "## ",
+        }
+    }
+
+    /// What starts a list item: a Markdown bullet, or an indent.
+    pub(crate) fn item(self) -> &'static str {
+        match self {
+            Flavour::Terminal => "  ",
+            Flavour::Markdown => "- ",
+        }
+    }
+
+    /// What starts an item nested in a list item.
+    pub(crate) fn sub_item(self) -> &'static str {
+        match self {
+            Flavour::Terminal => "      ",
+            Flavour::Markdown => "    - ",
+        }
+    }
+
     /// Mark for "stable" / "not stable" in a tableau cell.
     fn mark(self, yes: bool) -> &'static str {
         match (self, yes) {
@@ -67,10 +108,7 @@ fn write_title(
     flavour: Flavour,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match flavour {
-        Flavour::Terminal => writeln!(out, "{}", model.name)?,
-        Flavour::Markdown => writeln!(out, "# {}", model.name)?,
-    }
+    writeln!(out, "{}{}", flavour.title(), model.name)?;
     if let Some(d) = &model.notes.description {
         writeln!(out, "\n{d}")?;
     }

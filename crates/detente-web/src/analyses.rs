@@ -66,7 +66,7 @@ pub async fn foresight(
             other: &other,
             lines_for,
         };
-        written("application/json", |out| report.write_json(out))
+        written(&report, Format::Json, "application/json")
     })
     .await
 }
@@ -108,7 +108,7 @@ pub async fn robustness(
             written: &written_analysis.analysis,
             robustness: &robustness,
         };
-        written("application/json", |out| report.write(Format::Json, out))
+        written(&report, Format::Json, "application/json")
     })
     .await
 }
@@ -163,7 +163,7 @@ pub async fn inverse(
             conflict: &session.conflict,
             answer: &answer,
         };
-        written("application/json", |out| report.write(Format::Json, out))
+        written(&report, Format::Json, "application/json")
     })
     .await
 }

@@ -13,12 +13,9 @@ use axum::response::{IntoResponse, Response};
 use detente_app::{CoalitionChoice, ConceptChoice, ModelFormat};
 use detente_engine::Concept;
 use detente_format::FileKind;
-use detente_report::{
-    CoalitionReport, EvolutionFormat, EvolutionReport, Explanation, Format, Report,
-};
+use detente_report::{CoalitionReport, EvolutionReport, Explanation, Format, Render, Report};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use std::io;
 
 /// A JSON body, or the reason it could not be read as one.
 pub type Body<T> = Result<Json<T>, JsonRejection>;
@@ -157,18 +154,26 @@ pub fn concepts(keys: Option<&[String]>, state_count: usize) -> Result<Vec<Conce
     Ok(ConceptChoice::new(asked.as_deref(), state_count)?.concepts)
 }
 
-/// A response written by one of detente-report's writers.
-pub fn written(
-    content_type: &'static str,
-    write: impl FnOnce(&mut Vec<u8>) -> io::Result<()>,
-) -> Result<Response, ApiError> {
+/// One of detente-report's reports in `format`; the handlers only ask for
+/// formats the report has, so a refusal is the server's fault.
+fn rendered(report: &dyn Render, format: Format) -> Result<Vec<u8>, ApiError> {
     let mut bytes = Vec::new();
-    write(&mut bytes).map_err(|e| {
+    report.render(format, &mut bytes).map_err(|e| {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("cannot write the report: {e}"),
         )
     })?;
+    Ok(bytes)
+}
+
+/// A response holding a report in `format`.
+pub fn written(
+    report: &dyn Render,
+    format: Format,
+    content_type: &'static str,
+) -> Result<Response, ApiError> {
+    let bytes = rendered(report, format)?;
     Ok(([(header::CONTENT_TYPE, content_type)], bytes).into_response())
 }
 
@@ -213,7 +218,7 @@ pub async fn analyze(
             ReportFormat::Csv => (Format::Csv, "text/csv; charset=utf-8"),
             ReportFormat::Markdown => (Format::Markdown, "text/markdown; charset=utf-8"),
         };
-        let mut response = written(content_type, |out| report.write(format, out))?;
+        let mut response = written(&report, format, content_type)?;
         response.headers_mut().insert(
             "x-detente-elapsed-ms",
             HeaderValue::from(analysed.elapsed.as_millis() as u64),
@@ -258,9 +263,7 @@ pub async fn explain(
             dms: plan.dms,
             concepts: plan.concepts,
         };
-        written("application/json", |out| {
-            explanation.write(Format::Json, out)
-        })
+        written(&explanation, Format::Json, "application/json")
     })
     .await
 }
@@ -306,15 +309,10 @@ pub async fn evolve(
             coalitions: &coalitions,
         };
         let Some(to) = request.to else {
-            return written("application/json", |out| {
-                report.write(EvolutionFormat::Json, out)
-            });
+            return written(&report, Format::Json, "application/json");
         };
         let target = session.state_number(to)?;
-        let mut bytes = Vec::new();
-        report
-            .write(EvolutionFormat::Json, &mut bytes)
-            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+        let bytes = rendered(&report, Format::Json)?;
         let mut body: serde_json::Value = serde_json::from_slice(&bytes)
             .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
         let path = report.path_to(target);
@@ -364,7 +362,7 @@ pub async fn coalitions(
             analysis: &analysed.analysis,
             coalitions: &coalitional,
         };
-        written("application/json", |out| report.write_json(out))
+        written(&report, Format::Json, "application/json")
     })
     .await
 }

@@ -4,7 +4,7 @@
 use detente_app::Limits;
 use detente_engine::generate::{PreferenceKind, Shape, generate};
 use detente_engine::{Analysis, Concept};
-use detente_report::{Format, Report};
+use detente_report::{Format, Render, Report};
 use detente_web::Config;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -54,7 +54,7 @@ fn engine_json(source: &str, concepts: &[Concept]) -> Value {
         analysis: &analysis,
         all_states: true,
     }
-    .write(Format::Json, &mut out)
+    .render(Format::Json, &mut out)
     .unwrap();
     serde_json::from_slice(&out).unwrap()
 }
@@ -534,9 +534,9 @@ fn nrc_compiled() -> (detente_format::Loaded, detente_engine::Conflict) {
     (loaded, conflict)
 }
 
-fn as_json(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> Value {
+fn as_json(report: &dyn Render) -> Value {
     let mut out = Vec::new();
-    write(&mut out).unwrap();
+    report.render(Format::Json, &mut out).unwrap();
     serde_json::from_slice(&out).unwrap()
 }
 
@@ -555,15 +555,12 @@ async fn foresight_is_the_libraries_report_and_refuses_bad_horizons() {
     let (loaded, conflict) = nrc_compiled();
     let hopeful = Foresight::run(&conflict, 3, Outlook::Hopeful).unwrap();
     let cautious = Foresight::run(&conflict, 3, Outlook::Cautious).unwrap();
-    let expected = as_json(|out| {
-        detente_report::ForesightReport {
-            model: &loaded.model,
-            conflict: &conflict,
-            foresight: &hopeful,
-            other: &cautious,
-            lines_for: vec![319],
-        }
-        .write_json(out)
+    let expected = as_json(&detente_report::ForesightReport {
+        model: &loaded.model,
+        conflict: &conflict,
+        foresight: &hopeful,
+        other: &cautious,
+        lines_for: vec![319],
     });
     assert_eq!(body, expected);
     assert_eq!(body["lines_of_play"][0]["state"], 320, "{body}");
@@ -616,14 +613,11 @@ async fn robustness_is_the_libraries_report_and_refuses_bad_settings() {
     };
     let robustness = Robustness::run(&loaded.model, &conflict, &settings, &|| {}).unwrap();
     let written = Analysis::run(&conflict, robustness.concepts(), &|| {});
-    let expected = as_json(|out| {
-        detente_report::RobustnessReport {
-            model: &loaded.model,
-            conflict: &conflict,
-            written: &written,
-            robustness: &robustness,
-        }
-        .write(Format::Json, out)
+    let expected = as_json(&detente_report::RobustnessReport {
+        model: &loaded.model,
+        conflict: &conflict,
+        written: &written,
+        robustness: &robustness,
     });
     assert_eq!(body, expected);
 
@@ -676,13 +670,10 @@ async fn inverse_is_the_libraries_report_and_refuses_what_it_cannot_answer() {
         varied: vec![us],
         answers: answers.into(),
     };
-    let expected = as_json(|out| {
-        detente_report::InverseReport {
-            model: &loaded.model,
-            conflict: &conflict,
-            answer: &answer,
-        }
-        .write(Format::Json, out)
+    let expected = as_json(&detente_report::InverseReport {
+        model: &loaded.model,
+        conflict: &conflict,
+        answer: &answer,
     });
     assert_eq!(body, expected);
 

@@ -713,6 +713,7 @@ async fn a_model_of_over_100000_states_stays_usable() {
 
 /// The engine's analysis of a model file as `detente analyze --format json` writes it.
 fn analysis_json(source: &str, file_name: &str) -> Value {
+    use detente_report::Render;
     let loaded = detente_format::parse(source, file_name).unwrap();
     let conflict = loaded.compile(1 << 21).unwrap();
     let analysis = Analysis::run(&conflict, &Concept::ALL, &|| {});
@@ -723,7 +724,7 @@ fn analysis_json(source: &str, file_name: &str) -> Value {
         analysis: &analysis,
         all_states: true,
     }
-    .write(detente_report::Format::Json, &mut out)
+    .render(detente_report::Format::Json, &mut out)
     .unwrap();
     serde_json::from_slice(&out).unwrap()
 }
