@@ -4,6 +4,7 @@
 
 mod diagnostic;
 mod expr_parser;
+mod form;
 mod gmcr;
 mod pattern;
 mod rules;
@@ -14,6 +15,7 @@ use detente_engine::{Conflict, Expr, Model, ModelError, Rule, StateSpace};
 
 pub use diagnostic::FormatError;
 use diagnostic::{SourceFile, Span, Spans};
+pub use form::{FORM_NAME, form_of_file, form_to_toml, parse_form};
 
 /// Which syntax a model was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,20 +33,30 @@ pub struct Loaded {
     pub notices: Vec<String>,
     source: SourceFile,
     spans: Spans,
+    /// Read from a model form: errors found later are located in the form, not the TOML.
+    from_form: bool,
 }
 
 /// Detects the format from the extension (.toml / .gmcr / .json) and otherwise
 /// from the content (a JSON object → gmcr), then parses.
 pub fn parse(source: &str, file_name: &str) -> Result<Loaded, Box<FormatError>> {
+    match kind_of(source, file_name) {
+        FileKind::Toml => parse_toml(source, file_name),
+        FileKind::Gmcr => parse_gmcr(source, file_name),
+    }
+}
+
+/// The syntax [`parse`] reads a file in.
+fn kind_of(source: &str, file_name: &str) -> FileKind {
     let extension = std::path::Path::new(file_name)
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
     match extension.as_deref() {
-        Some("toml") => parse_toml(source, file_name),
-        Some("gmcr" | "json") => parse_gmcr(source, file_name),
-        _ if source.trim_start().starts_with('{') => parse_gmcr(source, file_name),
-        _ => parse_toml(source, file_name),
+        Some("toml") => FileKind::Toml,
+        Some("gmcr" | "json") => FileKind::Gmcr,
+        _ if source.trim_start().starts_with('{') => FileKind::Gmcr,
+        _ => FileKind::Toml,
     }
 }
 
@@ -57,6 +69,7 @@ pub fn parse_toml(source: &str, file_name: &str) -> Result<Loaded, Box<FormatErr
         notices: Vec::new(),
         source: file,
         spans,
+        from_form: false,
     })
 }
 
@@ -69,6 +82,7 @@ pub fn parse_gmcr(source: &str, file_name: &str) -> Result<Loaded, Box<FormatErr
         notices,
         source: file,
         spans,
+        from_form: false,
     })
 }
 
@@ -86,7 +100,14 @@ pub fn to_gmcr(model: &Model, conflict: &Conflict) -> Result<String, Box<FormatE
 impl Loaded {
     /// Compiles with the engine and turns any [`ModelError`] into a located [`FormatError`].
     pub fn compile(&self, max_states: usize) -> Result<Conflict, Box<FormatError>> {
-        Conflict::compile(&self.model, max_states).map_err(|e| self.locate(e, max_states))
+        Conflict::compile(&self.model, max_states).map_err(|e| {
+            let error = self.locate(e, max_states);
+            if self.from_form {
+                form::locate(error)
+            } else {
+                error
+            }
+        })
     }
 
     fn locate(&self, error: ModelError, max_states: usize) -> Box<FormatError> {
