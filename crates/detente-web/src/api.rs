@@ -12,7 +12,6 @@ use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use detente_engine::coalition::CoalitionAnalysis;
 use detente_engine::{Concept, Model, StateIndex};
-use detente_format::FileKind;
 use detente_report::{
     CoalitionReport, EvolutionFormat, EvolutionReport, Explanation, Format, Report,
 };
@@ -81,14 +80,14 @@ pub async fn example(Path(name): Path<String>) -> Result<Json<ExampleJson>, ApiE
     }))
 }
 
-/// A model file turned into the page's editable form: its TOML text and that text as a JSON
-/// document (same keys as the file). `.gmcr` files are converted to TOML first.
+/// A model file turned into the page's editable form: detente-format's JSON form of the
+/// model, the keys and nesting of a model file (a `.gmcr` file's after its conversion to TOML).
 #[derive(Serialize)]
 struct Imported {
-    toml: String,
-    document: serde_json::Value,
+    form: serde_json::Value,
     notices: Vec<String>,
-    /// Set when the file reads as TOML but is not a valid model: the page loads it to be fixed.
+    /// Set when the file reads as TOML but is not a valid model, located in the file:
+    /// the page loads the form for it to be fixed.
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<ApiError>,
 }
@@ -99,25 +98,15 @@ pub async fn import(
 ) -> Result<Response, ApiError> {
     let Json(input) = body?;
     app.blocking(move |_, _| {
-        let (toml, notices, error) = match detente_format::parse(&input.model, &input.file_name) {
-            Ok(loaded) if loaded.kind == FileKind::Gmcr => {
-                (detente_format::to_toml(&loaded.model), loaded.notices, None)
-            }
-            Ok(loaded) => (input.model, loaded.notices, None),
-            Err(error) => (input.model, Vec::new(), Some(ApiError::from(error))),
+        let (text, file_name) = input.file()?;
+        let (notices, error) = match detente_format::parse(text, file_name) {
+            Ok(loaded) => (loaded.notices, None),
+            Err(error) => (Vec::new(), Some(ApiError::from(error))),
         };
-        let document = match toml::from_str::<serde_json::Value>(&toml) {
-            Ok(document) => document,
-            // Not even TOML (or a broken .gmcr): nothing to load into the forms.
-            Err(_) => {
-                return Err(error.unwrap_or_else(|| {
-                    ApiError::unprocessable("the file is not a detente TOML or GMCR+ model")
-                }));
-            }
-        };
+        // Not even TOML (or a broken .gmcr): there is no form to load.
+        let form = detente_format::form_of_file(text, file_name)?;
         Ok(Json(Imported {
-            toml,
-            document,
+            form,
             notices,
             error,
         })
@@ -126,7 +115,8 @@ pub async fn import(
     .await
 }
 
-/// A short account of a valid model, or its first error.
+/// A short account of a valid model, or its first error; for a form, also the TOML the
+/// server writes from it (`toml`), for the page to preview.
 pub async fn check(
     State(app): State<AppState>,
     body: Body<ModelInput>,
@@ -135,7 +125,7 @@ pub async fn check(
     app.blocking(move |config, sessions| {
         let session = sessions.open(&input, config)?;
         let (model, conflict) = (&session.loaded.model, &session.conflict);
-        Ok(Json(json!({
+        let mut answer = json!({
             "valid": true,
             "name": model.name,
             "decision_makers": model.decision_makers.len(),
@@ -144,8 +134,11 @@ pub async fn check(
             "state_count": conflict.state_count(),
             "status_quo": conflict.status_quo().map(|s| conflict.space().id(s)),
             "notices": session.loaded.notices,
-        }))
-        .into_response())
+        });
+        if let Some(toml) = &session.form_toml {
+            answer["toml"] = json!(toml);
+        }
+        Ok(Json(answer).into_response())
     })
     .await
 }
@@ -462,7 +455,8 @@ enum ConvertTarget {
     Gmcr,
 }
 
-/// The model written in our TOML format or as a GMCR+ `.gmcr` file, as a download.
+/// The model written in our TOML format (a form's as the server writes it) or as a
+/// GMCR+ `.gmcr` file, as a download.
 pub async fn convert(
     State(app): State<AppState>,
     body: Body<ConvertRequest>,
@@ -472,7 +466,14 @@ pub async fn convert(
         let session = sessions.open(&request.input, config)?;
         let model = &session.loaded.model;
         let (text, content_type, extension) = match request.to {
-            ConvertTarget::Toml => (detente_format::to_toml(model), "application/toml", "toml"),
+            ConvertTarget::Toml => (
+                session
+                    .form_toml
+                    .clone()
+                    .unwrap_or_else(|| detente_format::to_toml(model)),
+                "application/toml",
+                "toml",
+            ),
             ConvertTarget::Gmcr => (
                 detente_format::to_gmcr(model, &session.conflict)?,
                 "application/json",

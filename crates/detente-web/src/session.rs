@@ -11,24 +11,89 @@ use serde::Deserialize;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-/// The model part of every request that works on a model.
+/// The model part of every request that works on a model: a model file's text, or
+/// the model's JSON form (detente-format's `form` module), which the page edits.
 #[derive(Debug, Deserialize)]
 pub struct ModelInput {
     /// The model file's text: our TOML format or a GMCR+ `.gmcr` file.
-    pub model: String,
+    model: Option<String>,
     /// The file's name, used in messages and to tell the format by extension.
     #[serde(default = "default_file_name")]
-    pub file_name: String,
+    file_name: String,
+    /// The model as its JSON form: a model file's TOML document as JSON.
+    form: Option<serde_json::Value>,
 }
 
 fn default_file_name() -> String {
     "model.toml".to_string()
 }
 
+/// Which model a request is about.
+enum Source<'a> {
+    File {
+        name: &'a str,
+        text: &'a str,
+    },
+    /// A form, and the TOML the server writes from it.
+    Form {
+        form: &'a serde_json::Value,
+        toml: String,
+    },
+}
+
+/// How sessions are told apart: a file by its name and text, a form by its TOML (`None`).
+type Key = (Option<String>, String);
+
+impl ModelInput {
+    fn source(&self) -> Result<Source<'_>, ApiError> {
+        match (&self.model, &self.form) {
+            (Some(text), None) => Ok(Source::File {
+                name: &self.file_name,
+                text,
+            }),
+            (None, Some(form)) => Ok(Source::Form {
+                form,
+                toml: detente_format::form_to_toml(form)?,
+            }),
+            (Some(_), Some(_)) => Err(ApiError::unprocessable(
+                "the request has both `model` and `form`",
+            )
+            .with_help("send the model once: a file's text in `model`, or its JSON form in `form`")),
+            (None, None) => Err(ApiError::unprocessable("the request has no model").with_help(
+                "send a model file's text in `model` (with `file_name`), or the model's JSON form in `form`",
+            )),
+        }
+    }
+}
+
+impl ModelInput {
+    /// The file's text and name, for a request that reads a file rather than a model.
+    pub fn file(&self) -> Result<(&str, &str), ApiError> {
+        match self.source()? {
+            Source::File { name, text } => Ok((text, name)),
+            Source::Form { .. } => Err(ApiError::unprocessable(
+                "this request reads a model file, not a form",
+            )
+            .with_help("send the file's text in `model`, with its `file_name`")),
+        }
+    }
+}
+
+impl Source<'_> {
+    fn key(&self) -> Key {
+        match self {
+            Source::File { name, text } => (Some(name.to_string()), text.to_string()),
+            Source::Form { toml, .. } => (None, toml.clone()),
+        }
+    }
+}
+
 /// A parsed, compiled model and the analyses run on it so far.
 pub struct Session {
     pub loaded: Loaded,
     pub conflict: Conflict,
+    /// The TOML the server wrote from the model's form, when the model came as one.
+    pub form_toml: Option<String>,
     analyses: Mutex<Vec<Analysed>>,
 }
 
@@ -70,29 +135,31 @@ const ANALYSES_PER_SESSION: usize = 4;
 /// Models kept; the least recently used goes first.
 const SESSIONS_KEPT: usize = 6;
 
-/// The sessions, most recently used last, keyed by file name and text.
+/// The sessions, most recently used last, keyed by their source.
 #[derive(Default)]
 pub struct Sessions {
-    entries: Mutex<Vec<(String, String, Arc<Session>)>>,
+    entries: Mutex<Vec<(Key, Arc<Session>)>>,
 }
 
 impl Sessions {
     /// Parses and compiles `input` (or finds it already done), refusing models over the state limit.
     /// Runs on a blocking thread: compiling a large model takes a while.
     pub fn open(&self, input: &ModelInput, config: &Config) -> Result<Arc<Session>, ApiError> {
+        let source = input.source()?;
+        let key = source.key();
         {
             let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some(i) = entries
-                .iter()
-                .position(|(name, text, _)| *name == input.file_name && *text == input.model)
-            {
+            if let Some(i) = entries.iter().position(|(k, _)| *k == key) {
                 let entry = entries.remove(i);
-                let session = entry.2.clone();
+                let session = entry.1.clone();
                 entries.push(entry);
                 return Ok(session);
             }
         }
-        let loaded = detente_format::parse(&input.model, &input.file_name)?;
+        let (loaded, form_toml) = match source {
+            Source::File { name, text } => (detente_format::parse(text, name)?, None),
+            Source::Form { form, toml } => (detente_format::parse_form(form)?, Some(toml)),
+        };
         let conflict = loaded.compile(config.max_states).map_err(|e| {
             let mut error = ApiError::from(e);
             if error.message.contains("the state limit") {
@@ -110,17 +177,14 @@ impl Sessions {
         let session = Arc::new(Session {
             loaded,
             conflict,
+            form_toml,
             analyses: Mutex::new(Vec::new()),
         });
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         if entries.len() >= SESSIONS_KEPT {
             entries.remove(0);
         }
-        entries.push((
-            input.file_name.clone(),
-            input.model.clone(),
-            session.clone(),
-        ));
+        entries.push((key, session.clone()));
         Ok(session)
     }
 }
