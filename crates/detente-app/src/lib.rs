@@ -24,5 +24,8 @@ pub use choose::{
 };
 pub use error::{AppError, Limit};
 pub use limits::{HARD_MAX_STATES, Limits, SERVICE_TIME, max_states};
-pub use models::{Converted, ModelFormat, RANKING_MAX_OPTIONS, convert, file_stem, generate};
+pub use models::{
+    Converted, ModelFormat, Opened, RANKING_MAX_OPTIONS, convert, file_stem, generate,
+    open_for_editing,
+};
 pub use source::{Prepared, Source, compile, load, prepare};

@@ -58,8 +58,13 @@ pub fn convert(
     limits: &Limits,
 ) -> Result<Converted, AppError> {
     match format {
+        // A form's TOML keeps its expressions as the user wrote them.
         ModelFormat::Toml => Ok(Converted {
-            text: detente_format::to_toml(&loaded.model),
+            text: if loaded.is_form() {
+                loaded.text().to_string()
+            } else {
+                detente_format::to_toml(&loaded.model)
+            },
             dropped_uncertainty: false,
         }),
         ModelFormat::Gmcr => {
@@ -74,6 +79,36 @@ pub fn convert(
             })
         }
     }
+}
+
+/// A model file opened for editing as its JSON form.
+#[derive(Debug)]
+pub struct Opened {
+    /// The file's document as a form (a `.gmcr` file converted to our format first).
+    pub form: serde_json::Value,
+    /// Parts of the file read but not analysed.
+    pub notices: Vec<String>,
+    /// Why the file is not a valid model, located in the file: the form is still given,
+    /// for the user to fix.
+    pub error: Option<AppError>,
+}
+
+/// Opens a model file for editing: its form, and its first error if it is not a valid
+/// model. Fails only when there is no form to give (not TOML, or a broken `.gmcr`).
+pub fn open_for_editing(text: &str, name: &str, limits: &Limits) -> Result<Opened, AppError> {
+    let source = crate::Source::Text {
+        text: text.to_string(),
+        name: name.to_string(),
+    };
+    let (notices, error) = match source::load(&source, limits) {
+        Ok(loaded) => (loaded.notices, None),
+        Err(error) => (Vec::new(), Some(error)),
+    };
+    Ok(Opened {
+        form: detente_format::form_of_file(text, name)?,
+        notices,
+        error,
+    })
 }
 
 /// A suggested file name stem for a model: its name in lower case, runs of other

@@ -1,5 +1,6 @@
-//! Where a model comes from, and reading it: a file, a text with its name, or a
-//! built-in example. Errors are located in the source, under the name given.
+//! Where a model comes from, and reading it: a file, a text with its name, a
+//! built-in example, or the JSON form the workbench edits. Errors are located in
+//! the source, under the name given (in a form, by its path).
 
 use crate::error::{AppError, Limit};
 use crate::limits::Limits;
@@ -8,7 +9,7 @@ use detente_format::Loaded;
 use std::path::PathBuf;
 
 /// A model to read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Source {
     /// A model file on disk (.toml or .gmcr, by extension or content).
     File(PathBuf),
@@ -16,6 +17,9 @@ pub enum Source {
     Text { text: String, name: String },
     /// A built-in model by name; `None` is the default (the NRC scenario).
     Example(Option<String>),
+    /// The model's JSON form (detente-format's `form` module), as the workbench edits it;
+    /// errors name the form path at fault.
+    Form(serde_json::Value),
 }
 
 /// A model read and compiled, ready for any analysis.
@@ -45,6 +49,7 @@ pub fn load(source: &Source, limits: &Limits) -> Result<Loaded, AppError> {
             };
             detente_format::parse_within(example.source, example.file_name, limits.max_states)
         }
+        Source::Form(form) => detente_format::parse_form(form, limits.max_states),
     };
     Ok(loaded?)
 }

@@ -20,6 +20,8 @@ pub struct FormatError {
     label: String,
     #[help]
     help: Option<String>,
+    /// Set when the error is in a model form: the JSON Pointer of the element at fault.
+    form_path: Option<String>,
 }
 
 impl FormatError {
@@ -43,6 +45,29 @@ impl FormatError {
 
     pub fn help_text(&self) -> Option<&str> {
         self.help.as_deref()
+    }
+
+    /// For an error in a model form (see [`crate::parse_form`]): the JSON Pointer of the
+    /// element at fault, `""` for the form as a whole. Its line and column are then those
+    /// of the TOML written from the form, which the user never wrote, so show this instead.
+    pub fn form_path(&self) -> Option<&str> {
+        self.form_path.as_deref()
+    }
+
+    /// The primary span, if any.
+    pub(crate) fn span(&self) -> Option<Span> {
+        self.span.map(|s| s.offset()..s.offset() + s.len())
+    }
+
+    /// The text the error is located in.
+    pub(crate) fn source_text(&self) -> &str {
+        self.source_code.inner()
+    }
+
+    /// Marks the error as one in a model form, at the element `path` points at.
+    pub(crate) fn in_form(mut self: Box<Self>, path: String) -> Box<Self> {
+        self.form_path = Some(path);
+        self
     }
 
     /// Adds how to fix it.
@@ -86,6 +111,7 @@ impl SourceFile {
             span,
             label: "here".into(),
             help: None,
+            form_path: None,
         })
     }
 

@@ -4,6 +4,7 @@
 
 mod diagnostic;
 mod expr_parser;
+mod form;
 mod gmcr;
 mod pattern;
 mod rules;
@@ -14,6 +15,7 @@ use detente_engine::{Conflict, Expr, Model, ModelError, Rule, StateSpace};
 
 pub use diagnostic::FormatError;
 use diagnostic::{SourceFile, Span, Spans};
+pub use form::{FORM_NAME, form_of_file, form_to_toml, parse_form};
 
 /// Which syntax a model was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +33,8 @@ pub struct Loaded {
     pub notices: Vec<String>,
     source: SourceFile,
     spans: Spans,
+    /// Read from a model form: errors found later are located in the form, not the TOML.
+    from_form: bool,
 }
 
 /// Detects the format from the extension (.toml / .gmcr / .json) and otherwise
@@ -47,15 +51,23 @@ pub fn parse_within(
     file_name: &str,
     max_states: usize,
 ) -> Result<Loaded, Box<FormatError>> {
+    match kind_of(source, file_name) {
+        FileKind::Toml => read_toml(source, file_name, max_states),
+        FileKind::Gmcr => read_gmcr(source, file_name, max_states),
+    }
+}
+
+/// The syntax [`parse`] reads a file in.
+fn kind_of(source: &str, file_name: &str) -> FileKind {
     let extension = std::path::Path::new(file_name)
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
     match extension.as_deref() {
-        Some("toml") => read_toml(source, file_name, max_states),
-        Some("gmcr" | "json") => read_gmcr(source, file_name, max_states),
-        _ if source.trim_start().starts_with('{') => read_gmcr(source, file_name, max_states),
-        _ => read_toml(source, file_name, max_states),
+        Some("toml") => FileKind::Toml,
+        Some("gmcr" | "json") => FileKind::Gmcr,
+        _ if source.trim_start().starts_with('{') => FileKind::Gmcr,
+        _ => FileKind::Toml,
     }
 }
 
@@ -78,6 +90,7 @@ fn read_toml(source: &str, file_name: &str, max_states: usize) -> Result<Loaded,
         notices: Vec::new(),
         source: file,
         spans,
+        from_form: false,
     })
 }
 
@@ -90,6 +103,7 @@ fn read_gmcr(source: &str, file_name: &str, max_states: usize) -> Result<Loaded,
         notices,
         source: file,
         spans,
+        from_form: false,
     })
 }
 
@@ -110,8 +124,28 @@ impl Loaded {
         Conflict::compile(&self.model, max_states).map_err(|e| self.locate(e, max_states))
     }
 
-    /// Points an engine error at the part of the source at fault.
+    /// Whether the model was read from a form (its text is then the TOML written from it).
+    pub fn is_form(&self) -> bool {
+        self.from_form
+    }
+
+    /// The text the model was read from; for a form, the TOML written from it.
+    pub fn text(&self) -> &str {
+        &self.source.text
+    }
+
+    /// Points an engine error at the part of the source at fault (for a model read from
+    /// a form, at the form path).
     pub fn locate(&self, error: ModelError, max_states: usize) -> Box<FormatError> {
+        let located = self.locate_in_source(error, max_states);
+        if self.from_form {
+            form::locate(located)
+        } else {
+            located
+        }
+    }
+
+    fn locate_in_source(&self, error: ModelError, max_states: usize) -> Box<FormatError> {
         let spans = &self.spans;
         let message = error.to_string();
         match error {

@@ -22,7 +22,7 @@ use crate::rules::{KINDS, RuleForm};
 /// The value of the required `format` key.
 pub(crate) const FORMAT_TAG: &str = "detente/1";
 
-const ROOT_KEYS: &[&str] = &[
+pub(crate) const ROOT_KEYS: &[&str] = &[
     "format",
     "status_quo",
     "model",
@@ -31,8 +31,8 @@ const ROOT_KEYS: &[&str] = &[
     "state",
     "coalition",
 ];
-const MODEL_KEYS: &[&str] = &["name", "description", "source", "status_quo"];
-const DM_KEYS: &[&str] = &[
+pub(crate) const MODEL_KEYS: &[&str] = &["name", "description", "source", "status_quo"];
+pub(crate) const DM_KEYS: &[&str] = &[
     "id",
     "name",
     "description",
@@ -44,12 +44,12 @@ const DM_KEYS: &[&str] = &[
     "misperceives",
     "option",
 ];
-const OPTION_KEYS: &[&str] = &["id", "label", "irreversible", "description", "source"];
-const STATEMENT_KEYS: &[&str] = &["statement", "priority", "description", "source"];
-const TIER_KEYS: &[&str] = &["tier", "priority"];
-const NOTE_KEYS: &[&str] = &["description", "source"];
-const STATE_KEYS: &[&str] = &["name", "options", "yn", "description", "source"];
-const COALITION_KEYS: &[&str] = &["members", "description", "source"];
+pub(crate) const OPTION_KEYS: &[&str] = &["id", "label", "irreversible", "description", "source"];
+pub(crate) const STATEMENT_KEYS: &[&str] = &["statement", "priority", "description", "source"];
+pub(crate) const TIER_KEYS: &[&str] = &["tier", "priority"];
+pub(crate) const NOTE_KEYS: &[&str] = &["description", "source"];
+pub(crate) const STATE_KEYS: &[&str] = &["name", "options", "yn", "description", "source"];
+pub(crate) const COALITION_KEYS: &[&str] = &["members", "description", "source"];
 
 type Val<'i> = Spanned<DeValue<'i>>;
 type Res<T> = Result<T, Box<FormatError>>;
@@ -67,7 +67,7 @@ pub(crate) fn parse(file: &SourceFile, max_states: usize) -> Res<(Model, Spans)>
     reader.model(&root_value)
 }
 
-fn syntax_error(file: &SourceFile, error: &toml::de::Error) -> Box<FormatError> {
+pub(crate) fn syntax_error(file: &SourceFile, error: &toml::de::Error) -> Box<FormatError> {
     let help = if error.message().contains("duplicate") {
         "each key may appear once per table; note that `format` and `status_quo` must come before the first [table] header"
     } else {

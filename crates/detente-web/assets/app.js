@@ -1,7 +1,7 @@
-// detente workbench: the page's whole behaviour. The model is edited as a plain
-// object mirroring the TOML format (docs/MODEL_FORMAT.md); every edit writes it
-// out as TOML and the server checks that text with the same parser as the CLI,
-// so messages carry the same line, column and help.
+// detente workbench: the page's whole behaviour. The page edits the model's JSON
+// form, which the server defines (the keys of a model file, docs/MODEL_FORMAT.md):
+// every edit sends the form, and the server reads it with the same parser as the
+// CLI, so messages carry the same help, and the path of the form field at fault.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -44,16 +44,16 @@ const AUTO_ANALYSE_MAX_STATES = 100000;
 const PAGE_SIZE = 100;
 
 const app = {
-  doc: null,          // the model being edited
-  fileName: "model.toml",
-  toml: "",
-  lineKeys: [],       // lineKeys[i]: the form field that wrote line i + 1 of the TOML
+  doc: null,          // the model being edited, as the form's fields hold it
+  form: null,         // the model's JSON form, sent in every request
+  formText: "",       // the form as JSON text, to tell whether an answer is still current
+  preview: "",        // the TOML the server wrote from the last valid form
   check: null,        // last /api/check answer
   checkError: null,
   tableau: null,      // last /api/tableau answer
   offset: 0,
   selected: null,     // selected state id
-  analysedToml: null, // the TOML the shown results belong to
+  analysedForm: null, // the form (as text) the shown results belong to
   graphSvg: null,
 };
 
@@ -76,11 +76,7 @@ async function api(path, body, raw) {
 }
 
 function modelBody(extra) {
-  return Object.assign({ model: app.toml, file_name: tomlName() }, extra || {});
-}
-
-function tomlName() {
-  return app.fileName.replace(/\.(gmcr|json)$/i, ".toml");
+  return Object.assign({ form: app.form }, extra || {});
 }
 
 function showBanner(message, detail) {
@@ -98,14 +94,21 @@ function showPanelError(bodyId, e) {
 
 function errorText(e) {
   const d = e.detail || {};
-  const where = d.line ? ` (line ${d.line}, column ${d.column})` : "";
-  return { message: (d.message || e.message) + where, help: d.help || "" };
+  return { message: (d.message || e.message) + place(d), help: d.help || "" };
 }
 
-// ---------------------------------------------------------------- document <-> form model
+/** Where an error is: a line and column of the uploaded file, or a field of the form. */
+function place(d) {
+  if (d.line) return ` (line ${d.line}, column ${d.column})`;
+  if (d.path === undefined) return "";
+  const field = fieldAt(d.path);
+  return field ? ` (in the form: ${fieldName(field)})` : " (in the form)";
+}
 
-/** Turns the JSON form of a TOML file into the editor's model. */
-function fromDocument(d) {
+// ---------------------------------------------------------------- the form <-> the editor's fields
+
+/** Turns the model's JSON form into the editor's fields. */
+function fromForm(d) {
   const model = d.model || {};
   const dms = (d.dm || []).map((dm) => ({
     id: dm.id || "", name: dm.name || "", description: dm.description || "", source: dm.source || "",
@@ -151,10 +154,10 @@ function rangeText(range) {
   return Array.isArray(range) && range.length === 2 ? `${range[0]}-${range[1]}` : "";
 }
 
-/** The form's "lo-hi" text as TOML `[lo, hi]`; malformed text is passed on for the server to point at. */
-function rangeToml(text) {
+/** The field's "lo-hi" text as `[lo, hi]`; malformed text is passed on for the server to point at. */
+function rangeValue(text) {
   const m = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(text);
-  return m ? `[${m[1]}, ${m[2]}]` : q(text);
+  return m ? [Number(m[1]), Number(m[2])] : text;
 }
 
 function blankModel() {
@@ -167,131 +170,78 @@ function blankModel() {
   };
 }
 
-/** A TOML basic string: JSON's escapes are all valid TOML escapes. */
-const q = (s) => JSON.stringify(String(s));
 const idList = (text) => text.split(",").map((s) => s.trim()).filter(Boolean);
 const tierItem = (item) => (/^\d+$/.test(item) ? Number(item) : item);
+/** The entries of `fields` that are filled in: a model file leaves out the others. */
+const filled = (obj, fields) => Object.fromEntries(fields.filter((k) => obj[k]).map((k) => [k, obj[k]]));
+const NOTES = ["description", "source"];
+/** A form path (JSON Pointer) from its parts. */
+const at = (...parts) => "/" + parts.join("/");
 
-/** Writes the editor's model as TOML, noting which form field each line came from. */
-function toToml(m) {
-  const lines = [];
-  const out = (text, key) => lines.push([text, key || ""]);
-  const opt = (name, value, key) => { if (value) out(`${name} = ${q(value)}`, key); };
-  out('format = "detente/1"');
-  if (m.statusQuo) out(`status_quo = [${m.statusQuo.map(q).join(", ")}]`, "statusQuo");
-  out("");
-  out("[model]");
-  out(`name = ${q(m.name)}`, "name");
-  opt("description", m.description, "description");
-  opt("source", m.source, "source");
-  m.dms.forEach((dm, d) => {
-    out("");
-    out("[[dm]]", `dm.${d}.id`);
-    out(`id = ${q(dm.id)}`, `dm.${d}.id`);
-    opt("name", dm.name, `dm.${d}.name`);
-    opt("description", dm.description, `dm.${d}.description`);
-    opt("source", dm.source, `dm.${d}.source`);
+/** The editor's fields as the model's JSON form. */
+function formOf(m) {
+  const form = { format: "detente/1" };
+  if (m.statusQuo) form.status_quo = m.statusQuo;
+  form.model = { name: m.name, ...filled(m, NOTES) };
+  form.dm = m.dms.map((dm) => {
+    const out = { id: dm.id, ...filled(dm, ["name", ...NOTES]) };
     if (dm.mode === "preferences") {
-      out("preferences = [", `dm.${d}.prefs`);
-      dm.preferences.forEach((p, j) => {
-        const key = `dm.${d}.pref.${j}`;
-        if (p.description || p.source || p.priority) {
-          const parts = [`statement = ${q(p.statement)}`];
-          if (p.priority) parts.push(`priority = ${rangeToml(p.priority)}`);
-          if (p.description) parts.push(`description = ${q(p.description)}`);
-          if (p.source) parts.push(`source = ${q(p.source)}`);
-          out(`  { ${parts.join(", ")} },`, key);
-        } else out(`  ${q(p.statement)},`, key);
-      });
-      out("]", `dm.${d}.prefs`);
+      out.preferences = dm.preferences.map((p) => (p.description || p.source || p.priority
+        ? { statement: p.statement, ...(p.priority ? { priority: rangeValue(p.priority) } : {}), ...filled(p, NOTES) }
+        : p.statement));
     } else if (dm.mode === "ranking") {
-      out("ranking = [", `dm.${d}.ranking`);
-      dm.ranking.forEach((tier, t) => {
-        const items = idList(tier.items).map(tierItem).map((i) => (typeof i === "number" ? String(i) : q(i)));
-        const value = items.length === 1 ? items[0] : `[${items.join(", ")}]`;
-        out(tier.priority ? `  { tier = ${value}, priority = ${rangeToml(tier.priority)} },` : `  ${value},`, `dm.${d}.tier.${t}`);
+      out.ranking = dm.ranking.map((tier) => {
+        const items = idList(tier.items).map(tierItem);
+        const value = items.length === 1 ? items[0] : items;
+        return tier.priority ? { tier: value, priority: rangeValue(tier.priority) } : value;
       });
-      out("]", `dm.${d}.ranking`);
-      opt("ranking_description", dm.ranking_description, `dm.${d}.ranking_description`);
-      opt("ranking_source", dm.ranking_source, `dm.${d}.ranking_source`);
+      Object.assign(out, filled(dm, ["ranking_description", "ranking_source"]));
     }
-    if (dm.misperceives.trim()) out(`misperceives = [${idList(dm.misperceives).map(q).join(", ")}]`, `dm.${d}.misperceives`);
-    dm.options.forEach((o, k) => {
-      const key = `dm.${d}.opt.${k}`;
-      out("");
-      out("  [[dm.option]]", `${key}.id`);
-      out(`  id = ${q(o.id)}`, `${key}.id`);
-      if (o.label) out(`  label = ${q(o.label)}`, `${key}.label`);
-      if (o.irreversible) out(`  irreversible = ${q(o.irreversible)}`, `${key}.irreversible`);
-      if (o.description) out(`  description = ${q(o.description)}`, `${key}.description`);
-      if (o.source) out(`  source = ${q(o.source)}`, `${key}.source`);
-    });
+    if (dm.misperceives.trim()) out.misperceives = idList(dm.misperceives);
+    out.option = dm.options.map((o) => ({ id: o.id, ...filled(o, ["label", "irreversible", ...NOTES]) }));
+    return out;
   });
-  m.rules.forEach((r, i) => {
-    const key = `rule.${i}`;
-    out("");
-    out("[[rule]]", `${key}.value`);
-    if (LIST_RULES.includes(r.kind)) out(`${r.kind} = [${idList(r.value).map(q).join(", ")}]`, `${key}.value`);
-    else out(`${r.kind} = ${q(r.value)}`, `${key}.value`);
-    opt("description", r.description, `${key}.description`);
-    opt("source", r.source, `${key}.source`);
-  });
-  m.states.forEach((s, i) => {
-    const key = `state.${i}`;
-    out("");
-    out("[[state]]", `${key}.name`);
-    out(`name = ${q(s.name)}`, `${key}.name`);
-    if (s.by === "yn") out(`yn = ${q(s.yn)}`, `${key}.value`);
-    else out(`options = [${idList(s.options).map(q).join(", ")}]`, `${key}.value`);
-    opt("description", s.description, `${key}.description`);
-    opt("source", s.source, `${key}.source`);
-  });
-  m.coalitions.forEach((c, i) => {
-    const key = `coalition.${i}`;
-    out("");
-    out("[[coalition]]", `${key}.members`);
-    out(`members = [${idList(c.members).map(q).join(", ")}]`, `${key}.members`);
-    opt("description", c.description, `${key}.description`);
-    opt("source", c.source, `${key}.source`);
-  });
-  return { text: lines.map((l) => l[0]).join("\n") + "\n", keys: lines.map((l) => l[1]) };
+  form.rule = m.rules.map((r) => ({ [r.kind]: LIST_RULES.includes(r.kind) ? idList(r.value) : r.value, ...filled(r, NOTES) }));
+  form.state = m.states.map((s) => ({ name: s.name, ...(s.by === "yn" ? { yn: s.yn } : { options: idList(s.options) }), ...filled(s, NOTES) }));
+  form.coalition = m.coalitions.map((c) => ({ members: idList(c.members), ...filled(c, NOTES) }));
+  return form;
 }
 
 // ---------------------------------------------------------------- editor
 
 let checkTimer = null;
 
-/** Called after every change to the model: regenerate the TOML and check it soon. */
+/** Called after every change to the model: rebuild the form and check it soon. */
 function changed(structural) {
-  const { text, keys } = toToml(app.doc);
-  app.toml = text;
-  app.lineKeys = keys;
+  app.form = formOf(app.doc);
+  app.formText = JSON.stringify(app.form);
+  document.title = `${app.doc.name || "Untitled"} · detente workbench`;
   if (structural) renderForm();
-  renderToml();
   $("validation").replaceChildren(h("span", { class: "pending" }, "Checking…"));
   clearTimeout(checkTimer);
   checkTimer = setTimeout(runCheck, 300);
 }
 
 async function runCheck() {
-  const toml = app.toml;
+  const sent = app.formText;
   try {
     const { payload } = await api("/api/check", modelBody());
-    if (toml !== app.toml) return;
+    if (sent !== app.formText) return;
     app.check = payload;
     app.checkError = null;
+    app.preview = payload.toml;
     markInvalid(null);
     $("validation").replaceChildren(h("span", { class: "ok" }, "✓ Valid: "),
       `${payload.decision_makers} decision makers, ${payload.options} options, ${payload.state_count.toLocaleString()} feasible states` +
       (payload.status_quo ? `, status quo state ${payload.status_quo}` : ""),
       ...(payload.notices || []).map((n) => h("div", { class: "muted" }, "Note: " + n)));
-    renderToml();
-    if (app.analysedToml !== null && app.analysedToml !== app.toml) {
+    renderPreview();
+    if (app.analysedForm !== null && app.analysedForm !== app.formText) {
       if (payload.state_count <= AUTO_ANALYSE_MAX_STATES) analyse();
       else $("stats").textContent = "The model has changed: press Analyse to update the results.";
     }
   } catch (e) {
-    if (toml !== app.toml) return;
+    if (sent !== app.formText) return;
     app.check = null;
     app.checkError = e.detail || { message: e.message };
     showCheckError(app.checkError);
@@ -299,47 +249,60 @@ async function runCheck() {
 }
 
 function showCheckError(d) {
-  const key = d.line ? app.lineKeys[d.line - 1] : "";
-  const lines = app.toml.split("\n");
-  const excerpt = d.line ? lines.slice(Math.max(0, d.line - 2), d.line + 1).map((l, i) => {
-    const n = Math.max(1, d.line - 1) + i;
-    return h("div", { class: n === d.line ? "bad-line" : "" }, h("span", { class: "ln" }, String(n).padStart(3)), " " + l);
-  }) : [];
   $("validation").replaceChildren(
-    h("div", { class: "error-message", id: "validation-message" }, "✗ ", d.message,
-      d.line ? h("span", { class: "muted" }, ` — ${d.file || "model.toml"}:${d.line}:${d.column}`) : null),
-    d.help ? h("div", { class: "help" }, "Help: " + d.help) : null,
-    excerpt.length ? h("pre", { class: "excerpt" }, excerpt) : null);
-  markInvalid(key);
-  renderToml(d.line);
+    h("div", { class: "error-message", id: "validation-message" }, "✗ ", d.message, h("span", { class: "muted" }, " —" + place(d))),
+    d.help ? h("div", { class: "help" }, "Help: " + d.help) : null);
+  markInvalid(d.path);
+  renderPreview();
+}
+
+/** The field of the form at `path` (a JSON Pointer from the server): the one whose own
+ * path is the longest that holds it, else the first field inside it; none for the whole form. */
+function fieldAt(path) {
+  if (!path) return null;
+  const within = (inner, outer) => inner === outer || inner.startsWith(outer + "/");
+  const fields = [...document.querySelectorAll("[data-path]")];
+  const holding = fields.filter((f) => within(path, f.dataset.path))
+    .sort((a, b) => b.dataset.path.length - a.dataset.path.length);
+  return holding[0] || fields.find((f) => within(f.dataset.path, path)) || null;
+}
+
+/** A field as the user knows it: its label, and the decision maker or section it is in. */
+function fieldName(field) {
+  const label = (field.labels && field.labels[0] ? field.labels[0].textContent : field.getAttribute("aria-label")) || "";
+  const group = field.closest("fieldset.card, fieldset.section");
+  const within = group ? group.querySelector("legend").textContent : "";
+  return within ? `“${label}” in ${within}` : `“${label}”`;
 }
 
 /** Marks the form field an error points at, and says so next to it. */
-function markInvalid(key) {
+function markInvalid(path) {
   document.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
   document.querySelectorAll(".field-error").forEach((el) => el.remove());
-  if (!key) return;
-  const field = document.querySelector(`[data-key="${key}"]`) || document.querySelector(`[data-key^="${key}"]`);
+  const field = fieldAt(path);
   if (!field) return;
+  // A field folded away (a statement's priority, a description) is unfolded to be seen.
+  const folded = field.closest("details");
+  if (folded) folded.open = true;
   field.setAttribute("aria-invalid", "true");
   field.setAttribute("aria-describedby", "validation-message");
   const note = h("div", { class: "field-error" }, app.checkError ? app.checkError.message : "");
   field.closest(".field, .row, li, fieldset")?.append(note);
 }
 
-function renderToml(badLine) {
-  document.title = `${app.doc.name || "Untitled"} · detente workbench`;
-  const pre = $("toml-preview");
-  pre.replaceChildren(...app.toml.split("\n").slice(0, -1).map((l, i) =>
-    h("div", { class: i + 1 === badLine ? "bad-line" : "" }, h("span", { class: "ln" }, String(i + 1).padStart(3)), " " + l)));
+/** The TOML the server writes from the form, as of the last valid form. */
+function renderPreview() {
+  $("toml-preview").replaceChildren(...app.preview.split("\n").slice(0, -1).map((l, i) =>
+    h("div", {}, h("span", { class: "ln" }, String(i + 1).padStart(3)), " " + l)));
+  $("toml-stale").hidden = !app.checkError;
 }
 
-/** A labelled text input bound to obj[prop]. */
+/** A labelled text input bound to obj[prop]; `opts.path` is where its value is in the form. */
 function text(label, obj, prop, key, opts) {
   const o = opts || {};
   const id = "f-" + key.replace(/\./g, "-");
   const input = h(o.multiline ? "textarea" : "input", {
-    id, "data-key": key, value: obj[prop], placeholder: o.placeholder, rows: o.multiline ? 2 : undefined,
+    id, "data-key": key, "data-path": o.path, value: obj[prop], placeholder: o.placeholder, rows: o.multiline ? 2 : undefined,
     spellcheck: o.code ? "false" : undefined, class: o.code ? "code" : undefined,
     oninput: (e) => {
       const before = obj[prop];
@@ -353,11 +316,11 @@ function text(label, obj, prop, key, opts) {
     o.hint ? h("small", { class: "hint", id: id + "-hint" }, o.hint) : null);
 }
 
-function select(label, obj, prop, key, choices, onchange) {
+function select(label, obj, prop, key, choices, onchange, path) {
   const id = "f-" + key.replace(/\./g, "-");
   return h("div", { class: "field" }, h("label", { for: id }, label),
     h("select", {
-      id, "data-key": key,
+      id, "data-key": key, "data-path": path,
       onchange: (e) => { obj[prop] = e.target.value; if (onchange) onchange(); changed(!!onchange); },
     }, choices.map(([v, l]) => h("option", { value: v, selected: obj[prop] === v }, l))));
 }
@@ -415,9 +378,9 @@ function renderForm() {
   const section = (title, ...body) => h("fieldset", { class: "section" }, h("legend", {}, title), ...body);
 
   const about = section("About",
-    text("Name", m, "name", "name"),
-    text("Description", m, "description", "description", { multiline: true, wide: true }),
-    text("Source", m, "source", "source", { multiline: true, wide: true }));
+    text("Name", m, "name", "name", { path: at("model", "name") }),
+    text("Description", m, "description", "description", { multiline: true, wide: true, path: at("model", "description") }),
+    text("Source", m, "source", "source", { multiline: true, wide: true, path: at("model", "source") }));
 
   const dms = section("Decision makers and their options",
     ...m.dms.map((dm, d) => {
@@ -425,50 +388,50 @@ function renderForm() {
       return h("fieldset", { class: "card dm", style: `--dm-colour: ${DM_COLOURS[d % DM_COLOURS.length]}` },
         h("legend", {}, name),
         h("div", { class: "row" },
-          text("Id", dm, "id", `dm.${d}.id`, { code: true }),
-          text("Name", dm, "name", `dm.${d}.name`),
+          text("Id", dm, "id", `dm.${d}.id`, { code: true, path: at("dm", d, "id") }),
+          text("Name", dm, "name", `dm.${d}.name`, { path: at("dm", d, "name") }),
           listButtons(m.dms, d, `decision maker ${name}`, `dm.${d}`)),
-        text("Description", dm, "description", `dm.${d}.description`, { multiline: true, wide: true }),
-        text("Source", dm, "source", `dm.${d}.source`, { wide: true }),
+        text("Description", dm, "description", `dm.${d}.description`, { multiline: true, wide: true, path: at("dm", d, "description") }),
+        text("Source", dm, "source", `dm.${d}.source`, { wide: true, path: at("dm", d, "source") }),
         h("h4", {}, "Options"),
         h("ol", { class: "items" }, dm.options.map((o, k) => h("li", { class: "row option-row" },
-          text("Id", o, "id", `dm.${d}.opt.${k}.id`, { code: true, renamed: (before, after) => renameOption(m, before, after) }),
-          text("Label", o, "label", `dm.${d}.opt.${k}.label`),
+          text("Id", o, "id", `dm.${d}.opt.${k}.id`, { code: true, path: at("dm", d, "option", k, "id"), renamed: (before, after) => renameOption(m, before, after) }),
+          text("Label", o, "label", `dm.${d}.opt.${k}.label`, { path: at("dm", d, "option", k, "label") }),
           select("Reversibility", o, "irreversible", `dm.${d}.opt.${k}.irreversible`,
-            [["", "reversible"], ["forward", "N → Y only"], ["backward", "Y → N only"]]),
+            [["", "reversible"], ["forward", "N → Y only"], ["backward", "Y → N only"]], undefined, at("dm", d, "option", k, "irreversible")),
           owner(m, d, k),
           listButtons(dm.options, k, `option ${o.id}`, `dm.${d}.opt.${k}`),
           h("details", { class: "more" }, h("summary", {}, "Description and source"),
-            text("Description", o, "description", `dm.${d}.opt.${k}.description`, { multiline: true, wide: true }),
-            text("Source", o, "source", `dm.${d}.opt.${k}.source`, { wide: true }))))),
+            text("Description", o, "description", `dm.${d}.opt.${k}.description`, { multiline: true, wide: true, path: at("dm", d, "option", k, "description") }),
+            text("Source", o, "source", `dm.${d}.opt.${k}.source`, { wide: true, path: at("dm", d, "option", k, "source") }))))),
         addButton("Option", () => dm.options.push({ id: `${dm.id || "dm"}_option${dm.options.length + 1}`, label: "", irreversible: "", description: "", source: "" })),
         h("h4", {}, "Preferences"),
         select("Given as", dm, "mode", `dm.${d}.mode`,
           [["preferences", "option prioritization (statements, most important first)"], ["ranking", "ranking (tiers of states, best first)"], ["none", "none (indifferent)"]], () => {}),
         dm.mode === "preferences" ? h("div", {},
-          h("ol", { class: "items statements", "data-key": `dm.${d}.prefs` }, dm.preferences.map((p, j) => h("li", { class: "row" },
+          h("ol", { class: "items statements", "data-key": `dm.${d}.prefs`, "data-path": at("dm", d, "preferences"), "aria-label": "Preference statements" }, dm.preferences.map((p, j) => h("li", { class: "row" },
             h("span", { class: "priority", "aria-hidden": "true" }, String(j + 1)),
-            text(`Statement ${j + 1}`, p, "statement", `dm.${d}.pref.${j}`, { code: true, placeholder: "e.g. !escalate or withdraw if blockade" }),
+            text(`Statement ${j + 1}`, p, "statement", `dm.${d}.pref.${j}`, { code: true, path: at("dm", d, "preferences", j), placeholder: "e.g. !escalate or withdraw if blockade" }),
             listButtons(dm.preferences, j, `statement ${j + 1}`, `dm.${d}.pref.${j}`),
             h("details", { class: "more" }, h("summary", {}, "Uncertainty, description and source"),
-              text("Uncertain priority (positions lo-hi)", p, "priority", `dm.${d}.pref.${j}.priority`, { code: true, placeholder: "e.g. 2-4: may rank anywhere from 2nd to 4th" }),
-              text("Description", p, "description", `dm.${d}.pref.${j}.description`, { wide: true }),
-              text("Source", p, "source", `dm.${d}.pref.${j}.source`, { wide: true }))))),
+              text("Uncertain priority (positions lo-hi)", p, "priority", `dm.${d}.pref.${j}.priority`, { code: true, path: at("dm", d, "preferences", j, "priority"), placeholder: "e.g. 2-4: may rank anywhere from 2nd to 4th" }),
+              text("Description", p, "description", `dm.${d}.pref.${j}.description`, { wide: true, path: at("dm", d, "preferences", j, "description") }),
+              text("Source", p, "source", `dm.${d}.pref.${j}.source`, { wide: true, path: at("dm", d, "preferences", j, "source") }))))),
           addButton("Statement", () => dm.preferences.push({ statement: "", description: "", source: "", priority: "" })),
           h("small", { class: "hint" }, "Expressions: option ids with ! (not), & (and), | (or), -> (implies), if, <-> (iff), parentheses.")) : null,
         dm.mode === "ranking" ? h("div", {},
-          h("ol", { class: "items", "data-key": `dm.${d}.ranking` }, dm.ranking.map((t, j) => h("li", { class: "row" },
+          h("ol", { class: "items", "data-key": `dm.${d}.ranking`, "data-path": at("dm", d, "ranking"), "aria-label": "Ranking" }, dm.ranking.map((t, j) => h("li", { class: "row" },
             h("span", { class: "priority", "aria-hidden": "true" }, String(j + 1)),
-            text(`Tier ${j + 1}`, t, "items", `dm.${d}.tier.${j}`, { code: true, placeholder: "Y/N/- patterns, expressions or state numbers, comma-separated (a tie)" }),
+            text(`Tier ${j + 1}`, t, "items", `dm.${d}.tier.${j}`, { code: true, path: at("dm", d, "ranking", j), placeholder: "Y/N/- patterns, expressions or state numbers, comma-separated (a tie)" }),
             listButtons(dm.ranking, j, `tier ${j + 1}`, `dm.${d}.tier.${j}`),
             h("details", { class: "more" }, h("summary", {}, "Uncertainty"),
-              text("Uncertain priority (positions lo-hi)", t, "priority", `dm.${d}.tier.${j}.priority`, { code: true, placeholder: "e.g. 1-3" }))))),
+              text("Uncertain priority (positions lo-hi)", t, "priority", `dm.${d}.tier.${j}.priority`, { code: true, path: at("dm", d, "ranking", j, "priority"), placeholder: "e.g. 1-3" }))))),
           addButton("Tier", () => dm.ranking.push({ items: "", priority: "" })),
           h("small", { class: "hint" }, "Every feasible state must be matched by exactly one tier."),
           h("details", { class: "more" }, h("summary", {}, "Description and source of the ranking"),
-            text("Description", dm, "ranking_description", `dm.${d}.ranking_description`, { wide: true }),
-            text("Source", dm, "ranking_source", `dm.${d}.ranking_source`, { wide: true }))) : null,
-        text("Misperceived states (it can neither move to nor from them)", dm, "misperceives", `dm.${d}.misperceives`, { code: true, wide: true, placeholder: "Y/N/- patterns or expressions, comma-separated; empty: it sees every state" }),
+            text("Description", dm, "ranking_description", `dm.${d}.ranking_description`, { wide: true, path: at("dm", d, "ranking_description") }),
+            text("Source", dm, "ranking_source", `dm.${d}.ranking_source`, { wide: true, path: at("dm", d, "ranking_source") }))) : null,
+        text("Misperceived states (it can neither move to nor from them)", dm, "misperceives", `dm.${d}.misperceives`, { code: true, wide: true, path: at("dm", d, "misperceives"), placeholder: "Y/N/- patterns or expressions, comma-separated; empty: it sees every state" }),
         h("div", { class: "row end" },
           h("button", { type: "button", class: "secondary small danger-text", onclick: () => { m.dms.splice(d, 1); changed(true); } }, `Remove ${name}`)));
     }),
@@ -480,16 +443,16 @@ function renderForm() {
   const rules = section("Feasibility rules",
     h("ol", { class: "items" }, m.rules.map((r, i) => h("li", { class: "row" },
       select("Kind", r, "kind", `rule.${i}.kind`, RULE_KINDS.map((k) => [k, k.replace(/_/g, " ")]), () => {}),
-      text("Condition", r, "value", `rule.${i}.value`, { code: true, hint: RULE_HELP[r.kind] }),
+      text("Condition", r, "value", `rule.${i}.value`, { code: true, path: at("rule", i, r.kind), hint: RULE_HELP[r.kind] }),
       listButtons(m.rules, i, `rule ${i + 1}`, `rule.${i}`),
       h("details", { class: "more" }, h("summary", {}, "Description and source"),
-        text("Description", r, "description", `rule.${i}.description`, { wide: true }),
-        text("Source", r, "source", `rule.${i}.source`, { wide: true }))))),
+        text("Description", r, "description", `rule.${i}.description`, { wide: true, path: at("rule", i, "description") }),
+        text("Source", r, "source", `rule.${i}.source`, { wide: true, path: at("rule", i, "source") }))))),
     addButton("Rule", () => m.rules.push({ kind: "not_both", value: "", description: "", source: "" })));
 
   const sq = section("Status quo",
     h("label", { class: "check" }, h("input", {
-      type: "checkbox", id: "sq-enabled", "data-key": "statusQuo", checked: !!m.statusQuo,
+      type: "checkbox", id: "sq-enabled", "data-key": "statusQuo", "data-path": at("status_quo"), checked: !!m.statusQuo,
       onchange: (e) => { m.statusQuo = e.target.checked ? [] : null; changed(true); },
     }), " The model has a status quo"),
     m.statusQuo ? h("div", { class: "sq-options", role: "group", "aria-label": "Options that are Y at the status quo" },
@@ -503,28 +466,29 @@ function renderForm() {
 
   const states = section("Named states",
     h("ol", { class: "items" }, m.states.map((s, i) => h("li", { class: "row" },
-      text("Name", s, "name", `state.${i}.name`),
+      text("Name", s, "name", `state.${i}.name`, { path: at("state", i, "name") }),
       select("Given by", s, "by", `state.${i}.by`, [["options", "options that are Y"], ["yn", "Y/N string"]], () => {}),
-      s.by === "yn" ? text("Y/N", s, "yn", `state.${i}.value`, { code: true }) : text("Options that are Y", s, "options", `state.${i}.value`, { code: true, placeholder: "option ids, comma-separated" }),
+      s.by === "yn" ? text("Y/N", s, "yn", `state.${i}.value`, { code: true, path: at("state", i, "yn") })
+        : text("Options that are Y", s, "options", `state.${i}.value`, { code: true, path: at("state", i, "options"), placeholder: "option ids, comma-separated" }),
       listButtons(m.states, i, `named state ${s.name}`, `state.${i}`),
       h("details", { class: "more" }, h("summary", {}, "Description and source"),
-        text("Description", s, "description", `state.${i}.description`, { wide: true }),
-        text("Source", s, "source", `state.${i}.source`, { wide: true }))))),
+        text("Description", s, "description", `state.${i}.description`, { wide: true, path: at("state", i, "description") }),
+        text("Source", s, "source", `state.${i}.source`, { wide: true, path: at("state", i, "source") }))))),
     addButton("Named state", () => m.states.push({ name: `State ${m.states.length + 1}`, by: "options", yn: "", options: "", description: "", source: "" })));
 
   const coalitions = section("Coalitions",
     h("ol", { class: "items" }, m.coalitions.map((c, i) => h("li", { class: "row" },
-      text("Members", c, "members", `coalition.${i}.members`, { code: true, placeholder: "DM ids, comma-separated (two or more)" }),
+      text("Members", c, "members", `coalition.${i}.members`, { code: true, path: at("coalition", i, "members"), placeholder: "DM ids, comma-separated (two or more)" }),
       listButtons(m.coalitions, i, `coalition ${i + 1}`, `coalition.${i}`),
       h("details", { class: "more" }, h("summary", {}, "Description and source"),
-        text("Description", c, "description", `coalition.${i}.description`, { wide: true }),
-        text("Source", c, "source", `coalition.${i}.source`, { wide: true }))))),
+        text("Description", c, "description", `coalition.${i}.description`, { wide: true, path: at("coalition", i, "description") }),
+        text("Source", c, "source", `coalition.${i}.source`, { wide: true, path: at("coalition", i, "source") }))))),
     addButton("Coalition", () => m.coalitions.push({ members: m.dms.slice(0, 2).map((dm) => dm.id).join(", "), description: "", source: "" })));
 
   const focused = document.activeElement && document.activeElement.id;
   form.replaceChildren(about, dms, rules, sq, states, coalitions);
   if (focused && $(focused)) $(focused).focus();
-  if (app.checkError) markInvalid(app.checkError.line ? app.lineKeys[app.checkError.line - 1] : "");
+  if (app.checkError) markInvalid(app.checkError.path);
 }
 
 // ---------------------------------------------------------------- loading models
@@ -547,8 +511,7 @@ async function loadText(model, fileName) {
 async function loadTextNow(model, fileName) {
   try {
     const { payload } = await api("/api/import", { model, file_name: fileName });
-    app.doc = fromDocument(payload.document);
-    app.fileName = fileName;
+    app.doc = fromForm(payload.form);
     $("file-name").textContent = fileName;
     resetResults();
     changed(true);
@@ -582,7 +545,7 @@ function resetResults() {
   app.tableau = null;
   app.offset = 0;
   app.selected = null;
-  app.analysedToml = null;
+  app.analysedForm = null;
   app.filterOptions = {};
   $("state-panel").hidden = true;
   for (const id of ["summary", "equilibria", "tableau", "graph", "graph-legend"]) $(id).replaceChildren();
@@ -627,14 +590,14 @@ async function analyse() {
 async function analyseNow() {
   if (!chosenConcepts().length) { showBanner("Choose at least one solution concept."); return; }
   const ticket = ++analysing;
-  const toml = app.toml;
+  const sent = app.formText;
   $("analyze").disabled = true;
   $("stats").textContent = "Analysing…";
   try {
     const { payload } = await api("/api/tableau", tableauRequest());
     if (ticket !== analysing) return;
     app.tableau = payload;
-    app.analysedToml = toml;
+    app.analysedForm = sent;
     renderResults();
     if (app.selected && app.selected <= payload.state_count) selectState(app.selected, false);
     drawGraph();
@@ -1113,7 +1076,7 @@ function download(name, type, content) {
 async function exportAs(kind) {
   const stem = (app.doc.name || "model").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "model";
   try {
-    if (kind === "toml") download(`${stem}.toml`, "application/toml", app.toml);
+    if (kind === "toml") download(`${stem}.toml`, "application/toml", (await api("/api/convert", modelBody({ to: "toml" }), true)).payload);
     else if (kind === "gmcr") download(`${stem}.gmcr`, "application/json", (await api("/api/convert", modelBody({ to: "gmcr" }), true)).payload);
     else if (kind === "json") download(`${stem}-analysis.json`, "application/json", (await api("/api/analyze", modelBody({ concepts: chosenConcepts() }), true)).payload);
     else if (kind === "csv") download(`${stem}-analysis.csv`, "text/csv", (await api("/api/analyze", modelBody({ concepts: chosenConcepts(), format: "csv" }))).payload);
@@ -1136,7 +1099,6 @@ async function start() {
   $("load-example").addEventListener("click", () => loadExample($("example-select").value));
   $("blank-model").addEventListener("click", () => {
     app.doc = blankModel();
-    app.fileName = "untitled.toml";
     $("file-name").textContent = "new model";
     resetResults();
     changed(true);

@@ -12,7 +12,6 @@ use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use detente_app::{CoalitionChoice, ConceptChoice, ModelFormat};
 use detente_engine::Concept;
-use detente_format::FileKind;
 use detente_report::{CoalitionReport, EvolutionReport, Explanation, Format, Render, Report};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -78,14 +77,14 @@ pub async fn example(Path(name): Path<String>) -> Result<Json<ExampleJson>, ApiE
     }))
 }
 
-/// A model file turned into the page's editable form: its TOML text and that text as a JSON
-/// document (same keys as the file). `.gmcr` files are converted to TOML first.
+/// A model file turned into the page's editable form: detente-format's JSON form of the
+/// model, the keys and nesting of a model file (a `.gmcr` file's after its conversion to TOML).
 #[derive(Serialize)]
 struct Imported {
-    toml: String,
-    document: serde_json::Value,
+    form: serde_json::Value,
     notices: Vec<String>,
-    /// Set when the file reads as TOML but is not a valid model: the page loads it to be fixed.
+    /// Set when the file reads as TOML but is not a valid model, located in the file:
+    /// the page loads the form for it to be fixed.
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<ApiError>,
 }
@@ -96,34 +95,20 @@ pub async fn import(
 ) -> Result<Response, ApiError> {
     let Json(input) = body?;
     app.blocking(move |config, _| {
-        let (toml, notices, error) = match detente_app::load(&input.source(), &config.limits) {
-            Ok(loaded) if loaded.kind == FileKind::Gmcr => {
-                (detente_format::to_toml(&loaded.model), loaded.notices, None)
-            }
-            Ok(loaded) => (input.model, loaded.notices, None),
-            Err(error) => (input.model, Vec::new(), Some(ApiError::from(error))),
-        };
-        let document = match toml::from_str::<serde_json::Value>(&toml) {
-            Ok(document) => document,
-            // Not even TOML (or a broken .gmcr): nothing to load into the forms.
-            Err(_) => {
-                return Err(error.unwrap_or_else(|| {
-                    ApiError::unprocessable("the file is not a detente TOML or GMCR+ model")
-                }));
-            }
-        };
+        let (text, file_name) = input.file()?;
+        let opened = detente_app::open_for_editing(text, file_name, &config.limits)?;
         Ok(Json(Imported {
-            toml,
-            document,
-            notices,
-            error,
+            form: opened.form,
+            notices: opened.notices,
+            error: opened.error.map(ApiError::from),
         })
         .into_response())
     })
     .await
 }
 
-/// A short account of a valid model, or its first error.
+/// A short account of a valid model, or its first error; for a form, also the TOML the
+/// server writes from it (`toml`), for the page to preview.
 pub async fn check(
     State(app): State<AppState>,
     body: Body<ModelInput>,
@@ -132,7 +117,7 @@ pub async fn check(
     app.blocking(move |config, sessions| {
         let session = sessions.open(&input, config)?;
         let (model, conflict) = (&session.loaded.model, &session.conflict);
-        Ok(Json(json!({
+        let mut answer = json!({
             "valid": true,
             "name": model.name,
             "decision_makers": model.decision_makers.len(),
@@ -141,8 +126,11 @@ pub async fn check(
             "state_count": conflict.state_count(),
             "status_quo": conflict.status_quo().map(|s| conflict.space().id(s)),
             "notices": session.loaded.notices,
-        }))
-        .into_response())
+        });
+        if session.loaded.is_form() {
+            answer["toml"] = json!(session.loaded.text());
+        }
+        Ok(Json(answer).into_response())
     })
     .await
 }
@@ -382,7 +370,8 @@ enum ConvertTarget {
     Gmcr,
 }
 
-/// The model written in our TOML format or as a GMCR+ `.gmcr` file, as a download.
+/// The model written in our TOML format (a form's as the server writes it) or as a
+/// GMCR+ `.gmcr` file, as a download.
 pub async fn convert(
     State(app): State<AppState>,
     body: Body<ConvertRequest>,

@@ -1,5 +1,6 @@
 //! Every failure the API reports: an HTTP status and a JSON body the page can show,
-//! with the CLI's file location and help when the model file is at fault.
+//! with the CLI's file location and help when the model file is at fault, or the
+//! path of the element at fault when the model came as a form.
 
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
@@ -16,13 +17,25 @@ pub struct ApiError {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
-    /// Where in the model file, when the model is at fault (1-based; column in characters).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<usize>,
+    /// Where the model is at fault, when it is.
+    #[serde(flatten)]
+    pub place: Option<Place>,
+}
+
+/// Where in a model an error is: its fields are those of the `error` object.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Place {
+    /// In the model file (1-based; the column counts characters).
+    File {
+        file: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        line: Option<usize>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        column: Option<usize>,
+    },
+    /// In the model's form: a JSON Pointer (`""`: the whole form).
+    Form { path: String },
 }
 
 impl ApiError {
@@ -31,9 +44,7 @@ impl ApiError {
             status,
             message: message.into(),
             help: None,
-            file: None,
-            line: None,
-            column: None,
+            place: None,
         }
     }
 
@@ -49,16 +60,26 @@ impl ApiError {
 }
 
 impl From<Box<FormatError>> for ApiError {
-    /// A model the format or the engine rejects: the same message, location and help as the CLI.
+    /// A model the format or the engine rejects: the same message, location and help as the
+    /// CLI; in a form, the path of the element at fault instead of a place in a file.
     fn from(error: Box<FormatError>) -> ApiError {
-        let location = error.line_col();
+        let place = match error.form_path() {
+            Some(path) => Place::Form {
+                path: path.to_string(),
+            },
+            None => {
+                let location = error.line_col();
+                Place::File {
+                    file: error.file_name().to_string(),
+                    line: location.map(|(line, _)| line),
+                    column: location.map(|(_, column)| column),
+                }
+            }
+        };
         ApiError {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            message: error.message().to_string(),
             help: error.help_text().map(str::to_string),
-            file: Some(error.file_name().to_string()),
-            line: location.map(|(line, _)| line),
-            column: location.map(|(_, column)| column),
+            place: Some(place),
+            ..ApiError::unprocessable(error.message())
         }
     }
 }

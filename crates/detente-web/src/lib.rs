@@ -16,7 +16,7 @@ mod graph;
 mod session;
 mod tableau;
 
-pub use error::ApiError;
+pub use error::{ApiError, Place};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -11,14 +11,17 @@ use serde::Deserialize;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-/// The model part of every request that works on a model.
+/// The model part of every request that works on a model: a model file's text, or
+/// the model's JSON form (detente-format's `form` module), which the page edits.
 #[derive(Debug, Deserialize)]
 pub struct ModelInput {
     /// The model file's text: our TOML format or a GMCR+ `.gmcr` file.
-    pub model: String,
+    model: Option<String>,
     /// The file's name, used in messages and to tell the format by extension.
     #[serde(default = "default_file_name")]
-    pub file_name: String,
+    file_name: String,
+    /// The model as its JSON form: a model file's TOML document as JSON.
+    form: Option<serde_json::Value>,
 }
 
 fn default_file_name() -> String {
@@ -27,10 +30,39 @@ fn default_file_name() -> String {
 
 impl ModelInput {
     /// The model as the application layer reads it.
-    pub fn source(&self) -> Source {
-        Source::Text {
-            text: self.model.clone(),
-            name: self.file_name.clone(),
+    pub fn source(&self) -> Result<Source, ApiError> {
+        match (&self.model, &self.form) {
+            (Some(text), None) => Ok(Source::Text {
+                text: text.clone(),
+                name: self.file_name.clone(),
+            }),
+            (None, Some(form)) => Ok(Source::Form(form.clone())),
+            _ => Err(self.not_exactly_one()),
+        }
+    }
+
+    /// The file's text and name, for a request that reads a file rather than a model.
+    pub fn file(&self) -> Result<(&str, &str), ApiError> {
+        match (&self.model, &self.form) {
+            (Some(text), None) => Ok((text, &self.file_name)),
+            (None, Some(_)) => Err(ApiError::unprocessable(
+                "this request reads a model file, not a form",
+            )
+            .with_help("send the file's text in `model`, with its `file_name`")),
+            _ => Err(self.not_exactly_one()),
+        }
+    }
+
+    /// The error for a request with both `model` and `form`, or neither.
+    fn not_exactly_one(&self) -> ApiError {
+        if self.model.is_some() {
+            ApiError::unprocessable("the request has both `model` and `form`").with_help(
+                "send the model once: a file's text in `model`, or its JSON form in `form`",
+            )
+        } else {
+            ApiError::unprocessable("the request has no model").with_help(
+                "send a model file's text in `model` (with `file_name`), or the model's JSON form in `form`",
+            )
         }
     }
 }
@@ -88,41 +120,35 @@ const ANALYSES_PER_SESSION: usize = 4;
 /// Models kept; the least recently used goes first.
 const SESSIONS_KEPT: usize = 6;
 
-/// The sessions, most recently used last, keyed by file name and text.
+/// The sessions, most recently used last, keyed by their source.
 #[derive(Default)]
 pub struct Sessions {
-    entries: Mutex<Vec<(String, String, Arc<Session>)>>,
+    entries: Mutex<Vec<(Source, Arc<Session>)>>,
 }
 
 impl Sessions {
     /// Parses and compiles `input` (or finds it already done), refusing models over the state limit.
     /// Runs on a blocking thread: compiling a large model takes a while.
     pub fn open(&self, input: &ModelInput, config: &Config) -> Result<Arc<Session>, ApiError> {
+        let source = input.source()?;
         {
             let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some(i) = entries
-                .iter()
-                .position(|(name, text, _)| *name == input.file_name && *text == input.model)
-            {
+            if let Some(i) = entries.iter().position(|(known, _)| *known == source) {
                 let entry = entries.remove(i);
-                let session = entry.2.clone();
+                let session = entry.1.clone();
                 entries.push(entry);
                 return Ok(session);
             }
         }
         let session = Arc::new(Session {
-            prepared: detente_app::prepare(&input.source(), &config.limits)?,
+            prepared: detente_app::prepare(&source, &config.limits)?,
             analyses: Mutex::new(Vec::new()),
         });
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         if entries.len() >= SESSIONS_KEPT {
             entries.remove(0);
         }
-        entries.push((
-            input.file_name.clone(),
-            input.model.clone(),
-            session.clone(),
-        ));
+        entries.push((source, session.clone()));
         Ok(session)
     }
 }

@@ -318,7 +318,7 @@ async fn models_convert_and_import_both_ways() {
     let reread = detente_format::parse_gmcr(&gmcr, "nrc.gmcr").unwrap();
     assert_eq!(reread.compile(1 << 21).unwrap().state_count(), 480);
 
-    // A desktop-tool file comes back as TOML and as the page's document.
+    // A desktop-tool file comes back as the model's form, a model file's keys.
     let prisoners = include_str!("../../detente-cli/tests/cases/Prisoners.gmcr");
     let (status, imported) = post(
         &base,
@@ -327,10 +327,8 @@ async fn models_convert_and_import_both_ways() {
     )
     .await;
     assert_eq!(status, 200, "{imported}");
-    assert_eq!(imported["document"]["format"], "detente/1");
-    assert_eq!(imported["document"]["dm"].as_array().unwrap().len(), 2);
-    let toml = imported["toml"].as_str().unwrap();
-    assert!(detente_format::parse_toml(toml, "p.toml").is_ok());
+    assert_eq!(imported["form"]["format"], "detente/1");
+    assert_eq!(imported["form"]["dm"].as_array().unwrap().len(), 2);
     // A TOML file with a model error still loads, with the error to fix.
     let broken = nrc().replacen("id = \"us\"", "id = \"russia\"", 1);
     let (status, imported) = post(
@@ -341,6 +339,8 @@ async fn models_convert_and_import_both_ways() {
     .await;
     assert_eq!(status, 200);
     assert!(imported["error"]["line"].as_u64().is_some());
+    assert_eq!(imported["error"]["file"], "nrc.toml");
+    assert_eq!(imported["form"]["dm"][0]["id"], "russia");
     let (status, body) = post(
         &base,
         "/api/import",
@@ -348,6 +348,115 @@ async fn models_convert_and_import_both_ways() {
     )
     .await;
     assert_eq!(status, 422, "{body}");
+}
+
+/// A model file's form, as `/api/import` gives it.
+async fn imported_form(base: &str, source: &str, file_name: &str) -> Value {
+    let (status, imported) = post(
+        base,
+        "/api/import",
+        json!({"model": source, "file_name": file_name}),
+    )
+    .await;
+    assert_eq!(status, 200, "{imported}");
+    assert!(imported.get("error").is_none(), "{imported}");
+    imported["form"].clone()
+}
+
+#[tokio::test]
+async fn a_form_is_checked_previewed_and_converted_as_its_file() {
+    let base = start(Config::default()).await;
+    let prisoners = include_str!("../../detente-cli/tests/cases/Prisoners.gmcr");
+    for (source, file_name) in [(nrc(), "nrc.toml"), (prisoners, "Prisoners.gmcr")] {
+        let form = imported_form(&base, source, file_name).await;
+        let (status, checked) = post(&base, "/api/check", json!({"form": form})).await;
+        assert_eq!(status, 200, "{checked}");
+        let (_, from_file) = post(
+            &base,
+            "/api/check",
+            json!({"model": source, "file_name": file_name}),
+        )
+        .await;
+        assert!(from_file.get("toml").is_none());
+        for key in [
+            "name",
+            "decision_makers",
+            "options",
+            "rules",
+            "state_count",
+            "status_quo",
+        ] {
+            assert_eq!(checked[key], from_file[key], "{file_name}: {key}");
+        }
+        // The preview is the server's TOML of the form: the file's model.
+        let toml = checked["toml"].as_str().unwrap();
+        assert_eq!(
+            detente_format::parse_toml(toml, "form.toml").unwrap().model,
+            detente_format::parse(source, file_name).unwrap().model,
+            "{file_name}"
+        );
+        // Exported as .toml, a form is that TOML; analysed, it is its file.
+        let response = reqwest::Client::new()
+            .post(format!("{base}/api/convert"))
+            .json(&json!({"form": form, "to": "toml"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        assert_eq!(response.text().await.unwrap(), toml);
+        let (status, analysis) = post(&base, "/api/analyze", json!({"form": form})).await;
+        assert_eq!(status, 200);
+        let (_, expected) = post(
+            &base,
+            "/api/analyze",
+            json!({"model": source, "file_name": file_name}),
+        )
+        .await;
+        assert_eq!(
+            analysis["equilibria"], expected["equilibria"],
+            "{file_name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn errors_in_a_form_give_the_path_at_fault() {
+    let base = start(Config::default()).await;
+    let form = imported_form(&base, nrc(), "nrc.toml").await;
+    let mut broken = form.clone();
+    broken["dm"][1]["preferences"][2] = json!("ru_ceasefire &");
+    let (status, body) = post(&base, "/api/check", json!({"form": broken})).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["path"], "/dm/1/preferences/2");
+    for key in ["file", "line", "column"] {
+        assert!(body["error"].get(key).is_none(), "{body}");
+    }
+    assert!(body["error"]["help"].is_string());
+    // Found at compile time: a ranking that leaves out a state.
+    let chicken = detente_examples::find("chicken").unwrap();
+    let mut form = imported_form(&base, chicken.source, chicken.file_name).await;
+    form["dm"][0]["ranking"].as_array_mut().unwrap().pop();
+    let (status, body) = post(&base, "/api/analyze", json!({"form": form})).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["path"], "/dm/0/ranking");
+    // A value a model file cannot hold.
+    let (status, body) = post(&base, "/api/check", json!({"form": {"format": null}})).await;
+    assert_error(status, &body, 422, "null");
+    assert_eq!(body["error"]["path"], "/format");
+}
+
+#[tokio::test]
+async fn a_request_sends_its_model_once() {
+    let base = start(Config::default()).await;
+    let form = imported_form(&base, nrc(), "nrc.toml").await;
+    let (status, body) = post(&base, "/api/check", json!({"model": nrc(), "form": form})).await;
+    assert_error(status, &body, 422, "both `model` and `form`");
+    let (status, body) = post(&base, "/api/check", json!({"file_name": "nrc.toml"})).await;
+    assert_error(status, &body, 422, "no model");
+    assert!(body["error"]["help"].as_str().unwrap().contains("`form`"));
+    // Importing reads a file, not a form.
+    let (status, body) = post(&base, "/api/import", json!({"form": form})).await;
+    assert_error(status, &body, 422, "model file");
 }
 
 #[tokio::test]

@@ -265,19 +265,11 @@ async fn an_analyst_loads_nrc_analyses_edits_and_explores() {
 
     // A located error while typing, then fixed.
     statement.send_keys(" &").await.unwrap();
-    let message = wait_for(
-        &client,
-        "the validation error",
-        "document.querySelector('#validation .error-message')?.textContent",
-    )
-    .await;
+    let message = invalid(&client, &statement).await;
+    // In the form, not a file: the message names the field.
     assert!(
-        message.as_str().unwrap().contains("nrc-2025.toml:"),
+        message.contains("in the form: “Statement 4” in United States"),
         "located: {message}"
-    );
-    assert_eq!(
-        statement.attr("aria-invalid").await.unwrap().as_deref(),
-        Some("true")
     );
     statement.send_keys("\u{0008}\u{0008}").await.unwrap();
     wait_for(
@@ -414,6 +406,22 @@ async fn an_analyst_loads_nrc_analyses_edits_and_explores() {
     screenshot(&client, Some("state-panel"), "workbench-state").await;
     screenshot(&client, Some("graph-panel"), "workbench-graph").await;
     client.close().await.unwrap();
+}
+
+/// The validation message once the page shows one, after checking it marks `field` invalid.
+async fn invalid(client: &Client, field: &fantoccini::elements::Element) -> String {
+    let message = wait_for(
+        client,
+        "the validation error",
+        "document.querySelector('#validation .error-message')?.textContent",
+    )
+    .await;
+    assert_eq!(
+        field.attr("aria-invalid").await.unwrap().as_deref(),
+        Some("true"),
+        "{message}"
+    );
+    message.as_str().unwrap().to_string()
 }
 
 /// The equilibria of one concept the page lists.
@@ -746,10 +754,11 @@ async fn every_example_survives_the_forms_unchanged() {
             .unwrap();
         click(&client, Locator::Id("load-example")).await;
         idle(&client).await;
-        // The TOML the forms write back has the same model and the same analysis as the file.
-        let written = client.execute("return app.toml;", vec![]).await.unwrap();
+        // The model the forms send back has the same analysis as the file.
+        let form = client.execute("return app.form;", vec![]).await.unwrap();
+        let written = detente_format::form_to_toml(&form).unwrap();
         assert_eq!(
-            analysis_json(written.as_str().unwrap(), "form.toml"),
+            analysis_json(&written, "form.toml"),
             analysis_json(example.source, example.file_name),
             "{}",
             example.name
@@ -758,7 +767,7 @@ async fn every_example_survives_the_forms_unchanged() {
         // misperceptions and uncertain priorities.
         let parse = |source: &str, name: &str| detente_format::parse(source, name).unwrap().model;
         let (form, file) = (
-            parse(written.as_str().unwrap(), "form.toml"),
+            parse(&written, "form.toml"),
             parse(example.source, example.file_name),
         );
         assert_eq!(form.coalitions, file.coalitions, "{}", example.name);
@@ -962,5 +971,71 @@ async fn an_analyst_looks_ahead_weighs_uncertainty_and_asks_what_it_would_take()
     )
     .await;
     assert_eq!(refusal, json!("no solution concept chosen"));
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalid_field_is_marked_and_its_message_shown() {
+    let Some((_driver, client, base)) = open_workbench().await else {
+        return;
+    };
+    client.goto(&base).await.unwrap();
+    idle(&client).await;
+    wait_for(
+        &client,
+        "the model to be valid",
+        "document.querySelector('#validation .ok')",
+    )
+    .await;
+    // A statement's uncertain priority, folded away, typed half-way.
+    let priority = client
+        .find(Locator::Css("[data-key='dm.1.pref.0.priority']"))
+        .await
+        .unwrap();
+    client
+        .execute(
+            "document.querySelector(\"[data-key='dm.1.pref.0.priority']\").closest('details').open = true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    priority.send_keys("1-").await.unwrap();
+    let message = invalid(&client, &priority).await;
+    assert!(message.contains("`priority`"), "{message}");
+    assert!(
+        message.contains("in the form: “Uncertain priority (positions lo-hi)” in Russia"),
+        "{message}"
+    );
+    let note = wait_for(
+        &client,
+        "the note beside the field",
+        "document.querySelector(\"[data-key='dm.1.pref.0.priority']\").closest('.field').querySelector('.field-error')?.textContent",
+    )
+    .await;
+    assert!(note.as_str().unwrap().contains("`priority`"), "{note}");
+    // The TOML preview keeps the last valid form and says so.
+    let stale = client
+        .execute(
+            "return document.getElementById('toml-stale').hidden;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(stale, json!(false));
+    // Completed, the range is valid; an unknown option in a rule marks the rule's field.
+    priority.send_keys("2").await.unwrap();
+    wait_for(
+        &client,
+        "the model to be valid again",
+        "document.querySelector('#validation .ok') && !document.querySelector('[aria-invalid]')",
+    )
+    .await;
+    let rule = client
+        .find(Locator::Css("[data-key='rule.0.value']"))
+        .await
+        .unwrap();
+    rule.send_keys(", nobody").await.unwrap();
+    let message = invalid(&client, &rule).await;
+    assert!(message.contains("unknown option `nobody`"), "{message}");
     client.close().await.unwrap();
 }
