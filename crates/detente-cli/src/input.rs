@@ -41,11 +41,7 @@ pub fn load(source: &ModelSource) -> miette::Result<Loaded> {
             detente_format::parse(example.source, example.file_name)
         }
     };
-    let loaded = parsed.map_err(|e| miette::Report::new(*e))?;
-    for notice in &loaded.notices {
-        eprintln!("note: {notice}");
-    }
-    Ok(loaded)
+    parsed.map_err(|e| miette::Report::new(*e))
 }
 
 /// Parses and compiles, refusing more than `source.max_states` states.

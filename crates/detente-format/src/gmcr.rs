@@ -95,8 +95,8 @@ enum RankEntry {
 
 // ---------------------------------------------------------------- import
 
-/// Reads a `.gmcr` file: the model, where its parts are, and notes on parts not analysed.
-pub(crate) fn import(file: &SourceFile) -> Res<(Model, Spans, Vec<String>)> {
+/// Reads a `.gmcr` file: the model and where its parts are.
+pub(crate) fn import(file: &SourceFile) -> Res<(Model, Spans)> {
     let parsed: File = serde_json::from_str(&file.text).map_err(|e| json_error(file, &e))?;
     let names: Vec<&str> = parsed.options.iter().map(|o| o.name.as_str()).collect();
     let locate_dm = |dm: &DmJson| file.find(&serde_json::to_string(&dm.name).unwrap_or_default());
@@ -290,7 +290,7 @@ pub(crate) fn import(file: &SourceFile) -> Res<(Model, Spans, Vec<String>)> {
     }
     model.coalitions = coalitions(file, &parsed)?;
     // Options were pushed DM by DM, which is the reordering above.
-    Ok((model, spans, Vec::new()))
+    Ok((model, spans))
 }
 
 /// The file's coalitions of two or more DMs (a DM alone needs no entry).

@@ -27,8 +27,6 @@ pub enum FileKind {
 pub struct Loaded {
     pub model: Model,
     pub kind: FileKind,
-    /// Parts of the file that were read but are not analysed, for the user to know.
-    pub notices: Vec<String>,
     source: SourceFile,
     spans: Spans,
 }
@@ -54,7 +52,6 @@ pub fn parse_toml(source: &str, file_name: &str) -> Result<Loaded, Box<FormatErr
     Ok(Loaded {
         model,
         kind: FileKind::Toml,
-        notices: Vec::new(),
         source: file,
         spans,
     })
@@ -62,11 +59,10 @@ pub fn parse_toml(source: &str, file_name: &str) -> Result<Loaded, Box<FormatErr
 
 pub fn parse_gmcr(source: &str, file_name: &str) -> Result<Loaded, Box<FormatError>> {
     let file = SourceFile::new(file_name, source);
-    let (model, spans, notices) = gmcr::import(&file)?;
+    let (model, spans) = gmcr::import(&file)?;
     Ok(Loaded {
         model,
         kind: FileKind::Gmcr,
-        notices,
         source: file,
         spans,
     })

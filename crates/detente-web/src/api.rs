@@ -87,7 +87,6 @@ pub async fn example(Path(name): Path<String>) -> Result<Json<ExampleJson>, ApiE
 struct Imported {
     toml: String,
     document: serde_json::Value,
-    notices: Vec<String>,
     /// Set when the file reads as TOML but is not a valid model: the page loads it to be fixed.
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<ApiError>,
@@ -99,12 +98,12 @@ pub async fn import(
 ) -> Result<Response, ApiError> {
     let Json(input) = body?;
     app.blocking(move |_, _| {
-        let (toml, notices, error) = match detente_format::parse(&input.model, &input.file_name) {
+        let (toml, error) = match detente_format::parse(&input.model, &input.file_name) {
             Ok(loaded) if loaded.kind == FileKind::Gmcr => {
-                (detente_format::to_toml(&loaded.model), loaded.notices, None)
+                (detente_format::to_toml(&loaded.model), None)
             }
-            Ok(loaded) => (input.model, loaded.notices, None),
-            Err(error) => (input.model, Vec::new(), Some(ApiError::from(error))),
+            Ok(_) => (input.model, None),
+            Err(error) => (input.model, Some(ApiError::from(error))),
         };
         let document = match toml::from_str::<serde_json::Value>(&toml) {
             Ok(document) => document,
@@ -118,7 +117,6 @@ pub async fn import(
         Ok(Json(Imported {
             toml,
             document,
-            notices,
             error,
         })
         .into_response())
@@ -143,7 +141,6 @@ pub async fn check(
             "rules": model.rules.len(),
             "state_count": conflict.state_count(),
             "status_quo": conflict.status_quo().map(|s| conflict.space().id(s)),
-            "notices": session.loaded.notices,
         }))
         .into_response())
     })

@@ -24,7 +24,6 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use session::Sessions;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -169,12 +168,8 @@ async fn asset(content_type: &'static str, body: &'static str) -> impl IntoRespo
     ([(header::CONTENT_TYPE, content_type)], body)
 }
 
-/// Serves the workbench at `addr` until the process ends.
-pub async fn serve(addr: SocketAddr, config: Config) -> std::io::Result<()> {
-    serve_on(tokio::net::TcpListener::bind(addr).await?, config).await
-}
-
-/// Serves the workbench on a listener already bound (tests bind port 0 and read the port back).
+/// Serves the workbench on a listener already bound, until the process ends: the CLI binds it
+/// to explain a bind failure, tests bind port 0 and read the port back.
 pub async fn serve_on(listener: tokio::net::TcpListener, config: Config) -> std::io::Result<()> {
     axum::serve(listener, router(config)).await
 }
