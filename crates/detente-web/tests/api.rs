@@ -318,7 +318,7 @@ async fn models_convert_and_import_both_ways() {
     assert_eq!(reread.compile(1 << 21).unwrap().state_count(), 480);
 
     // A desktop-tool file comes back as TOML and as the page's document.
-    let prisoners = include_str!("../../detente-cli/tests/cases/Prisoners.gmcr");
+    let prisoners = include_str!("../../../tests/cases/Prisoners.gmcr");
     let (status, imported) = post(
         &base,
         "/api/import",
