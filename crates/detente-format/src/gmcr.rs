@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::diagnostic::{FormatError, SourceFile, Spans};
+use crate::identity::{self, Written};
 
 type Res<T> = Result<T, Box<FormatError>>;
 
@@ -194,6 +195,21 @@ pub(crate) fn import(file: &SourceFile) -> Res<(Model, Spans)> {
     };
     let mut spans = Spans::default();
     for (d, dm) in parsed.decision_makers.iter().enumerate() {
+        // The id is made from the name, so both are written where the name is: after the
+        // previous DM's, which matters when the name repeats.
+        let quoted = serde_json::to_string(&dm.name).unwrap_or_default();
+        let at = spans
+            .dm
+            .last()
+            .cloned()
+            .flatten()
+            .and_then(|previous| file.find_from(&quoted, previous.end))
+            .or_else(|| locate_dm(dm));
+        let written = Written {
+            name: at.clone(),
+            id: at,
+        };
+        identity::check_unique(file, &model.decision_makers, &dm_ids[d], &dm.name, written)?;
         let mut options = Vec::new();
         for &k in &dm.options {
             let direction = match parsed.options[k].direction.as_str() {

@@ -5,6 +5,7 @@
 mod diagnostic;
 mod expr_parser;
 mod gmcr;
+mod identity;
 mod pattern;
 mod rules;
 mod toml_in;
