@@ -86,8 +86,6 @@ pub fn convert(
 pub struct Opened {
     /// The file's document as a form (a `.gmcr` file converted to our format first).
     pub form: serde_json::Value,
-    /// Parts of the file read but not analysed.
-    pub notices: Vec<String>,
     /// Why the file is not a valid model, located in the file: the form is still given,
     /// for the user to fix.
     pub error: Option<AppError>,
@@ -100,13 +98,9 @@ pub fn open_for_editing(text: &str, name: &str, limits: &Limits) -> Result<Opene
         text: text.to_string(),
         name: name.to_string(),
     };
-    let (notices, error) = match source::load(&source, limits) {
-        Ok(loaded) => (loaded.notices, None),
-        Err(error) => (Vec::new(), Some(error)),
-    };
+    let error = source::load(&source, limits).err();
     Ok(Opened {
         form: detente_format::form_of_file(text, name)?,
-        notices,
         error,
     })
 }

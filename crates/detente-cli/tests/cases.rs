@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn cases_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/cases")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/cases")
 }
 
 fn analyze(args: &[&str]) -> Value {

@@ -17,7 +17,7 @@ fn scratch(test: &str) -> PathBuf {
 
 fn case(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/cases")
+        .join("../../tests/cases")
         .join(name)
         .display()
         .to_string()

@@ -3,8 +3,8 @@
 //! reach by a legal sequence of its members' moves and that every member
 //! strictly prefers to s. Coalitional stability asks, for each DM i and each
 //! coalition H containing i, whether every coalition improvement of H is
-//! deterred for i by the DMs outside H; the definitions are in ARCHITECTURE.md
-//! ("Coalitional stability").
+//! deterred for i by the DMs outside H; the definitions are in
+//! docs/ALGORITHMS.md ("Coalitional stability").
 
 use crate::conflict::Conflict;
 use crate::space::StateIndex;
@@ -58,7 +58,7 @@ impl CoalitionSearch {
 
     /// Calls `visit` with each coalition improvement of `members` from `s`.
     ///
-    /// By the composition lemma (ARCHITECTURE.md) the states reachable by legal
+    /// By the composition lemma (docs/ALGORITHMS.md) the states reachable by legal
     /// sequences of the members' moves are those reachable in the graph of all
     /// their moves, apart from `s` itself, which no member strictly prefers to
     /// itself; so a plain breadth-first search suffices.

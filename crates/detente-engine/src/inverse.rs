@@ -248,7 +248,7 @@ impl<'a> Inverse<'a> {
 
     /// R_{N-dm}(from), or with `improving` R^+_{N-dm}(from) (only for DMs that are not
     /// varied): states reached by one or more moves of the other DMs (graph reachability
-    /// equals legal sequences: ARCHITECTURE.md, "Legal sequences as reachability").
+    /// equals legal sequences: docs/ALGORITHMS.md, "Legal sequences as reachability").
     fn reachable_by_others(&self, dm: usize, from: StateIndex, improving: bool) -> Vec<StateIndex> {
         let mut seen = HashSet::from([from]);
         let mut queue = VecDeque::from([from]);

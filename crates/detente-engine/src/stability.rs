@@ -2,8 +2,8 @@
 //! in the number of moves.
 //!
 //! The opponents' responses R_H(s1) are legal sequences (no DM twice in a row).
-//! Because one DM's moves compose into a single move (ARCHITECTURE.md, "Legal
-//! sequences as reachability"), the states reachable by legal sequences are the
+//! Because one DM's moves compose into a single move (docs/ALGORITHMS.md,
+//! "Legal sequences as reachability"), the states reachable by legal sequences are the
 //! states reachable in the graph of all H's moves, except possibly s1 itself,
 //! which never sanctions (it is an improvement for the mover). So each concept
 //! needs, per DM i and state s1, only the least value of some score over the

@@ -4,46 +4,29 @@
 //! legal and end where the verdict says.
 
 use detente_engine::foresight::{Foresight, NonMyopic, Outlook, reference};
-use detente_engine::generate::{PreferenceKind, Shape, generate};
+use detente_engine::generate::{Shape, generate};
 use detente_engine::reference::Reference;
-use detente_engine::{Analysis, Concept, Conflict, Model, ModelError};
+use detente_engine::{Analysis, Concept, Conflict, Model};
 use proptest::prelude::*;
+
+mod common;
 
 /// Small models: the literal recursion branches over every move and responder.
 fn shapes(dms: std::ops::RangeInclusive<usize>) -> impl Strategy<Value = Shape> {
-    (
+    common::shapes(common::Ranges {
         dms,
-        1usize..=2,
-        0usize..=2,
-        0u8..=50,
-        any::<bool>(),
-        1usize..=5,
-        any::<u64>(),
-    )
-        .prop_map(
-            |(dms, options_per_dm, rules, irreversible_percent, ranked, k, seed)| Shape {
-                dms,
-                options_per_dm,
-                rules,
-                rule_width: 2,
-                irreversible_percent,
-                preferences: if ranked {
-                    PreferenceKind::Ranking { tiers: 2 * k }
-                } else {
-                    PreferenceKind::Prioritization { statements: k }
-                },
-                seed,
-            },
-        )
+        options_per_dm: 1..=2,
+        max_options: usize::MAX,
+        rules: 0..=2,
+        rule_width: 2..=2,
+        irreversible_percent: 0..=50,
+        preference_size: 1..=5,
+        tiers_per_size: Some(2),
+    })
 }
 
 fn compile(shape: &Shape) -> Option<(Model, Conflict)> {
-    let model = generate(shape);
-    match Conflict::compile(&model, 1 << 12) {
-        Ok(c) => Some((model, c)),
-        Err(ModelError::NoFeasibleState) => None,
-        Err(e) => panic!("generated model rejected: {e}"),
-    }
+    common::compile(generate(shape), 1 << 12)
 }
 
 /// The classical two-DM definition (Fang, Hipel & Kilgour 1993), written for

@@ -4,11 +4,13 @@
 //! engine on random rankings; the counts equal the brute-force counts; samples
 //! satisfy the conditions.
 
-use detente_engine::generate::{PreferenceKind, Shape, SplitMix, generate};
+use detente_engine::generate::{Shape, SplitMix, generate};
 use detente_engine::inverse::{CONCEPTS, Conditions, Inverse, InverseError};
 use detente_engine::reference::Reference;
-use detente_engine::{Analysis, Concept, Conflict, ModelError};
+use detente_engine::{Analysis, Concept, Conflict};
 use proptest::prelude::*;
+
+mod common;
 
 /// Largest product of `states!` over the varied DMs walked by brute force.
 const BRUTE_FORCE_RANKINGS: usize = 720;
@@ -16,31 +18,22 @@ const BRUTE_FORCE_RANKINGS: usize = 720;
 /// Largest models whose samples are checked.
 const SAMPLED_MAX_STATES: usize = 16;
 
+/// Models of at most `max_options` options, three prioritization statements per DM.
 fn shapes(max_options: usize) -> impl Strategy<Value = Shape> {
-    (2usize..=4, 1usize..=2, 0usize..=2, 0u8..=50, any::<u64>())
-        .prop_filter("few options", move |(dms, per, ..)| {
-            dms * per <= max_options
-        })
-        .prop_map(
-            move |(dms, options_per_dm, rules, irreversible_percent, seed)| Shape {
-                dms,
-                options_per_dm,
-                rules,
-                rule_width: 2,
-                irreversible_percent,
-                preferences: PreferenceKind::Prioritization { statements: 3 },
-                seed,
-            },
-        )
+    common::shapes(common::Ranges {
+        dms: 2..=4,
+        options_per_dm: 1..=2,
+        max_options,
+        rules: 0..=2,
+        rule_width: 2..=2,
+        irreversible_percent: 0..=50,
+        preference_size: 3..=3,
+        tiers_per_size: None,
+    })
 }
 
 fn compile(shape: &Shape) -> Option<(detente_engine::Model, Conflict)> {
-    let model = generate(shape);
-    match Conflict::compile(&model, 1 << 12) {
-        Ok(c) => Some((model, c)),
-        Err(ModelError::NoFeasibleState) => None,
-        Err(e) => panic!("generated model rejected: {e}"),
-    }
+    common::compile(generate(shape), 1 << 12)
 }
 
 /// Every permutation of `0..n` as a rank vector.

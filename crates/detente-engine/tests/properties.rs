@@ -2,50 +2,29 @@
 //! (`detente_engine::reference`) on random models, and the inclusions of
 //! GMCR.md §3 hold.
 
-use detente_engine::generate::{PreferenceKind, Shape, generate};
+use detente_engine::generate::{Shape, generate};
 use detente_engine::reference::Reference;
-use detente_engine::{Analysis, Concept, Conflict, ModelError};
+use detente_engine::{Analysis, Concept, Conflict};
 use proptest::prelude::*;
 
+mod common;
+
+/// Up to nine options: the literal definitions search every legal sequence.
 fn shapes() -> impl Strategy<Value = Shape> {
-    (
-        2usize..=5,
-        1usize..=3,
-        0usize..=3,
-        1usize..=3,
-        0u8..=60,
-        any::<bool>(),
-        1usize..=6,
-        any::<u64>(),
-    )
-        .prop_filter("at most 9 options", |(dms, per, ..)| dms * per <= 9)
-        .prop_map(
-            |(dms, options_per_dm, rules, rule_width, irreversible_percent, ranked, k, seed)| {
-                Shape {
-                    dms,
-                    options_per_dm,
-                    rules,
-                    rule_width,
-                    irreversible_percent,
-                    preferences: if ranked {
-                        PreferenceKind::Ranking { tiers: 2 * k }
-                    } else {
-                        PreferenceKind::Prioritization { statements: k }
-                    },
-                    seed,
-                }
-            },
-        )
+    common::shapes(common::Ranges {
+        dms: 2..=5,
+        options_per_dm: 1..=3,
+        max_options: 9,
+        rules: 0..=3,
+        rule_width: 1..=3,
+        irreversible_percent: 0..=60,
+        preference_size: 1..=6,
+        tiers_per_size: Some(2),
+    })
 }
 
-/// Compiles a generated model, or `None` if its rules happen to exclude every state.
 fn compile(shape: &Shape) -> Option<(detente_engine::Model, Conflict)> {
-    let model = generate(shape);
-    match Conflict::compile(&model, 1 << 20) {
-        Ok(c) => Some((model, c)),
-        Err(ModelError::NoFeasibleState) => None,
-        Err(e) => panic!("generated model rejected: {e}"),
-    }
+    common::compile(generate(shape), 1 << 20)
 }
 
 /// Every concept's stability, from the fast engine and from the literal

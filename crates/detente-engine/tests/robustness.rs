@@ -6,8 +6,10 @@
 use detente_engine::generate::{PreferenceKind, Shape, SplitMix, generate};
 use detente_engine::reference::Reference;
 use detente_engine::robustness::{Method, Robustness, Settings};
-use detente_engine::{Analysis, Concept, Conflict, Model, ModelError, Preferences, Uncertain};
+use detente_engine::{Analysis, Concept, Conflict, Model, Preferences, Uncertain};
 use proptest::prelude::*;
+
+mod common;
 
 fn element_count(preferences: &Preferences) -> usize {
     match preferences {
@@ -35,43 +37,25 @@ fn add_uncertainty(model: &mut Model, seed: u64) {
     }
 }
 
+/// Small shapes with at least two preference elements per DM, and a seed for their uncertainty.
 fn shapes() -> impl Strategy<Value = (Shape, u64)> {
-    (
-        2usize..=3,
-        1usize..=2,
-        0usize..=2,
-        0u8..=50,
-        any::<bool>(),
-        2usize..=5,
-        any::<u64>(),
-        any::<u64>(),
-    )
-        .prop_map(|(dms, per, rules, irreversible, ranked, k, seed, seed2)| {
-            let shape = Shape {
-                dms,
-                options_per_dm: per,
-                rules,
-                rule_width: 2,
-                irreversible_percent: irreversible,
-                preferences: if ranked {
-                    PreferenceKind::Ranking { tiers: k }
-                } else {
-                    PreferenceKind::Prioritization { statements: k }
-                },
-                seed,
-            };
-            (shape, seed2)
-        })
+    let shapes = common::shapes(common::Ranges {
+        dms: 2..=3,
+        options_per_dm: 1..=2,
+        max_options: usize::MAX,
+        rules: 0..=2,
+        rule_width: 2..=2,
+        irreversible_percent: 0..=50,
+        preference_size: 2..=5,
+        tiers_per_size: Some(1),
+    });
+    (shapes, any::<u64>())
 }
 
 fn uncertain_model(shape: &Shape, seed: u64) -> Option<(Model, Conflict)> {
     let mut model = generate(shape);
     add_uncertainty(&mut model, seed);
-    match Conflict::compile(&model, 1 << 12) {
-        Ok(conflict) => Some((model, conflict)),
-        Err(ModelError::NoFeasibleState) => None,
-        Err(e) => panic!("generated model rejected: {e}"),
-    }
+    common::compile(model, 1 << 12)
 }
 
 /// Every permutation of `0..n` (`order[position]` = written element).

@@ -131,7 +131,13 @@ impl SourceFile {
 
     /// Where `needle` first occurs, for formats whose parser keeps no positions.
     pub fn find(&self, needle: &str) -> Option<Span> {
-        self.text.find(needle).map(|at| at..at + needle.len())
+        self.find_from(needle, 0)
+    }
+
+    /// Where `needle` first occurs at or after byte `from`.
+    pub fn find_from(&self, needle: &str, from: usize) -> Option<Span> {
+        let at = from + self.text.get(from..)?.find(needle)?;
+        Some(at..at + needle.len())
     }
 }
 

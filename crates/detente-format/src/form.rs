@@ -424,8 +424,7 @@ mod tests {
 
     #[test]
     fn gmcr_files_round_trip_through_their_form() {
-        let cases =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../detente-cli/tests/cases");
+        let cases = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/cases");
         let mut seen = 0;
         for entry in std::fs::read_dir(cases).unwrap() {
             let path = entry.unwrap().path();

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::diagnostic::{FormatError, SourceFile, Spans};
+use crate::identity::{self, Written};
 
 type Res<T> = Result<T, Box<FormatError>>;
 
@@ -95,9 +96,9 @@ enum RankEntry {
 
 // ---------------------------------------------------------------- import
 
-/// Reads a `.gmcr` file: the model, where its parts are, and notes on parts not analysed.
-/// Manual rankings name states by number: they are numbered up to `max_states` states.
-pub(crate) fn import(file: &SourceFile, max_states: usize) -> Res<(Model, Spans, Vec<String>)> {
+/// Reads a `.gmcr` file: the model and where its parts are. Manual rankings name
+/// states by number: they are numbered up to `max_states` states.
+pub(crate) fn import(file: &SourceFile, max_states: usize) -> Res<(Model, Spans)> {
     let parsed: File = serde_json::from_str(&file.text).map_err(|e| json_error(file, &e))?;
     let names: Vec<&str> = parsed.options.iter().map(|o| o.name.as_str()).collect();
     let locate_dm = |dm: &DmJson| file.find(&serde_json::to_string(&dm.name).unwrap_or_default());
@@ -195,6 +196,21 @@ pub(crate) fn import(file: &SourceFile, max_states: usize) -> Res<(Model, Spans,
     };
     let mut spans = Spans::default();
     for (d, dm) in parsed.decision_makers.iter().enumerate() {
+        // The id is made from the name, so both are written where the name is: after the
+        // previous DM's, which matters when the name repeats.
+        let quoted = serde_json::to_string(&dm.name).unwrap_or_default();
+        let at = spans
+            .dm
+            .last()
+            .cloned()
+            .flatten()
+            .and_then(|previous| file.find_from(&quoted, previous.end))
+            .or_else(|| locate_dm(dm));
+        let written = Written {
+            name: at.clone(),
+            id: at,
+        };
+        identity::check_unique(file, &model.decision_makers, &dm_ids[d], &dm.name, written)?;
         let mut options = Vec::new();
         for &k in &dm.options {
             let direction = match parsed.options[k].direction.as_str() {
@@ -291,7 +307,7 @@ pub(crate) fn import(file: &SourceFile, max_states: usize) -> Res<(Model, Spans,
     }
     model.coalitions = coalitions(file, &parsed)?;
     // Options were pushed DM by DM, which is the reordering above.
-    Ok((model, spans, Vec::new()))
+    Ok((model, spans))
 }
 
 /// The file's coalitions of two or more DMs (a DM alone needs no entry).

@@ -6,6 +6,7 @@ mod diagnostic;
 mod expr_parser;
 mod form;
 mod gmcr;
+mod identity;
 mod pattern;
 mod rules;
 mod toml_in;
@@ -29,8 +30,6 @@ pub enum FileKind {
 pub struct Loaded {
     pub model: Model,
     pub kind: FileKind,
-    /// Parts of the file that were read but are not analysed, for the user to know.
-    pub notices: Vec<String>,
     source: SourceFile,
     spans: Spans,
     /// Read from a model form: errors found later are located in the form, not the TOML.
@@ -87,7 +86,6 @@ fn read_toml(source: &str, file_name: &str, max_states: usize) -> Result<Loaded,
     Ok(Loaded {
         model,
         kind: FileKind::Toml,
-        notices: Vec::new(),
         source: file,
         spans,
         from_form: false,
@@ -96,11 +94,10 @@ fn read_toml(source: &str, file_name: &str, max_states: usize) -> Result<Loaded,
 
 fn read_gmcr(source: &str, file_name: &str, max_states: usize) -> Result<Loaded, Box<FormatError>> {
     let file = SourceFile::new(file_name, source);
-    let (model, spans, notices) = gmcr::import(&file, max_states)?;
+    let (model, spans) = gmcr::import(&file, max_states)?;
     Ok(Loaded {
         model,
         kind: FileKind::Gmcr,
-        notices,
         source: file,
         spans,
         from_form: false,

@@ -16,6 +16,7 @@ use toml::de::{DeArray, DeTable, DeValue};
 
 use crate::diagnostic::{FormatError, SourceFile, Span, Spans, suggestion};
 use crate::expr_parser::{self, ExprError};
+use crate::identity::{self, Written};
 use crate::pattern::{self, PatternError};
 use crate::rules::{KINDS, RuleForm};
 
@@ -254,6 +255,17 @@ impl<'a> Reader<'a> {
                 .help("give either an option prioritization (`preferences`) or an explicit `ranking`, not both"));
         }
         let name = self.opt_string(&table, "name")?.unwrap_or(&id).to_string();
+        let written = Written {
+            name: table.get("name").map(Spanned::span),
+            id: table.get("id").map(Spanned::span),
+        };
+        identity::check_unique(
+            self.file,
+            earlier.iter().map(|d| &d.dm),
+            &id,
+            &name,
+            written,
+        )?;
         let notes = self.notes(&table)?;
         let mut options = Vec::new();
         let defined_before: usize = earlier.iter().map(|d| d.dm.options.len()).sum();

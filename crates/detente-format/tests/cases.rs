@@ -6,7 +6,7 @@ use detente_format::{FileKind, Loaded, parse, parse_gmcr, parse_toml, to_gmcr, t
 const CASES: [&str; 4] = ["Prisoners", "Chicken", "SyriaIraq", "Cuban"];
 
 fn data(file: &str) -> String {
-    let path = format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../../tests/cases/{file}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

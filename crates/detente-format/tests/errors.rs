@@ -1,6 +1,7 @@
 //! Every kind of error in a model file: its message, and the line and column it points at.
 
 use detente_format::{FormatError, parse_gmcr, parse_toml};
+use miette::Diagnostic;
 
 const BASE: &str = r#"format = "detente/1"
 
@@ -238,6 +239,61 @@ fn duplicate_ids() {
         "decision maker `us` is already defined",
         at(&text, "\"us\"\nranking", 0),
     );
+}
+
+/// Asserts that `e` points at a DM's name and says how to fix it.
+fn check_dm_name(e: &FormatError) {
+    let label = e
+        .labels()
+        .and_then(|mut l| l.next())
+        .and_then(|l| l.label().map(str::to_string));
+    assert_eq!(label.as_deref(), Some("named here"), "{}", e.message());
+    assert!(
+        help(e).contains("give each decision maker its own name"),
+        "{}",
+        help(e)
+    );
+}
+
+#[test]
+fn decision_maker_names_identify_one_dm() {
+    // Without `name`, the id is the name.
+    let text = edit("id = \"them\"", "id = \"them\"\nname = \"us\"");
+    let e = check(
+        &text,
+        "decision maker name `us` is already used",
+        at(&text, "\"us\"\nranking", 0),
+    );
+    check_dm_name(&e);
+    let text = edit("id = \"them\"", "id = \"them\"\nname = \"US\"");
+    let e = check(
+        &text,
+        "decision maker name `US` differs from `us` only in case",
+        at(&text, "\"US\"", 0),
+    );
+    check_dm_name(&e);
+    let text = edit("id = \"us\"", "id = \"us\"\nname = \"United States\"").replacen(
+        "id = \"them\"",
+        "id = \"them\"\nname = \"Us\"",
+        1,
+    );
+    let e = check(
+        &text,
+        "decision maker name `Us` is the id of decision maker `United States`",
+        at(&text, "\"Us\"", 0),
+    );
+    check_dm_name(&e);
+    let text = edit("id = \"us\"", "id = \"us\"\nname = \"Them\"").replacen(
+        "id = \"them\"",
+        "id = \"them\"\nname = \"Other side\"",
+        1,
+    );
+    let e = check(
+        &text,
+        "decision maker id `them` is the name of decision maker `Them`",
+        at(&text, "\"them\"", 0),
+    );
+    check_dm_name(&e);
 }
 
 #[test]
@@ -578,6 +634,35 @@ fn gmcr_structural_errors() {
         "the ranking of `Two` names state 5, but there are 4 feasible states"
     );
     assert_eq!(e.line_col(), Some(at(&manual, "\"Two\"", 0)));
+}
+
+#[test]
+fn gmcr_decision_maker_names_identify_one_dm() {
+    let (e, text) = gmcr_error("\"Two\"", "\"One\"");
+    assert_eq!(e.message(), "decision maker name `One` is already used");
+    assert_eq!(
+        e.line_col(),
+        Some(at(&text, "\"One\", \"options\": [1]", 0))
+    );
+    check_dm_name(&e);
+    let (e, text) = gmcr_error("\"Two\"", "\"ONE\"");
+    assert_eq!(
+        e.message(),
+        "decision maker name `ONE` differs from `One` only in case"
+    );
+    assert_eq!(e.line_col(), Some(at(&text, "\"ONE\"", 0)));
+    check_dm_name(&e);
+    // Ids are made from names: "Big One" becomes `big_one`.
+    let text = GMCR
+        .replace("\"One\"", "\"Big One\"")
+        .replace("\"Two\"", "\"big_one\"");
+    let e = parse_gmcr(&text, "m.gmcr").unwrap_err();
+    assert_eq!(
+        e.message(),
+        "decision maker name `big_one` is the id of decision maker `Big One`"
+    );
+    assert_eq!(e.line_col(), Some(at(&text, "\"big_one\"", 0)));
+    check_dm_name(&e);
 }
 
 #[test]

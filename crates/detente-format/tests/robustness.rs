@@ -10,7 +10,11 @@ use detente_format::{parse, parse_gmcr, parse_toml, to_gmcr, to_toml};
 use proptest::prelude::*;
 
 fn data(file: &str) -> String {
-    std::fs::read_to_string(format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read_to_string(format!(
+        "{}/../../tests/cases/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 /// Valid files of both kinds to damage.

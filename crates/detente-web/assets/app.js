@@ -233,8 +233,7 @@ async function runCheck() {
     markInvalid(null);
     $("validation").replaceChildren(h("span", { class: "ok" }, "✓ Valid: "),
       `${payload.decision_makers} decision makers, ${payload.options} options, ${payload.state_count.toLocaleString()} feasible states` +
-      (payload.status_quo ? `, status quo state ${payload.status_quo}` : ""),
-      ...(payload.notices || []).map((n) => h("div", { class: "muted" }, "Note: " + n)));
+      (payload.status_quo ? `, status quo state ${payload.status_quo}` : ""));
     renderPreview();
     if (app.analysedForm !== null && app.analysedForm !== app.formText) {
       if (payload.state_count <= AUTO_ANALYSE_MAX_STATES) analyse();

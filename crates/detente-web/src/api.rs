@@ -82,7 +82,6 @@ pub async fn example(Path(name): Path<String>) -> Result<Json<ExampleJson>, ApiE
 #[derive(Serialize)]
 struct Imported {
     form: serde_json::Value,
-    notices: Vec<String>,
     /// Set when the file reads as TOML but is not a valid model, located in the file:
     /// the page loads the form for it to be fixed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -99,7 +98,6 @@ pub async fn import(
         let opened = detente_app::open_for_editing(text, file_name, &config.limits)?;
         Ok(Json(Imported {
             form: opened.form,
-            notices: opened.notices,
             error: opened.error.map(ApiError::from),
         })
         .into_response())
@@ -125,7 +123,6 @@ pub async fn check(
             "rules": model.rules.len(),
             "state_count": conflict.state_count(),
             "status_quo": conflict.status_quo().map(|s| conflict.space().id(s)),
-            "notices": session.loaded.notices,
         });
         if session.loaded.is_form() {
             answer["toml"] = json!(session.loaded.text());

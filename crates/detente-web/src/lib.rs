@@ -169,7 +169,8 @@ async fn asset(content_type: &'static str, body: &'static str) -> impl IntoRespo
     ([(header::CONTENT_TYPE, content_type)], body)
 }
 
-/// Serves the workbench on a listener already bound (tests bind port 0 and read the port back).
+/// Serves the workbench on a listener already bound, until the process ends: the CLI binds it
+/// to explain a bind failure, tests bind port 0 and read the port back.
 pub async fn serve_on(listener: tokio::net::TcpListener, config: Config) -> std::io::Result<()> {
     axum::serve(listener, router(config)).await
 }

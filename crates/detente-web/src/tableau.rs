@@ -260,7 +260,6 @@ pub async fn tableau(
                 states: set.ones().take(LISTED_EQUILIBRIA).map(|s| s + 1).collect(),
             })).collect::<BTreeMap<_, _>>(),
             "summary": request.summary.then(|| detente_report::summary(model, conflict, analysis)),
-            "notices": session.loaded.notices,
             "rows": rows,
         });
         Ok(Json(body).into_response())

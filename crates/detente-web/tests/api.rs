@@ -319,7 +319,7 @@ async fn models_convert_and_import_both_ways() {
     assert_eq!(reread.compile(1 << 21).unwrap().state_count(), 480);
 
     // A desktop-tool file comes back as the model's form, a model file's keys.
-    let prisoners = include_str!("../../detente-cli/tests/cases/Prisoners.gmcr");
+    let prisoners = include_str!("../../../tests/cases/Prisoners.gmcr");
     let (status, imported) = post(
         &base,
         "/api/import",
@@ -366,7 +366,7 @@ async fn imported_form(base: &str, source: &str, file_name: &str) -> Value {
 #[tokio::test]
 async fn a_form_is_checked_previewed_and_converted_as_its_file() {
     let base = start(Config::default()).await;
-    let prisoners = include_str!("../../detente-cli/tests/cases/Prisoners.gmcr");
+    let prisoners = include_str!("../../../tests/cases/Prisoners.gmcr");
     for (source, file_name) in [(nrc(), "nrc.toml"), (prisoners, "Prisoners.gmcr")] {
         let form = imported_form(&base, source, file_name).await;
         let (status, checked) = post(&base, "/api/check", json!({"form": form})).await;

@@ -521,8 +521,7 @@ async fn an_analyst_builds_a_model_uploads_files_and_breaks_things() {
     .await;
 
     // A desktop-tool file.
-    let gmcr =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../detente-cli/tests/cases/Prisoners.gmcr");
+    let gmcr = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/cases/Prisoners.gmcr");
     let upload = client.find(Locator::Id("file-input")).await.unwrap();
     upload
         .send_keys(gmcr.canonicalize().unwrap().to_str().unwrap())
