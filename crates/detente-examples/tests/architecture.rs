@@ -1,5 +1,6 @@
 //! ARCHITECTURE.md is the map of the repository, so every path it names must
-//! exist: a renamed or deleted file fails here instead of misleading a reader.
+//! exist and every crate must use exactly the crates the map says it may: a
+//! renamed file or a new dependency fails here instead of misleading a reader.
 //! (It lives in this crate because the examples crate already reads files from
 //! the repository root.)
 
@@ -67,4 +68,66 @@ fn every_path_in_the_architecture_map_exists() {
         "ARCHITECTURE.md names paths that do not exist: {}",
         missing.join(", ")
     );
+}
+
+/// Each crate row of the map's crate table: the crate's folder and the short names in
+/// its "may use" column (`—` for none).
+fn allowed_dependencies(map: &str) -> Vec<(String, Vec<String>)> {
+    map.lines()
+        .filter(|line| line.starts_with("| `crates/"))
+        .map(|line| {
+            let cells: Vec<&str> = line.trim_matches('|').split(" | ").collect();
+            let folder = cells[0].trim().trim_matches('`').to_string();
+            let uses = cells.last().unwrap().trim();
+            let names = if uses == "—" {
+                Vec::new()
+            } else {
+                uses.split(", ").map(|n| format!("detente-{n}")).collect()
+            };
+            (folder, names)
+        })
+        .collect()
+}
+
+/// The detente crates a Cargo.toml lists under `[dependencies]`.
+fn detente_dependencies(manifest: &str) -> Vec<String> {
+    let table: toml::Table = manifest.parse().expect("a valid Cargo.toml");
+    let mut names: Vec<String> = table
+        .get("dependencies")
+        .and_then(|d| d.as_table())
+        .map(|d| {
+            d.keys()
+                .filter(|k| k.starts_with("detente-"))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort_unstable();
+    names
+}
+
+#[test]
+fn every_crate_uses_exactly_what_the_map_allows() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let map = std::fs::read_to_string(root.join("ARCHITECTURE.md")).expect("read ARCHITECTURE.md");
+    let rows = allowed_dependencies(&map);
+    let crates = std::fs::read_dir(root.join("crates"))
+        .expect("list crates")
+        .count();
+    assert_eq!(
+        rows.len(),
+        crates,
+        "the map lists {} crates, the workspace has {crates}",
+        rows.len()
+    );
+    for (folder, mut allowed) in rows {
+        allowed.sort_unstable();
+        let manifest = std::fs::read_to_string(root.join(&folder).join("Cargo.toml"))
+            .unwrap_or_else(|e| panic!("read {folder}/Cargo.toml: {e}"));
+        assert_eq!(
+            detente_dependencies(&manifest),
+            allowed,
+            "{folder}: its [dependencies] differ from what ARCHITECTURE.md says it may use"
+        );
+    }
 }
