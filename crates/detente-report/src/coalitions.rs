@@ -4,7 +4,7 @@
 
 use crate::describe::{compress_ids, describe_change, describe_state};
 use crate::text::Flavour;
-use crate::{Format, Render, RenderError, json_body, unsupported};
+use crate::{Format, Render, json_body};
 use detente_engine::coalition::{CoalitionAnalysis, Upset, coalition_improvements};
 use detente_engine::{Analysis, Concept, Conflict, Model, StateIndex};
 use serde::Serialize;
@@ -157,8 +157,18 @@ impl CoalitionReport<'_> {
             equilibria: reports,
         }
     }
+}
 
-    fn write_text(&self, flavour: Flavour, out: &mut dyn Write) -> io::Result<()> {
+impl Render for CoalitionReport<'_> {
+    fn kind(&self) -> &'static str {
+        "coalition analyses"
+    }
+
+    fn formats(&self) -> &'static [Format] {
+        &[Format::Table, Format::Markdown, Format::Json]
+    }
+
+    fn text(&self, flavour: Flavour, out: &mut dyn Write) -> io::Result<()> {
         let body = self.build();
         let label = self.coalitions.concept().label();
         let (h1, h2, item) = (flavour.title(), flavour.section(), flavour.item());
@@ -222,23 +232,8 @@ impl CoalitionReport<'_> {
         }
         Ok(())
     }
-}
 
-impl Render for CoalitionReport<'_> {
-    fn kind(&self) -> &'static str {
-        "coalition analyses"
-    }
-
-    fn formats(&self) -> &'static [Format] {
-        &[Format::Table, Format::Markdown, Format::Json]
-    }
-
-    fn render(&self, format: Format, out: &mut dyn Write) -> Result<(), RenderError> {
-        match format {
-            Format::Table => Ok(self.write_text(Flavour::Terminal, out)?),
-            Format::Markdown => Ok(self.write_text(Flavour::Markdown, out)?),
-            Format::Json => Ok(json_body(out, &self.build(), 0)?),
-            asked => Err(unsupported(self, asked)),
-        }
+    fn json(&self, out: &mut dyn Write) -> io::Result<()> {
+        json_body(out, &self.build(), 0)
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::describe::{describe_change, describe_state};
 use crate::text::Flavour;
-use crate::{Format, Render, RenderError, json_body, unsupported};
+use crate::{Format, Render, json_body};
 use detente_engine::evolve::{Evolution, Mover};
 use detente_engine::{Analysis, Concept, Conflict, Model, Preferences, StateIndex};
 use serde::Serialize;
@@ -177,8 +177,18 @@ impl EvolutionReport<'_> {
                 .collect(),
         )
     }
+}
 
-    fn write_text(&self, flavour: Flavour, out: &mut dyn Write) -> io::Result<()> {
+impl Render for EvolutionReport<'_> {
+    fn kind(&self) -> &'static str {
+        "evolutions"
+    }
+
+    fn formats(&self) -> &'static [Format] {
+        &[Format::Table, Format::Markdown, Format::Json, Format::Dot]
+    }
+
+    fn text(&self, flavour: Flavour, out: &mut dyn Write) -> io::Result<()> {
         let body = self.build();
         let label = |key: &str| Concept::from_key(key).map_or("?", Concept::label);
         let sq = if self.conflict.status_quo() == Some(self.evolution.start) {
@@ -279,8 +289,12 @@ impl EvolutionReport<'_> {
         Ok(())
     }
 
+    fn json(&self, out: &mut dyn Write) -> io::Result<()> {
+        json_body(out, &self.build(), 0)
+    }
+
     /// Graphviz DOT: the shortest paths to the reachable equilibria.
-    fn write_dot(&self, out: &mut dyn Write) -> io::Result<()> {
+    fn dot(&self, out: &mut dyn Write) -> io::Result<()> {
         const COLOURS: [&str; 8] = [
             "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
         ];
@@ -332,25 +346,5 @@ impl EvolutionReport<'_> {
             )?;
         }
         writeln!(out, "}}")
-    }
-}
-
-impl Render for EvolutionReport<'_> {
-    fn kind(&self) -> &'static str {
-        "evolutions"
-    }
-
-    fn formats(&self) -> &'static [Format] {
-        &[Format::Table, Format::Markdown, Format::Json, Format::Dot]
-    }
-
-    fn render(&self, format: Format, out: &mut dyn Write) -> Result<(), RenderError> {
-        match format {
-            Format::Table => Ok(self.write_text(Flavour::Terminal, out)?),
-            Format::Markdown => Ok(self.write_text(Flavour::Markdown, out)?),
-            Format::Json => Ok(json_body(out, &self.build(), 0)?),
-            Format::Dot => Ok(self.write_dot(out)?),
-            asked => Err(unsupported(self, asked)),
-        }
     }
 }

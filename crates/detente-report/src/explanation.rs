@@ -4,7 +4,7 @@
 use crate::describe::{describe_change, describe_state};
 use crate::summary::describe_sanction;
 use crate::text::Flavour;
-use crate::{Format, Render, RenderError, json_body, unsupported};
+use crate::{Format, Render, json_body};
 use detente_engine::explain::{Sanction, explain};
 use detente_engine::{Concept, Conflict, Model, StateIndex};
 use serde::Serialize;
@@ -177,8 +177,18 @@ impl Explanation<'_> {
             decision_makers,
         }
     }
+}
 
-    fn write_text(&self, flavour: Flavour, out: &mut dyn Write) -> io::Result<()> {
+impl Render for Explanation<'_> {
+    fn kind(&self) -> &'static str {
+        "explanations"
+    }
+
+    fn formats(&self) -> &'static [Format] {
+        &[Format::Table, Format::Markdown, Format::Json]
+    }
+
+    fn text(&self, flavour: Flavour, out: &mut dyn Write) -> io::Result<()> {
         let body = self.build();
         let mut names = body
             .named
@@ -265,24 +275,9 @@ impl Explanation<'_> {
         }
         Ok(())
     }
-}
 
-impl Render for Explanation<'_> {
-    fn kind(&self) -> &'static str {
-        "explanations"
-    }
-
-    fn formats(&self) -> &'static [Format] {
-        &[Format::Table, Format::Markdown, Format::Json]
-    }
-
-    fn render(&self, format: Format, out: &mut dyn Write) -> Result<(), RenderError> {
-        match format {
-            Format::Table => Ok(self.write_text(Flavour::Terminal, out)?),
-            Format::Markdown => Ok(self.write_text(Flavour::Markdown, out)?),
-            Format::Json => Ok(json_body(out, &self.build(), 0)?),
-            asked => Err(unsupported(self, asked)),
-        }
+    fn json(&self, out: &mut dyn Write) -> io::Result<()> {
+        json_body(out, &self.build(), 0)
     }
 }
 

@@ -5,7 +5,7 @@ use crate::csv::{header_start, write_row_start};
 use crate::describe::{compress_ids, describe_change, describe_state};
 use crate::json::LazyMap;
 use crate::text::Flavour;
-use crate::{Format, Render, RenderError, json_body, unsupported};
+use crate::{Format, Render, json_body};
 use detente_engine::foresight::{Foresight, NonMyopic, Step};
 use detente_engine::{Conflict, Model, StateIndex};
 use serde::Serialize;
@@ -224,110 +224,45 @@ impl ForesightReport<'_> {
         }
     }
 
-    fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
-        let body = self.build();
-        let names = &body.dms;
-        #[derive(Serialize)]
-        struct LimitedJson<S> {
-            stable: S,
-            equilibria: Vec<usize>,
-        }
-        #[derive(Serialize)]
-        struct NonMyopicJson<'a, C, S, O> {
-            settled_at: C,
-            stable: S,
-            oscillating: O,
-            equilibria: &'a Option<Vec<usize>>,
-        }
-        #[derive(Serialize)]
-        struct TiesJson<L, N> {
-            other_outlook: &'static str,
-            limited_move: L,
-            non_myopic: N,
-        }
-        #[derive(Serialize)]
-        struct ForesightJson<'a, L, N, T> {
-            schema: &'static str,
-            model: &'a str,
-            horizon: u32,
-            outlook: &'static str,
-            decision_makers: &'a [String],
-            limited_move: L,
-            non_myopic: N,
-            by_horizon: &'a [HorizonsJson],
-            by_horizon_repeats: &'a Option<CycleJson>,
-            tie_dependent: T,
-            lines_of_play: &'a [LineJson],
-        }
-        json_body(
+    fn write_line(&self, line: &LineJson, item: &str, out: &mut dyn Write) -> io::Result<()> {
+        let Some(end) = line.ends_at else {
+            return writeln!(out, "{item}{}: stable, with no move to make.", line.dm);
+        };
+        let moves: Vec<String> = line
+            .steps
+            .iter()
+            .map(|step| format!("{} to {} ({})", step.mover, step.to, step.change))
+            .collect();
+        let verdict = if line.stable {
+            format!(
+                "stable: its best move ends at {end}, no better for it than {}",
+                line.state
+            )
+        } else {
+            format!(
+                "moves: it expects to end at {end}, which it prefers to {}",
+                line.state
+            )
+        };
+        writeln!(
             out,
-            &ForesightJson {
-                schema: FORESIGHT_SCHEMA,
-                model: &self.model.name,
-                horizon: self.foresight.horizon(),
-                outlook: self.foresight.outlook().key(),
-                decision_makers: &body.dms,
-                limited_move: LimitedJson {
-                    stable: by_dm(names, &body.stable),
-                    equilibria: body.equilibria.clone(),
-                },
-                non_myopic: NonMyopicJson {
-                    settled_at: LazyMap(|| names.iter().map(String::as_str).zip(&body.cycles)),
-                    stable: by_dm(names, &body.nm_stable),
-                    oscillating: by_dm(names, &body.nm_oscillating),
-                    equilibria: &body.nm_equilibria,
-                },
-                by_horizon: &body.by_horizon,
-                by_horizon_repeats: &body.by_horizon_repeats,
-                tie_dependent: TiesJson {
-                    other_outlook: self.other.outlook().key(),
-                    limited_move: by_dm(names, &body.tie_dependent),
-                    non_myopic: by_dm(names, &body.tie_dependent_nm),
-                },
-                lines_of_play: &body.lines,
-            },
-            self.conflict.state_count(),
+            "{item}{}: {verdict}. Line: {}.",
+            line.dm,
+            moves.join(", then ")
         )
     }
+}
 
-    /// One row per state: its options, then per DM `L_h` and `NM` columns
-    /// (1 stable, 0 not, `~` oscillating, empty if unknown), then the equilibria.
-    fn write_csv(&self, out: &mut dyn Write) -> io::Result<()> {
-        let (model, conflict, f) = (self.model, self.conflict, self.foresight);
-        let mut out = BufWriter::with_capacity(1 << 16, out);
-        let lh = format!("l{}", f.horizon());
-        let mut header = header_start(model);
-        for dm in &model.decision_makers {
-            header.push(format!("{lh}_{}", dm.id));
-            header.push(format!("nm_{}", dm.id));
-        }
-        header.push(format!("{lh}_equilibrium"));
-        header.push("nm_equilibrium".to_string());
-        writeln!(out, "{}", header.join(","))?;
-        for s in 0..conflict.state_count() as StateIndex {
-            write_row_start(&mut out, conflict, s)?;
-            let mut nm_all = Some(true);
-            for d in 0..f.dm_count() {
-                let nm = match f.non_myopic(d, s) {
-                    Some(NonMyopic::Stable) => "1",
-                    Some(NonMyopic::Unstable) => "0",
-                    Some(NonMyopic::Oscillating) => "~",
-                    None => "",
-                };
-                nm_all = match (nm_all, f.non_myopic(d, s)) {
-                    (Some(all), Some(v)) => Some(all && v == NonMyopic::Stable),
-                    _ => None,
-                };
-                write!(out, ",{},{nm}", u8::from(f.is_stable(d, s)))?;
-            }
-            let equilibrium = (0..f.dm_count()).all(|d| f.is_stable(d, s));
-            let nm_all = nm_all.map_or(String::new(), |all| u8::from(all).to_string());
-            writeln!(out, ",{},{nm_all}", u8::from(equilibrium))?;
-        }
-        out.flush()
+impl Render for ForesightReport<'_> {
+    fn kind(&self) -> &'static str {
+        "foresight analyses"
     }
 
-    fn write_text(&self, flavour: Flavour, out: &mut dyn Write) -> io::Result<()> {
+    fn formats(&self) -> &'static [Format] {
+        &[Format::Table, Format::Markdown, Format::Json, Format::Csv]
+    }
+
+    fn text(&self, flavour: Flavour, out: &mut dyn Write) -> io::Result<()> {
         let body = self.build();
         let f = self.foresight;
         let h = f.horizon();
@@ -466,52 +401,107 @@ impl ForesightReport<'_> {
         Ok(())
     }
 
-    fn write_line(&self, line: &LineJson, item: &str, out: &mut dyn Write) -> io::Result<()> {
-        let Some(end) = line.ends_at else {
-            return writeln!(out, "{item}{}: stable, with no move to make.", line.dm);
-        };
-        let moves: Vec<String> = line
-            .steps
-            .iter()
-            .map(|step| format!("{} to {} ({})", step.mover, step.to, step.change))
-            .collect();
-        let verdict = if line.stable {
-            format!(
-                "stable: its best move ends at {end}, no better for it than {}",
-                line.state
-            )
-        } else {
-            format!(
-                "moves: it expects to end at {end}, which it prefers to {}",
-                line.state
-            )
-        };
-        writeln!(
+    fn json(&self, out: &mut dyn Write) -> io::Result<()> {
+        let body = self.build();
+        let names = &body.dms;
+        #[derive(Serialize)]
+        struct LimitedJson<S> {
+            stable: S,
+            equilibria: Vec<usize>,
+        }
+        #[derive(Serialize)]
+        struct NonMyopicJson<'a, C, S, O> {
+            settled_at: C,
+            stable: S,
+            oscillating: O,
+            equilibria: &'a Option<Vec<usize>>,
+        }
+        #[derive(Serialize)]
+        struct TiesJson<L, N> {
+            other_outlook: &'static str,
+            limited_move: L,
+            non_myopic: N,
+        }
+        #[derive(Serialize)]
+        struct ForesightJson<'a, L, N, T> {
+            schema: &'static str,
+            model: &'a str,
+            horizon: u32,
+            outlook: &'static str,
+            decision_makers: &'a [String],
+            limited_move: L,
+            non_myopic: N,
+            by_horizon: &'a [HorizonsJson],
+            by_horizon_repeats: &'a Option<CycleJson>,
+            tie_dependent: T,
+            lines_of_play: &'a [LineJson],
+        }
+        json_body(
             out,
-            "{item}{}: {verdict}. Line: {}.",
-            line.dm,
-            moves.join(", then ")
+            &ForesightJson {
+                schema: FORESIGHT_SCHEMA,
+                model: &self.model.name,
+                horizon: self.foresight.horizon(),
+                outlook: self.foresight.outlook().key(),
+                decision_makers: &body.dms,
+                limited_move: LimitedJson {
+                    stable: by_dm(names, &body.stable),
+                    equilibria: body.equilibria.clone(),
+                },
+                non_myopic: NonMyopicJson {
+                    settled_at: LazyMap(|| names.iter().map(String::as_str).zip(&body.cycles)),
+                    stable: by_dm(names, &body.nm_stable),
+                    oscillating: by_dm(names, &body.nm_oscillating),
+                    equilibria: &body.nm_equilibria,
+                },
+                by_horizon: &body.by_horizon,
+                by_horizon_repeats: &body.by_horizon_repeats,
+                tie_dependent: TiesJson {
+                    other_outlook: self.other.outlook().key(),
+                    limited_move: by_dm(names, &body.tie_dependent),
+                    non_myopic: by_dm(names, &body.tie_dependent_nm),
+                },
+                lines_of_play: &body.lines,
+            },
+            self.conflict.state_count(),
         )
     }
-}
 
-impl Render for ForesightReport<'_> {
-    fn kind(&self) -> &'static str {
-        "foresight analyses"
-    }
-
-    fn formats(&self) -> &'static [Format] {
-        &[Format::Table, Format::Markdown, Format::Json, Format::Csv]
-    }
-
-    fn render(&self, format: Format, out: &mut dyn Write) -> Result<(), RenderError> {
-        match format {
-            Format::Table => Ok(self.write_text(Flavour::Terminal, out)?),
-            Format::Markdown => Ok(self.write_text(Flavour::Markdown, out)?),
-            Format::Json => Ok(self.write_json(out)?),
-            Format::Csv => Ok(self.write_csv(out)?),
-            asked => Err(unsupported(self, asked)),
+    /// One row per state: its options, then per DM `L_h` and `NM` columns
+    /// (1 stable, 0 not, `~` oscillating, empty if unknown), then the equilibria.
+    fn csv(&self, out: &mut dyn Write) -> io::Result<()> {
+        let (model, conflict, f) = (self.model, self.conflict, self.foresight);
+        let mut out = BufWriter::with_capacity(1 << 16, out);
+        let lh = format!("l{}", f.horizon());
+        let mut header = header_start(model);
+        for dm in &model.decision_makers {
+            header.push(format!("{lh}_{}", dm.id));
+            header.push(format!("nm_{}", dm.id));
         }
+        header.push(format!("{lh}_equilibrium"));
+        header.push("nm_equilibrium".to_string());
+        writeln!(out, "{}", header.join(","))?;
+        for s in 0..conflict.state_count() as StateIndex {
+            write_row_start(&mut out, conflict, s)?;
+            let mut nm_all = Some(true);
+            for d in 0..f.dm_count() {
+                let nm = match f.non_myopic(d, s) {
+                    Some(NonMyopic::Stable) => "1",
+                    Some(NonMyopic::Unstable) => "0",
+                    Some(NonMyopic::Oscillating) => "~",
+                    None => "",
+                };
+                nm_all = match (nm_all, f.non_myopic(d, s)) {
+                    (Some(all), Some(v)) => Some(all && v == NonMyopic::Stable),
+                    _ => None,
+                };
+                write!(out, ",{},{nm}", u8::from(f.is_stable(d, s)))?;
+            }
+            let equilibrium = (0..f.dm_count()).all(|d| f.is_stable(d, s));
+            let nm_all = nm_all.map_or(String::new(), |all| u8::from(all).to_string());
+            writeln!(out, ",{},{nm_all}", u8::from(equilibrium))?;
+        }
+        out.flush()
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::describe::{compress_ids, describe_change, describe_state};
 use crate::text::Flavour;
-use crate::{Format, Render, RenderError, json_body, unsupported};
+use crate::{Format, Render, json_body};
 use detente_app::{ConceptAnswer, InverseAnswer};
 use detente_engine::inverse::{Comparison, Conditions, Obstacle};
 use detente_engine::{Concept, Conflict, Model, StateIndex};
@@ -315,13 +315,115 @@ impl Render for InverseReport<'_> {
         &[Format::Table, Format::Markdown, Format::Json]
     }
 
-    fn render(&self, format: Format, out: &mut dyn Write) -> Result<(), RenderError> {
-        match format {
-            Format::Table => Ok(write_text(&self.build(), Flavour::Terminal, out)?),
-            Format::Markdown => Ok(write_text(&self.build(), Flavour::Markdown, out)?),
-            Format::Json => Ok(json_body(out, &self.build(), 0)?),
-            asked => Err(unsupported(self, asked)),
+    fn text(&self, flavour: Flavour, out: &mut dyn Write) -> io::Result<()> {
+        let body = self.build();
+        let named = body
+            .target
+            .named
+            .iter()
+            .map(|n| format!(" \"{n}\""))
+            .collect::<String>();
+        let title = format!(
+            "Inverse analysis of state {}{named}: {} ({})",
+            body.target.state, body.target.description, body.target.yn
+        );
+        let (bullet, sub) = (flavour.item(), flavour.sub_item());
+        writeln!(out, "{}{title}", flavour.title())?;
+        writeln!(
+            out,
+            "\nVaried: {}. Each varied decision maker's preference is an unknown strict ranking of the {} feasible states; the others keep the model's preferences.",
+            body.varied.join(", "),
+            body.states
+        )?;
+        for concept in &body.concepts {
+            let label = Concept::from_key(concept.concept).map_or("?", Concept::label);
+            let verdict = match concept.equilibrium {
+                "always" => {
+                    format!("{label}: an equilibrium whatever the varied decision makers prefer.")
+                }
+                "never" => format!(
+                    "{label}: never an equilibrium, whatever the varied decision makers prefer."
+                ),
+                "error" => format!("{label}: not computed."),
+                _ => format!("{label}: an equilibrium exactly when"),
+            };
+            flavour.list_heading(out, &verdict)?;
+            if let Some(e) = &concept.error {
+                writeln!(out, "{bullet}{e}.")?;
+            }
+            if let Some(o) = &concept.obstacle {
+                writeln!(out, "{bullet}{}.", o.text)?;
+            }
+            if !concept.required.is_empty() {
+                writeln!(out, "{bullet}always: {};", conjunction(&concept.required))?;
+            }
+            for r in &concept.requirements {
+                writeln!(
+                    out,
+                    "{bullet}to deter {} from moving to state {} ({}), one of:",
+                    r.decision_maker, r.move_to, r.change
+                )?;
+                for line in alternatives_text(&r.alternatives) {
+                    writeln!(out, "{sub}{line};")?;
+                }
+            }
+            if let Some(count) = &concept.count {
+                writeln!(out, "{bullet}count: {}.", count_text(count))?;
+            }
+            if let Some(e) = &concept.count_error {
+                writeln!(out, "{bullet}count: {e}.")?;
+            }
+            if let Some(e) = &concept.sample_error {
+                writeln!(out, "{bullet}samples: {e}.")?;
+            }
+            for (k, sample) in concept.samples.iter().flatten().enumerate() {
+                writeln!(out, "{bullet}sample {}:", k + 1)?;
+                for per_dm in sample {
+                    let ranking: Vec<String> =
+                        per_dm.ranking.iter().map(usize::to_string).collect();
+                    writeln!(
+                        out,
+                        "{sub}{} (best first): {}",
+                        per_dm.decision_maker,
+                        ranking.join(" ")
+                    )?;
+                }
+            }
         }
+        if body.mentioned.len() > 1 {
+            writeln!(out, "\n{}States mentioned", flavour.section())?;
+            if flavour == Flavour::Markdown {
+                writeln!(
+                    out,
+                    "\n| state | Y/N | options taken | named |\n|---:|---|---|---|"
+                )?;
+            }
+            for s in &body.mentioned {
+                let named = s
+                    .named
+                    .iter()
+                    .map(|n| format!("\"{n}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                match flavour {
+                    Flavour::Terminal => writeln!(
+                        out,
+                        "{bullet}{:>5}  {}  {} {named}",
+                        s.state, s.yn, s.description
+                    )?,
+                    Flavour::Markdown => writeln!(
+                        out,
+                        "| {} | {} | {} | {named} |",
+                        s.state, s.yn, s.description
+                    )?,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn json(&self, out: &mut dyn Write) -> io::Result<()> {
+        json_body(out, &self.build(), 0)
     }
 }
 
@@ -406,109 +508,4 @@ fn count_text(count: &CountJson) -> String {
             100.0 * count.fraction
         ),
     }
-}
-
-fn write_text(body: &InverseJson, flavour: Flavour, out: &mut dyn Write) -> io::Result<()> {
-    let named = body
-        .target
-        .named
-        .iter()
-        .map(|n| format!(" \"{n}\""))
-        .collect::<String>();
-    let title = format!(
-        "Inverse analysis of state {}{named}: {} ({})",
-        body.target.state, body.target.description, body.target.yn
-    );
-    let (bullet, sub) = (flavour.item(), flavour.sub_item());
-    writeln!(out, "{}{title}", flavour.title())?;
-    writeln!(
-        out,
-        "\nVaried: {}. Each varied decision maker's preference is an unknown strict ranking of the {} feasible states; the others keep the model's preferences.",
-        body.varied.join(", "),
-        body.states
-    )?;
-    for concept in &body.concepts {
-        let label = Concept::from_key(concept.concept).map_or("?", Concept::label);
-        let verdict = match concept.equilibrium {
-            "always" => {
-                format!("{label}: an equilibrium whatever the varied decision makers prefer.")
-            }
-            "never" => format!(
-                "{label}: never an equilibrium, whatever the varied decision makers prefer."
-            ),
-            "error" => format!("{label}: not computed."),
-            _ => format!("{label}: an equilibrium exactly when"),
-        };
-        flavour.list_heading(out, &verdict)?;
-        if let Some(e) = &concept.error {
-            writeln!(out, "{bullet}{e}.")?;
-        }
-        if let Some(o) = &concept.obstacle {
-            writeln!(out, "{bullet}{}.", o.text)?;
-        }
-        if !concept.required.is_empty() {
-            writeln!(out, "{bullet}always: {};", conjunction(&concept.required))?;
-        }
-        for r in &concept.requirements {
-            writeln!(
-                out,
-                "{bullet}to deter {} from moving to state {} ({}), one of:",
-                r.decision_maker, r.move_to, r.change
-            )?;
-            for line in alternatives_text(&r.alternatives) {
-                writeln!(out, "{sub}{line};")?;
-            }
-        }
-        if let Some(count) = &concept.count {
-            writeln!(out, "{bullet}count: {}.", count_text(count))?;
-        }
-        if let Some(e) = &concept.count_error {
-            writeln!(out, "{bullet}count: {e}.")?;
-        }
-        if let Some(e) = &concept.sample_error {
-            writeln!(out, "{bullet}samples: {e}.")?;
-        }
-        for (k, sample) in concept.samples.iter().flatten().enumerate() {
-            writeln!(out, "{bullet}sample {}:", k + 1)?;
-            for per_dm in sample {
-                let ranking: Vec<String> = per_dm.ranking.iter().map(usize::to_string).collect();
-                writeln!(
-                    out,
-                    "{sub}{} (best first): {}",
-                    per_dm.decision_maker,
-                    ranking.join(" ")
-                )?;
-            }
-        }
-    }
-    if body.mentioned.len() > 1 {
-        writeln!(out, "\n{}States mentioned", flavour.section())?;
-        if flavour == Flavour::Markdown {
-            writeln!(
-                out,
-                "\n| state | Y/N | options taken | named |\n|---:|---|---|---|"
-            )?;
-        }
-        for s in &body.mentioned {
-            let named = s
-                .named
-                .iter()
-                .map(|n| format!("\"{n}\""))
-                .collect::<Vec<_>>()
-                .join(", ");
-            match flavour {
-                Flavour::Terminal => writeln!(
-                    out,
-                    "{bullet}{:>5}  {}  {} {named}",
-                    s.state, s.yn, s.description
-                )?,
-                Flavour::Markdown => writeln!(
-                    out,
-                    "| {} | {} | {} | {named} |",
-                    s.state, s.yn, s.description
-                )?,
-            }
-        }
-    }
-    Ok(())
 }

@@ -26,14 +26,13 @@ pub use foresight::{FORESIGHT_SCHEMA, ForesightReport};
 pub use inverse::{INVERSE_SCHEMA, InverseReport};
 pub use json::SCHEMA;
 pub(crate) use json::json_body;
-pub(crate) use render::unsupported;
 pub use render::{Format, Render, RenderError, Unsupported};
 pub use robustness::{ROBUSTNESS_SCHEMA, RobustnessReport};
 pub use summary::{state_verdict, summary};
+pub use text::Flavour;
 
 use detente_engine::{Analysis, Concept, Conflict, Model, StateIndex};
-use std::io::Write;
-use text::Flavour;
+use std::io::{self, Write};
 
 /// A finished analysis with the model it came from.
 pub struct Report<'a> {
@@ -56,14 +55,16 @@ impl Render for Report<'_> {
         &[Format::Table, Format::Markdown, Format::Json, Format::Csv]
     }
 
-    fn render(&self, format: Format, out: &mut dyn Write) -> Result<(), RenderError> {
-        match format {
-            Format::Table => Ok(text::write_analysis(self, Flavour::Terminal, out)?),
-            Format::Markdown => Ok(text::write_analysis(self, Flavour::Markdown, out)?),
-            Format::Json => Ok(json::write_analysis(self, out)?),
-            Format::Csv => Ok(csv::write_analysis(self, out)?),
-            asked => Err(unsupported(self, asked)),
-        }
+    fn text(&self, flavour: Flavour, out: &mut dyn Write) -> io::Result<()> {
+        text::write_analysis(self, flavour, out)
+    }
+
+    fn json(&self, out: &mut dyn Write) -> io::Result<()> {
+        json::write_analysis(self, out)
+    }
+
+    fn csv(&self, out: &mut dyn Write) -> io::Result<()> {
+        csv::write_analysis(self, out)
     }
 }
 
@@ -135,14 +136,15 @@ impl Render for StatesReport<'_> {
         &[Format::Table, Format::Markdown, Format::Json, Format::Csv]
     }
 
-    fn render(&self, format: Format, out: &mut dyn Write) -> Result<(), RenderError> {
-        let (model, conflict) = (self.model, self.conflict);
-        match format {
-            Format::Table => Ok(text::write_states(model, conflict, Flavour::Terminal, out)?),
-            Format::Markdown => Ok(text::write_states(model, conflict, Flavour::Markdown, out)?),
-            Format::Json => Ok(json::write_states(model, conflict, out)?),
-            Format::Csv => Ok(csv::write_states(model, conflict, out)?),
-            asked => Err(unsupported(self, asked)),
-        }
+    fn text(&self, flavour: Flavour, out: &mut dyn Write) -> io::Result<()> {
+        text::write_states(self.model, self.conflict, flavour, out)
+    }
+
+    fn json(&self, out: &mut dyn Write) -> io::Result<()> {
+        json::write_states(self.model, self.conflict, out)
+    }
+
+    fn csv(&self, out: &mut dyn Write) -> io::Result<()> {
+        csv::write_states(self.model, self.conflict, out)
     }
 }

@@ -2,6 +2,7 @@
 //! not know which report has which forms: a report refuses a format it has no
 //! form in instead of writing another.
 
+use crate::text::Flavour;
 use std::io::{self, Write};
 
 /// Output formats, each offered by the reports that have a form in it.
@@ -42,7 +43,9 @@ impl Format {
     }
 }
 
-/// A report that can be written in some of the [`Format`]s.
+/// A report that can be written in some of the [`Format`]s. Each report
+/// writes its forms and [`Render::render`] picks among them, so that checking
+/// a format against [`Render::formats`] is done once, here, not per report.
 pub trait Render {
     /// What the report is, in the plural ("explanations"), for refusals to name it.
     fn kind(&self) -> &'static str;
@@ -50,9 +53,50 @@ pub trait Render {
     /// The formats the report has a form in, in the order refusals list them.
     fn formats(&self) -> &'static [Format];
 
+    /// Writes the report as terminal text or as Markdown: every report has
+    /// both, in one layout.
+    fn text(&self, flavour: Flavour, out: &mut dyn Write) -> io::Result<()>;
+
+    /// Writes the report as versioned JSON, which every report has.
+    fn json(&self, out: &mut dyn Write) -> io::Result<()>;
+
+    /// Writes the report as CSV, for reports that list [`Format::Csv`].
+    fn csv(&self, _out: &mut dyn Write) -> io::Result<()> {
+        Err(no_form(Format::Csv))
+    }
+
+    /// Writes the report as DOT, for reports that list [`Format::Dot`].
+    fn dot(&self, _out: &mut dyn Write) -> io::Result<()> {
+        Err(no_form(Format::Dot))
+    }
+
     /// Writes the report in `format`. A format not in [`Render::formats`] is
     /// refused with [`RenderError::Unsupported`] before anything is written.
-    fn render(&self, format: Format, out: &mut dyn Write) -> Result<(), RenderError>;
+    fn render(&self, format: Format, out: &mut dyn Write) -> Result<(), RenderError> {
+        if !self.formats().contains(&format) {
+            return Err(RenderError::Unsupported(Unsupported {
+                report: self.kind(),
+                asked: format,
+                supported: self.formats(),
+            }));
+        }
+        Ok(match format {
+            Format::Table => self.text(Flavour::Terminal, out),
+            Format::Markdown => self.text(Flavour::Markdown, out),
+            Format::Json => self.json(out),
+            Format::Csv => self.csv(out),
+            Format::Dot => self.dot(out),
+        }?)
+    }
+}
+
+/// What the default [`Render::csv`] and [`Render::dot`] return: reached only
+/// if a report lists a format it does not write, which the tests below catch.
+fn no_form(format: Format) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::Unsupported,
+        format!("no {} form", format.label()),
+    )
 }
 
 /// A report asked for in a format it has no form in.
@@ -85,15 +129,6 @@ pub enum RenderError {
     Unsupported(Unsupported),
     #[error(transparent)]
     Io(#[from] io::Error),
-}
-
-/// The refusal of `report` to be written as `asked`.
-pub(crate) fn unsupported(report: &dyn Render, asked: Format) -> RenderError {
-    RenderError::Unsupported(Unsupported {
-        report: report.kind(),
-        asked,
-        supported: report.formats(),
-    })
 }
 
 #[cfg(test)]

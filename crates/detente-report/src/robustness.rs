@@ -3,7 +3,7 @@
 
 use crate::describe::{compress_ids, describe_state};
 use crate::text::Flavour;
-use crate::{Format, Render, RenderError, csv_field, json_body, unsupported};
+use crate::{Format, Render, csv_field, json_body};
 use comfy_table::{Cell, CellAlignment};
 use detente_engine::robustness::{Method, Robustness};
 use detente_engine::{Analysis, Conflict, Model, Preferences, StateIndex};
@@ -78,26 +78,6 @@ struct RobustnessJson {
     concepts: Vec<&'static str>,
     uncertain: Vec<UncertainJson>,
     states: Vec<StateJson>,
-}
-
-impl Render for RobustnessReport<'_> {
-    fn kind(&self) -> &'static str {
-        "robustness analyses"
-    }
-
-    fn formats(&self) -> &'static [Format] {
-        &[Format::Table, Format::Markdown, Format::Json, Format::Csv]
-    }
-
-    fn render(&self, format: Format, out: &mut dyn Write) -> Result<(), RenderError> {
-        match format {
-            Format::Table => Ok(self.write_text(Flavour::Terminal, out)?),
-            Format::Markdown => Ok(self.write_text(Flavour::Markdown, out)?),
-            Format::Json => Ok(json_body(out, &self.build(), self.conflict.state_count())?),
-            Format::Csv => Ok(self.write_csv(out)?),
-            asked => Err(unsupported(self, asked)),
-        }
-    }
 }
 
 impl RobustnessReport<'_> {
@@ -236,40 +216,18 @@ impl RobustnessReport<'_> {
                 .collect(),
         }
     }
+}
 
-    /// One row per feasible state: its number, pattern, names, and per concept the
-    /// number and share of profiles under which it is an equilibrium.
-    fn write_csv(&self, out: &mut dyn Write) -> io::Result<()> {
-        let r = self.robustness;
-        let mut header = vec!["state".to_string(), "yn".into(), "names".into()];
-        for c in r.concepts() {
-            header.extend([
-                format!("{}_profiles", c.key()),
-                format!("{}_share", c.key()),
-                format!("{}_as_written", c.key()),
-            ]);
-        }
-        writeln!(out, "{}", header.join(","))?;
-        for s in 0..self.conflict.state_count() {
-            let state = s as StateIndex;
-            write!(
-                out,
-                "{},{},{}",
-                s + 1,
-                self.conflict.space().yn(state),
-                csv_field(&self.names_of(state).join("; "))
-            )?;
-            for &c in r.concepts() {
-                let count = r.equilibrium_count(c, s);
-                let written = u8::from(self.written.equilibria(c).contains(s));
-                write!(out, ",{count},{},{written}", r.share(count))?;
-            }
-            writeln!(out)?;
-        }
-        Ok(())
+impl Render for RobustnessReport<'_> {
+    fn kind(&self) -> &'static str {
+        "robustness analyses"
     }
 
-    fn write_text(&self, flavour: Flavour, out: &mut dyn Write) -> io::Result<()> {
+    fn formats(&self) -> &'static [Format] {
+        &[Format::Table, Format::Markdown, Format::Json, Format::Csv]
+    }
+
+    fn text(&self, flavour: Flavour, out: &mut dyn Write) -> io::Result<()> {
         let r = self.robustness;
         writeln!(
             out,
@@ -396,6 +354,42 @@ impl RobustnessReport<'_> {
             }));
             table.add_row(row);
             writeln!(out, "{table}")?;
+        }
+        Ok(())
+    }
+
+    fn json(&self, out: &mut dyn Write) -> io::Result<()> {
+        json_body(out, &self.build(), self.conflict.state_count())
+    }
+
+    /// One row per feasible state: its number, pattern, names, and per concept the
+    /// number and share of profiles under which it is an equilibrium.
+    fn csv(&self, out: &mut dyn Write) -> io::Result<()> {
+        let r = self.robustness;
+        let mut header = vec!["state".to_string(), "yn".into(), "names".into()];
+        for c in r.concepts() {
+            header.extend([
+                format!("{}_profiles", c.key()),
+                format!("{}_share", c.key()),
+                format!("{}_as_written", c.key()),
+            ]);
+        }
+        writeln!(out, "{}", header.join(","))?;
+        for s in 0..self.conflict.state_count() {
+            let state = s as StateIndex;
+            write!(
+                out,
+                "{},{},{}",
+                s + 1,
+                self.conflict.space().yn(state),
+                csv_field(&self.names_of(state).join("; "))
+            )?;
+            for &c in r.concepts() {
+                let count = r.equilibrium_count(c, s);
+                let written = u8::from(self.written.equilibria(c).contains(s));
+                write!(out, ",{count},{},{written}", r.share(count))?;
+            }
+            writeln!(out)?;
         }
         Ok(())
     }

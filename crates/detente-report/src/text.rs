@@ -13,8 +13,9 @@ const TABLE_WIDTH: u16 = 120;
 /// How many states one block of the tableau holds before it wraps.
 const TABLEAU_COLUMNS: usize = 16;
 
+/// The two forms of human-readable text, which share one layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Flavour {
+pub enum Flavour {
     Terminal,
     Markdown,
 }
