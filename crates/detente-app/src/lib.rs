@@ -14,6 +14,7 @@ mod error;
 mod limits;
 mod models;
 mod source;
+mod sources;
 
 pub use analyses::{
     ConceptAnswer, ExplainPlan, ExplainRequest, InverseAnswer, InverseRequest, robustness_settings,
@@ -29,3 +30,4 @@ pub use models::{
     open_for_editing,
 };
 pub use source::{Prepared, Source, compile, load, prepare};
+pub use sources::{Document, Evidence, Quote, SourcesAnswer, check_sources};

@@ -74,6 +74,10 @@ pub enum Command {
     #[command(long_about = ROBUSTNESS_LONG_ABOUT, after_help = ROBUSTNESS_AFTER_HELP)]
     Robustness(RobustnessArgs),
 
+    /// Check a model's quoted sources against the documents they cite.
+    #[command(after_help = SOURCES_AFTER_HELP)]
+    Sources(SourcesArgs),
+
     /// Serve the web workbench: edit, analyse and explore models in a browser.
     Serve(crate::serve::ServeArgs),
 }
@@ -100,6 +104,27 @@ impl Default for ModelSource {
             max_states: detente_engine::DEFAULT_MAX_STATES,
         }
     }
+}
+
+const SOURCES_AFTER_HELP: &str = "\
+Every passage in double quotation marks in a `source` note is looked up in the
+documents (typographic quotes, dashes and line breaks do not matter). The
+command lists the quotations not found, the elements without a source and those
+resting on the analyst's assumptions, and exits with 2 if any quotation is not
+found.
+
+Example:
+  detente sources models/nrc-2025.toml --against article.txt";
+
+#[derive(Debug, Args)]
+pub struct SourcesArgs {
+    #[command(flatten)]
+    pub source: ModelSource,
+    /// The documents the model cites (UTF-8 text files).
+    #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
+    pub against: Vec<PathBuf>,
+    #[arg(long, short = 'f', value_enum, default_value_t)]
+    pub format: OutputFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

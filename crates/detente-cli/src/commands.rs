@@ -4,18 +4,19 @@ use crate::Failure;
 use crate::args::ModelSource;
 use crate::args::{
     AnalyzeArgs, CheckArgs, Cli, CoalitionsArgs, Command, ConvertArgs, EvolveArgs, EvolveFormat,
-    ExplainArgs, GenerateArgs, OutputFormat, PreferenceArg, StatesArgs,
+    ExplainArgs, GenerateArgs, OutputFormat, PreferenceArg, SourcesArgs, StatesArgs,
 };
 use crate::input::prepare;
 use detente_app::{
-    CoalitionChoice, ConceptChoice, ExplainRequest, Limits, ModelFormat, Prepared,
+    CoalitionChoice, ConceptChoice, Document, ExplainRequest, Limits, ModelFormat, Prepared,
     SIM_DEFAULT_MAX_STATES, Source,
 };
 use detente_engine::generate::{PreferenceKind, Shape};
 use detente_engine::{Analysis, Concept, StateIndex};
 use detente_format::Loaded;
 use detente_report::{
-    CoalitionReport, EvolutionReport, Explanation, Format, Render, Report, StatesReport,
+    CoalitionReport, EvolutionReport, Explanation, Format, Render, Report, SourcesReport,
+    StatesReport,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use miette::miette;
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Examples => examples(),
         Command::Generate(args) => generate(args),
         Command::Robustness(args) => crate::robustness::run(args),
+        Command::Sources(args) => sources(args),
         Command::Serve(args) => crate::serve::serve(args),
     }
 }
@@ -338,6 +340,33 @@ fn named_coalitions(named: &[String]) -> Option<CoalitionChoice> {
                 .collect(),
         )
     })
+}
+
+fn sources(args: SourcesArgs) -> Result<(), Failure> {
+    let loaded = detente_app::load(&args.source.source(), &args.source.limits())?;
+    let documents = args
+        .against
+        .iter()
+        .map(|path| Document::read(path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let answer = detente_app::check_sources(&loaded.model, &documents);
+    let report = SourcesReport {
+        model_name: &loaded.model.name,
+        answer: &answer,
+    };
+    report.render(format_of(args.format), &mut std::io::stdout().lock())?;
+    if answer.passed() {
+        Ok(())
+    } else {
+        Err(Failure::Input(miette!(
+            help = "correct the quotation, cite the document it is from, or mark the claim as the analyst's assumption",
+            "{} not found in the documents cited",
+            match answer.not_found().count() {
+                1 => "a quotation was".to_string(),
+                n => format!("{n} quotations were"),
+            }
+        )))
+    }
 }
 
 fn examples() -> Result<(), Failure> {

@@ -14,6 +14,7 @@ mod inverse;
 mod json;
 mod render;
 mod robustness;
+mod sources;
 mod summary;
 mod text;
 
@@ -28,6 +29,7 @@ pub use json::SCHEMA;
 pub(crate) use json::json_body;
 pub use render::{Format, Render, RenderError, Unsupported};
 pub use robustness::{ROBUSTNESS_SCHEMA, RobustnessReport};
+pub use sources::{SOURCES_SCHEMA, SourcesReport};
 pub use summary::{state_verdict, summary};
 pub use text::Flavour;
 
