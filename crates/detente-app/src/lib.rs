@@ -15,6 +15,7 @@ mod limits;
 mod models;
 mod source;
 mod sources;
+mod verdict;
 
 pub use analyses::{
     ConceptAnswer, ExplainPlan, ExplainRequest, InverseAnswer, InverseRequest, robustness_settings,
@@ -31,3 +32,4 @@ pub use models::{
 };
 pub use source::{Prepared, Source, compile, load, prepare};
 pub use sources::{Document, Evidence, Quote, SourcesAnswer, check_sources};
+pub use verdict::{DETERRENCE_SEARCH_MAX_STATES, Subject, Temptation, Verdict, verdict, verdicts};

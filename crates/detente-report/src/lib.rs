@@ -30,7 +30,7 @@ pub(crate) use json::json_body;
 pub use render::{Format, Render, RenderError, Unsupported};
 pub use robustness::{ROBUSTNESS_SCHEMA, RobustnessReport};
 pub use sources::{SOURCES_SCHEMA, SourcesReport};
-pub use summary::{state_verdict, summary};
+pub use summary::summary;
 pub use text::Flavour;
 
 use detente_engine::{Analysis, Concept, Conflict, Model, StateIndex};

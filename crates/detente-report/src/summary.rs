@@ -3,11 +3,9 @@
 //! anything deters them.
 
 use crate::describe::{compress_ids, describe_change, describe_state};
-use detente_engine::explain::{Sanction, explain};
+use detente_app::{Subject, Verdict};
+use detente_engine::explain::Sanction;
 use detente_engine::{Analysis, Concept, Conflict, Model, StateIndex};
-
-/// Above this many states the summary names improvements but does not search for sanctions.
-const EXPLAIN_LIMIT: usize = 100_000;
 
 fn list_concepts(concepts: &[Concept]) -> String {
     let names: Vec<&str> = concepts.iter().map(|c| c.label()).collect();
@@ -69,122 +67,70 @@ pub fn summary(model: &Model, conflict: &Conflict, analysis: &Analysis) -> Vec<S
             more
         ));
     }
-    if let Some(sq) = conflict.status_quo() {
-        out.extend(state_verdict(
-            model,
-            conflict,
-            analysis,
-            "The status quo",
-            sq,
-        ));
-    }
-    for (named, &s) in model.named_states.iter().zip(conflict.named_states()) {
-        out.extend(state_verdict(
-            model,
-            conflict,
-            analysis,
-            &format!("\"{}\"", named.name),
-            s,
-        ));
+    for verdict in detente_app::verdicts(model, conflict, analysis) {
+        out.extend(state_verdict(model, conflict, &verdict));
     }
     out
 }
 
-/// Whether state `s` is an equilibrium under each concept and, for every DM
+/// Whether a state is an equilibrium under each concept and, for every DM
 /// that would leave it, its best move and which concepts deter that move.
-pub fn state_verdict(
-    model: &Model,
-    conflict: &Conflict,
-    analysis: &Analysis,
-    what: &str,
-    s: StateIndex,
-) -> Vec<String> {
-    let concepts = analysis.concepts();
-    let (stable, unstable): (Vec<Concept>, Vec<Concept>) = concepts
-        .iter()
-        .partition(|&&c| analysis.equilibria(c).contains(s as usize));
-    let verdict = match (stable.is_empty(), unstable.is_empty()) {
+fn state_verdict(model: &Model, conflict: &Conflict, verdict: &Verdict) -> Vec<String> {
+    let (stable, unstable) = (&verdict.holds, &verdict.fails);
+    let verdict_text = match (stable.is_empty(), unstable.is_empty()) {
         (_, true) => format!(
             "is an equilibrium under every concept ({})",
-            list_concepts(&stable)
+            list_concepts(stable)
         ),
         (true, _) => format!(
             "is not an equilibrium under any concept ({})",
-            list_concepts(&unstable)
+            list_concepts(unstable)
         ),
         _ => format!(
             "is an equilibrium under {} but not under {}",
-            list_concepts(&stable),
-            list_concepts(&unstable)
+            list_concepts(stable),
+            list_concepts(unstable)
         ),
     };
+    let what = match &verdict.subject {
+        Subject::StatusQuo => "The status quo".to_string(),
+        Subject::Named(name) => format!("\"{name}\""),
+        Subject::State => "The state".to_string(),
+    };
+    let s = verdict.state;
     let mut out = vec![format!(
-        "{what} (state {}: {}) {verdict}.",
+        "{what} (state {}: {}) {verdict_text}.",
         s + 1,
         describe_state(model, conflict, s)
     )];
-    for (d, dm) in model.decision_makers.iter().enumerate() {
-        let Some(&best) = conflict.improvements(d, s).first() else {
-            continue;
-        };
+    for temptation in &verdict.temptations {
+        let dm = &model.decision_makers[temptation.dm];
+        let best = temptation.to;
         let mut line = format!(
             "{} would gain by moving to state {} ({}).",
             dm.name,
             best + 1,
             describe_change(model, conflict, s, best)
         );
-        if conflict.state_count() <= EXPLAIN_LIMIT {
-            line.push_str(&deterrence(model, conflict, concepts, d, s, best));
+        for (served, sanction) in &temptation.deterred {
+            line.push_str(&format!(
+                " Under {} this is deterred: {}, leaving state {}, which {} likes no more than state {}.",
+                list_concepts(served),
+                describe_sanction(model, conflict, s, best, sanction),
+                sanction.result() + 1,
+                dm.name,
+                s + 1
+            ));
+        }
+        if !temptation.undeterred.is_empty() {
+            line.push_str(&format!(
+                " Nothing deters it under {}.",
+                list_concepts(&temptation.undeterred)
+            ));
         }
         out.push(line);
     }
     out
-}
-
-/// Which concepts deter the move `s -> best` of DM `d`, and how: one sentence
-/// per distinct sanction, naming the concepts it serves.
-fn deterrence(
-    model: &Model,
-    conflict: &Conflict,
-    concepts: &[Concept],
-    d: usize,
-    s: StateIndex,
-    best: StateIndex,
-) -> String {
-    let mut sanctions: Vec<(Vec<Concept>, Sanction)> = Vec::new();
-    let mut free = Vec::new();
-    for &c in concepts.iter().filter(|&&c| c != Concept::Nash) {
-        let why = explain(conflict, d, c, s);
-        match why
-            .into_iter()
-            .find(|w| w.improvement == best)
-            .and_then(|w| w.sanction)
-        {
-            Some(sanction) => match sanctions.iter_mut().find(|(_, known)| *known == sanction) {
-                Some((served, _)) => served.push(c),
-                None => sanctions.push((vec![c], sanction)),
-            },
-            None => free.push(c),
-        }
-    }
-    let mut text = String::new();
-    for (served, sanction) in &sanctions {
-        text.push_str(&format!(
-            " Under {} this is deterred: {}, leaving state {}, which {} likes no more than state {}.",
-            list_concepts(served),
-            describe_sanction(model, conflict, s, best, sanction),
-            sanction.result() + 1,
-            model.decision_makers[d].name,
-            s + 1
-        ));
-    }
-    if !free.is_empty() {
-        text.push_str(&format!(
-            " Nothing deters it under {}.",
-            list_concepts(&free)
-        ));
-    }
-    text
 }
 
 /// The moves of a sanction in words: a chain ("X moves to ..., then Y moves to ...")

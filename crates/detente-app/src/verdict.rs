@@ -1,0 +1,130 @@
+//! Verdicts: for the states a reader cares about (the status quo and the named
+//! states), whether each holds under each concept, who is tempted to leave it,
+//! to what, and what, if anything, holds them back. One implementation for the
+//! CLI's opening, the workbench and the brief; detente-report puts it in words.
+
+use detente_engine::explain::{Sanction, explain};
+use detente_engine::{Analysis, Concept, Conflict, Model, StateIndex};
+
+/// Above this many states a verdict names temptations but does not search for what
+/// deters them (one explanation per concept and DM each).
+pub const DETERRENCE_SEARCH_MAX_STATES: usize = 100_000;
+
+/// Which state a verdict is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    StatusQuo,
+    /// A state the model names (`[[state]]`), by its name.
+    Named(String),
+    /// Any other state, asked for by the user.
+    State,
+}
+
+/// Whether one state holds, and why or why not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub subject: Subject,
+    pub state: StateIndex,
+    /// The concepts analysed under which it is an equilibrium, in the engine's order.
+    pub holds: Vec<Concept>,
+    /// The concepts analysed under which it is not.
+    pub fails: Vec<Concept>,
+    /// One per DM that gains by leaving it, in model order.
+    pub temptations: Vec<Temptation>,
+}
+
+/// A DM's best unilateral improvement from the state, and what deters it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Temptation {
+    pub dm: usize,
+    /// Where its best move leads (ties broken by state number).
+    pub to: StateIndex,
+    /// The answers that deter it, each with the concepts it serves; empty when not searched.
+    pub deterred: Vec<(Vec<Concept>, Sanction)>,
+    /// Concepts (besides Nash, which never deters) under which nothing deters it.
+    pub undeterred: Vec<Concept>,
+    /// Whether deterrence was searched for (the model is at most
+    /// [`DETERRENCE_SEARCH_MAX_STATES`] states).
+    pub searched: bool,
+}
+
+/// Verdicts on the status quo and every named state under `analysis`'s concepts.
+pub fn verdicts(model: &Model, conflict: &Conflict, analysis: &Analysis) -> Vec<Verdict> {
+    let named = model
+        .named_states
+        .iter()
+        .zip(conflict.named_states())
+        .map(|(n, &s)| (Subject::Named(n.name.clone()), s));
+    conflict
+        .status_quo()
+        .map(|s| (Subject::StatusQuo, s))
+        .into_iter()
+        .chain(named)
+        .map(|(subject, s)| verdict(model, conflict, analysis, subject, s))
+        .collect()
+}
+
+/// The verdict on state `s`.
+pub fn verdict(
+    model: &Model,
+    conflict: &Conflict,
+    analysis: &Analysis,
+    subject: Subject,
+    s: StateIndex,
+) -> Verdict {
+    let (holds, fails) = analysis
+        .concepts()
+        .iter()
+        .partition(|&&c| analysis.equilibria(c).contains(s as usize));
+    let searched = conflict.state_count() <= DETERRENCE_SEARCH_MAX_STATES;
+    let temptations = (0..model.decision_makers.len())
+        .filter_map(|dm| {
+            let &to = conflict.improvements(dm, s).first()?;
+            let mut temptation = Temptation {
+                dm,
+                to,
+                deterred: Vec::new(),
+                undeterred: Vec::new(),
+                searched,
+            };
+            if searched {
+                search_deterrence(conflict, analysis.concepts(), s, &mut temptation);
+            }
+            Some(temptation)
+        })
+        .collect();
+    Verdict {
+        subject,
+        state: s,
+        holds,
+        fails,
+        temptations,
+    }
+}
+
+/// Fills in which answers deter `temptation` under each concept: one entry per
+/// distinct answer, naming every concept it serves.
+fn search_deterrence(
+    conflict: &Conflict,
+    concepts: &[Concept],
+    s: StateIndex,
+    temptation: &mut Temptation,
+) {
+    for &c in concepts.iter().filter(|&&c| c != Concept::Nash) {
+        let sanction = explain(conflict, temptation.dm, c, s)
+            .into_iter()
+            .find(|w| w.improvement == temptation.to)
+            .and_then(|w| w.sanction);
+        match sanction {
+            Some(sanction) => match temptation
+                .deterred
+                .iter_mut()
+                .find(|(_, known)| *known == sanction)
+            {
+                Some((served, _)) => served.push(c),
+                None => temptation.deterred.push((vec![c], sanction)),
+            },
+            None => temptation.undeterred.push(c),
+        }
+    }
+}
