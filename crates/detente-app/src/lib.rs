@@ -32,4 +32,7 @@ pub use models::{
 };
 pub use source::{Prepared, Source, compile, load, prepare};
 pub use sources::{Document, Evidence, Quote, SourcesAnswer, check_sources};
-pub use verdict::{DETERRENCE_SEARCH_MAX_STATES, Subject, Temptation, Verdict, verdict, verdicts};
+pub use verdict::{
+    DETERRENCE_SEARCH_MAX_STATES, Subject, Temptation, VERDICT_PROFILES_MAX, Verdict, verdict,
+    verdict_robustness, verdicts,
+};

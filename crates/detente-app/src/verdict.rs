@@ -4,11 +4,35 @@
 //! CLI's opening, the workbench and the brief; detente-report puts it in words.
 
 use detente_engine::explain::{Sanction, explain};
+use detente_engine::robustness::{self, Robustness, Settings};
 use detente_engine::{Analysis, Concept, Conflict, Model, StateIndex};
 
 /// Above this many states a verdict names temptations but does not search for what
 /// deters them (one explanation per concept and DM each).
 pub const DETERRENCE_SEARCH_MAX_STATES: usize = 100_000;
+
+/// Verdicts say how robust they are only when every order of preference the model's
+/// uncertain priorities allow can be analysed, up to this many.
+pub const VERDICT_PROFILES_MAX: u64 = 1024;
+
+/// The model's uncertain preferences analysed over every order they allow, for the
+/// verdicts to say how often each holds; `None` when the model declares no uncertainty
+/// or allows more than [`VERDICT_PROFILES_MAX`] orders (`detente robustness` samples those).
+pub fn verdict_robustness(
+    model: &Model,
+    conflict: &Conflict,
+    concepts: &[Concept],
+) -> Option<Robustness> {
+    let profiles = robustness::profile_count(model)?;
+    if profiles <= 1 || profiles > u128::from(VERDICT_PROFILES_MAX) {
+        return None;
+    }
+    let settings = Settings {
+        exact_limit: VERDICT_PROFILES_MAX,
+        ..Settings::new(concepts)
+    };
+    Robustness::run(model, conflict, &settings, &|| {}).ok()
+}
 
 /// Which state a verdict is about.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -101,12 +101,14 @@ fn analyze(args: AnalyzeArgs) -> Result<(), Failure> {
         args.format,
     );
     let analysis = Analysis::run(&conflict, &choice.concepts, &|| bar.inc(1));
+    let robustness = detente_app::verdict_robustness(&loaded.model, &conflict, &choice.concepts);
     bar.finish_and_clear();
     let report = Report {
         model: &loaded.model,
         conflict: &conflict,
         analysis: &analysis,
         all_states: args.all_states,
+        robustness: robustness.as_ref(),
     };
     report.render(format_of(args.format), &mut std::io::stdout().lock())?;
     Ok(())

@@ -17,6 +17,7 @@ mod robustness;
 mod sources;
 mod summary;
 mod text;
+mod verdict;
 
 pub use coalitions::{COALITIONS_SCHEMA, CoalitionReport};
 pub(crate) use csv::field as csv_field;
@@ -32,6 +33,7 @@ pub use robustness::{ROBUSTNESS_SCHEMA, RobustnessReport};
 pub use sources::{SOURCES_SCHEMA, SourcesReport};
 pub use summary::summary;
 pub use text::Flavour;
+pub use verdict::{VERDICTS_SCHEMA, VerdictsReport, assumes, glossary};
 
 use detente_engine::{Analysis, Concept, Conflict, Model, StateIndex};
 use std::io::{self, Write};
@@ -43,6 +45,8 @@ pub struct Report<'a> {
     pub analysis: &'a Analysis,
     /// Show every state in the tableau, however many there are.
     pub all_states: bool,
+    /// The model's uncertain preferences analysed, for the verdicts to say how robust they are.
+    pub robustness: Option<&'a detente_engine::robustness::Robustness>,
 }
 
 /// Up to this many states, the tableau shows all of them by default.

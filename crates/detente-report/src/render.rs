@@ -136,7 +136,7 @@ mod tests {
     use super::*;
     use crate::{
         CoalitionReport, EvolutionReport, Explanation, ForesightReport, InverseReport, Report,
-        RobustnessReport, StatesReport,
+        RobustnessReport, StatesReport, VerdictsReport,
     };
     use detente_app::{ConceptAnswer, InverseAnswer};
     use detente_engine::coalition::CoalitionAnalysis;
@@ -229,12 +229,20 @@ mod tests {
                 conditions: Ok(conditions),
             }],
         };
-        let reports: [&dyn Render; 8] = [
+        let verdicts = detente_app::verdicts(model, conflict, &analysis);
+        let reports: [&dyn Render; 9] = [
             &Report {
                 model,
                 conflict,
                 analysis: &analysis,
                 all_states: false,
+                robustness: None,
+            },
+            &VerdictsReport {
+                model,
+                conflict,
+                verdicts: &verdicts,
+                robustness: None,
             },
             &StatesReport { model, conflict },
             &Explanation {

@@ -192,6 +192,14 @@ pub(crate) fn write_analysis(
     let (model, conflict, analysis) = (report.model, report.conflict, report.analysis);
     let mut out = io::BufWriter::new(out);
     write_title(model, conflict, flavour, &mut out)?;
+    let verdicts = detente_app::verdicts(model, conflict, analysis);
+    crate::VerdictsReport {
+        model,
+        conflict,
+        verdicts: &verdicts,
+        robustness: report.robustness,
+    }
+    .write_section(flavour, &mut out)?;
     write_options(model, flavour, &mut out)?;
 
     let shown = report.tableau_states();

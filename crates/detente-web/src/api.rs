@@ -197,6 +197,7 @@ pub async fn analyze(
             conflict: &session.conflict,
             analysis: &analysed.analysis,
             all_states: true,
+            robustness: None,
         };
         let (format, content_type) = match request.format {
             ReportFormat::Json => (Format::Json, "application/json"),
