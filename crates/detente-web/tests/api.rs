@@ -53,6 +53,7 @@ fn engine_json(source: &str, concepts: &[Concept]) -> Value {
         conflict: &conflict,
         analysis: &analysis,
         all_states: true,
+        robustness: None,
     }
     .render(Format::Json, &mut out)
     .unwrap();

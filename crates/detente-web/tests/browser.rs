@@ -730,6 +730,7 @@ fn analysis_json(source: &str, file_name: &str) -> Value {
         conflict: &conflict,
         analysis: &analysis,
         all_states: true,
+        robustness: None,
     }
     .render(detente_report::Format::Json, &mut out)
     .unwrap();
