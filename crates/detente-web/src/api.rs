@@ -12,7 +12,9 @@ use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use detente_app::{CoalitionChoice, ConceptChoice, ModelFormat};
 use detente_engine::Concept;
-use detente_report::{CoalitionReport, EvolutionReport, Explanation, Format, Render, Report};
+use detente_report::{
+    CoalitionReport, EvolutionReport, Explanation, Format, Render, Report, VerdictsReport,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -210,6 +212,38 @@ pub async fn analyze(
             HeaderValue::from(analysed.elapsed.as_millis() as u64),
         );
         Ok(response)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct VerdictsRequest {
+    #[serde(flatten)]
+    input: ModelInput,
+    concepts: Option<Vec<String>>,
+}
+
+/// Verdicts in plain words on the status quo and the named states (`detente.verdicts/1`),
+/// the same the CLI's analysis opens with.
+pub async fn verdicts(
+    State(app): State<AppState>,
+    body: Body<VerdictsRequest>,
+) -> Result<Response, ApiError> {
+    let Json(request) = body?;
+    app.blocking(move |config, sessions| {
+        let session = sessions.open(&request.input, config)?;
+        let (model, conflict) = (session.model(), &session.conflict);
+        let concepts = concepts(request.concepts.as_deref(), conflict.state_count())?;
+        let analysed = session.analysis(&concepts);
+        let verdicts = detente_app::verdicts(model, conflict, &analysed.analysis);
+        let robustness = detente_app::verdict_robustness(model, conflict, &concepts);
+        let report = VerdictsReport {
+            model,
+            conflict,
+            verdicts: &verdicts,
+            robustness: robustness.as_ref(),
+        };
+        written(&report, Format::Json, "application/json")
     })
     .await
 }

@@ -199,6 +199,34 @@ async fn tableau_pages_filters_and_sorts() {
 }
 
 #[tokio::test]
+async fn verdicts_are_the_clis_in_words() {
+    let base = start(Config::default()).await;
+    let (status, body) = post(&base, "/api/verdicts", json!({"model": nrc()})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["schema"], "detente.verdicts/1");
+    let verdicts = body["verdicts"].as_array().unwrap();
+    assert_eq!(verdicts[0]["subject"], "status quo");
+    let package = &verdicts[1];
+    assert_eq!(package["subject"], "Proposed package");
+    assert_eq!(package["state"], 320);
+    assert_eq!(package["holds"], json!(["gmr", "smr", "seq"]));
+    let text: Vec<&str> = package["text"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert!(text[0].starts_with("It holds if"), "{text:?}");
+    assert!(
+        text.last()
+            .unwrap()
+            .contains("all 192 orders of preference"),
+        "{text:?}"
+    );
+    assert_eq!(body["glossary"].as_array().unwrap().len(), 6);
+}
+
+#[tokio::test]
 async fn explain_evolve_coalitions_and_graph() {
     let base = start(Config::default()).await;
     let (status, explained) =
