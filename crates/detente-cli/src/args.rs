@@ -401,7 +401,7 @@ target state is an equilibrium (stable for every DM), for Nash, GMR, SMR and SEQ
 
 The preferences of the varied DMs (--vary, default all) are unknown: each may be any
 strict ranking of the feasible states. The others keep the model's preferences. The
-answer is stated as required orderings: \"US ranks state 320 above state 288\", grouped
+answer is stated as required orderings: \"US must rank state 320 above state 288\", grouped
 into what must always hold and, for each move that must be deterred, the alternatives
 of which one must hold. Conditions are derived from the definitions, not by trying
 rankings; --count counts the rankings that satisfy them (exactly, without listing them)

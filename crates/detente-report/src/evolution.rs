@@ -75,11 +75,15 @@ fn why(model: &Model, conflict: &Conflict, dm: usize, from: StateIndex, to: Stat
                     j + 1,
                     st.expr.display(&ids)
                 ),
-                None => format!("{name} prefers it"),
+                None => format!("it is better for {name}"),
             }
         }
         Preferences::Ranking { .. } => {
-            format!("{name} ranks state {} above state {}", to + 1, from + 1)
+            format!(
+                "the ranking of {name} puts state {} above state {}",
+                to + 1,
+                from + 1
+            )
         }
     }
 }

@@ -138,7 +138,7 @@ impl InverseReport<'_> {
     fn obstacle_text(&self, obstacle: &Obstacle) -> String {
         match obstacle {
             Obstacle::Undeterred { dm, move_to } => format!(
-                "{} (whose preferences are not varied) prefers moving to state {} ({}), and no response can deter it",
+                "{} (whose preferences are not varied) would gain by moving to state {} ({}), and no response can deter it",
                 self.dm_name(*dm),
                 move_to + 1,
                 describe_change(self.model, self.conflict, self.answer.target, *move_to)
@@ -452,7 +452,7 @@ fn conjunction(comparisons: &[ComparisonJson]) -> String {
             below.sort_unstable();
             let noun = if below.len() == 1 { "state" } else { "states" };
             format!(
-                "{dm} ranks state {above} above {noun} {}",
+                "{dm} must rank state {above} above {noun} {}",
                 compress_ids(below)
             )
         })
@@ -461,7 +461,7 @@ fn conjunction(comparisons: &[ComparisonJson]) -> String {
 }
 
 /// The alternatives of a requirement, one per line, except that single comparisons of
-/// one DM with one state ("X ranks 320 above 3", "X ranks 320 above 27") share a line.
+/// one DM with one state ("X must rank 320 above 3", "... above 27") share a line.
 fn alternatives_text(alternatives: &[Vec<ComparisonJson>]) -> Vec<String> {
     let mut lines = Vec::new();
     let mut singles: Vec<(&str, usize, Vec<usize>)> = Vec::new();
@@ -480,9 +480,9 @@ fn alternatives_text(alternatives: &[Vec<ComparisonJson>]) -> Vec<String> {
     let grouped = singles.into_iter().map(|(dm, above, mut below)| {
         below.sort_unstable();
         match below.as_slice() {
-            [one] => format!("{dm} ranks state {above} above state {one}"),
+            [one] => format!("{dm} must rank state {above} above state {one}"),
             _ => format!(
-                "{dm} ranks state {above} above at least one of states {}",
+                "{dm} must rank state {above} above at least one of states {}",
                 compress_ids(below)
             ),
         }

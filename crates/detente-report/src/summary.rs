@@ -114,7 +114,7 @@ fn state_verdict(model: &Model, conflict: &Conflict, verdict: &Verdict) -> Vec<S
         );
         for (served, sanction) in &temptation.deterred {
             line.push_str(&format!(
-                " Under {} this is deterred: {}, leaving state {}, which {} likes no more than state {}.",
+                " Under {} this is deterred: {}, leaving state {}, which leaves {} no better off than state {}.",
                 list_concepts(served),
                 describe_sanction(model, conflict, s, best, sanction),
                 sanction.result() + 1,
@@ -133,8 +133,9 @@ fn state_verdict(model: &Model, conflict: &Conflict, verdict: &Verdict) -> Vec<S
     out
 }
 
-/// The moves of a sanction in words: a chain ("X moves to ..., then Y moves to ...")
-/// or simultaneous moves from `s` ("at the same time, X moves to ...").
+/// The moves of a sanction in words: a chain ("X would move to ..., then Y would move
+/// to ...") or simultaneous moves from `s` ("at the same time, X would move to ...").
+/// "Would" agrees with every name, singular ("Russia") or plural ("NATO allies").
 pub(crate) fn describe_sanction(
     model: &Model,
     conflict: &Conflict,
@@ -144,7 +145,7 @@ pub(crate) fn describe_sanction(
 ) -> String {
     let step = |dm: usize, from: StateIndex, to: StateIndex| {
         format!(
-            "{} moves to state {} ({})",
+            "{} would move to state {} ({})",
             model.decision_makers[dm].name,
             to + 1,
             describe_change(model, conflict, from, to)
@@ -170,11 +171,13 @@ pub(crate) fn describe_sanction(
         Sanction::Both {
             sequential,
             simultaneous,
-        } => format!(
-            "in sequence, {}; and, as a simultaneous response, {} (leaving state {})",
-            describe_sanction(model, conflict, s, s1, sequential),
-            describe_sanction(model, conflict, s, s1, simultaneous),
-            simultaneous.result() + 1
-        ),
+        } => {
+            let after = describe_sanction(model, conflict, s, s1, sequential);
+            let together = describe_sanction(model, conflict, s, s1, simultaneous);
+            format!(
+                "in sequence, {after}; and {together} (leaving state {})",
+                simultaneous.result() + 1
+            )
+        }
     }
 }

@@ -890,7 +890,7 @@ function renderGraph(g) {
     s("style", {}, GRAPH_STYLE), defs, s("g", {}, edges), s("g", {}, nodes));
   app.graphSvg = svg;
   const note = g.complete ? `All ${g.state_count} states.` :
-    `${g.nodes.length} of ${g.state_count.toLocaleString()} states: those within ${$("graph-radius").value} moves of state ${g.center}${g.cut ? " (cut at the limit; raise “Most states” or lower “Moves away”)" : ""}.`;
+    `${g.nodes.length} of ${g.state_count.toLocaleString()} states: those within ${$("graph-radius").value} move${$("graph-radius").value === "1" ? "" : "s"} of state ${g.center}${g.cut ? " (cut at the limit; raise “Most states” or lower “Moves away”)" : ""}.`;
   $("graph").replaceChildren(h("p", { class: "muted" }, note, g.edges_cut ? " Some moves are left out." : ""), svg);
   $("graph-legend").replaceChildren(
     ...g.decision_makers.map((name, i) => h("span", { class: "legend-item" }, h("span", { class: "swatch", style: `background:${DM_COLOURS[i % DM_COLOURS.length]}` }), name)),
