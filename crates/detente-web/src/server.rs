@@ -36,7 +36,11 @@ pub async fn serve_on(listener: TcpListener, config: Config) -> std::io::Result<
             return Ok(());
         };
         let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
+            Ok((stream, _)) => {
+                // Small answers go out at once rather than waiting on the client's acknowledgement.
+                let _ = stream.set_nodelay(true);
+                stream
+            }
             Err(_) => {
                 // A client that left before it was accepted, or no file descriptor to spare.
                 tokio::time::sleep(Duration::from_millis(50)).await;
