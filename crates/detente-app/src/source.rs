@@ -32,11 +32,13 @@ pub struct Prepared {
 pub fn load(source: &Source, limits: &Limits) -> Result<Loaded, AppError> {
     let loaded = match source {
         Source::File(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
+            let bytes = std::fs::read(path).map_err(|e| {
                 AppError::invalid(format!("cannot read `{}`: {e}", path.display()))
                     .help("check the path; models are .toml (detente) or .gmcr (GMCR+) files")
             })?;
-            detente_format::parse_within(&text, &path.display().to_string(), limits.max_states)
+            let name = path.display().to_string();
+            detente_format::decode(bytes, &name)
+                .and_then(|text| detente_format::parse_within(&text, &name, limits.max_states))
         }
         Source::Text { text, name } => detente_format::parse_within(text, name, limits.max_states),
         Source::Example(name) => {

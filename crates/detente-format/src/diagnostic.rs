@@ -128,17 +128,6 @@ impl SourceFile {
         }
         Some(offset)
     }
-
-    /// Where `needle` first occurs, for formats whose parser keeps no positions.
-    pub fn find(&self, needle: &str) -> Option<Span> {
-        self.find_from(needle, 0)
-    }
-
-    /// Where `needle` first occurs at or after byte `from`.
-    pub fn find_from(&self, needle: &str, from: usize) -> Option<Span> {
-        let at = from + self.text.get(from..)?.find(needle)?;
-        Some(at..at + needle.len())
-    }
 }
 
 /// Where the parts of a model were written, to locate errors found at compile time.
@@ -155,6 +144,8 @@ pub(crate) struct Spans {
     pub status_quo: Option<Span>,
     /// Per named state (`[[state]]`): the `options` or `yn` value that gives it.
     pub named_states: Vec<Option<Span>>,
+    /// Where decision makers are listed, or would be when there are none.
+    pub decision_makers: Option<Span>,
 }
 
 impl Spans {

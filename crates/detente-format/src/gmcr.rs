@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 
 use crate::diagnostic::{FormatError, SourceFile, Spans};
 use crate::identity::{self, Written};
+use crate::json_spans;
 
 type Res<T> = Result<T, Box<FormatError>>;
 
@@ -101,15 +102,17 @@ enum RankEntry {
 pub(crate) fn import(file: &SourceFile, max_states: usize) -> Res<(Model, Spans)> {
     let parsed: File = serde_json::from_str(&file.text).map_err(|e| json_error(file, &e))?;
     let names: Vec<&str> = parsed.options.iter().map(|o| o.name.as_str()).collect();
-    let locate_dm = |dm: &DmJson| file.find(&serde_json::to_string(&dm.name).unwrap_or_default());
-    let locate_option = |k: usize| file.find(&serde_json::to_string(names[k]).unwrap_or_default());
+    // Errors are located by the JSON Pointer of the element at fault.
+    let at = |pointer: String| json_spans::find(&file.text, &pointer);
+    let spans = spans(file, &parsed);
 
     // Column order: DM by DM, each DM's options as it lists them.
     let mut column: Vec<Option<usize>> = vec![None; names.len()];
     let mut owner: Vec<Option<&str>> = vec![None; names.len()];
     let mut next = 0;
-    for dm in &parsed.decision_makers {
-        for &k in &dm.options {
+    for (d, dm) in parsed.decision_makers.iter().enumerate() {
+        for (i, &k) in dm.options.iter().enumerate() {
+            let listed = || at(format!("/decisionMakers/{d}/options/{i}"));
             if k >= names.len() {
                 return Err(file
                     .error(
@@ -118,8 +121,9 @@ pub(crate) fn import(file: &SourceFile, max_states: usize) -> Res<(Model, Spans)
                             dm.name,
                             names.len()
                         ),
-                        locate_dm(dm),
+                        listed(),
                     )
+                    .label("no such option")
                     .help(format!("option indices run from 0 to {}", names.len().saturating_sub(1))));
             }
             if let Some(first) = owner[k] {
@@ -129,8 +133,9 @@ pub(crate) fn import(file: &SourceFile, max_states: usize) -> Res<(Model, Spans)
                             "option `{}` (index {k}) is listed under both `{first}` and `{}`",
                             names[k], dm.name
                         ),
-                        locate_dm(dm),
+                        listed(),
                     )
+                    .label("listed again here")
                     .help("every option belongs to exactly one decision maker"));
             }
             owner[k] = Some(&dm.name);
@@ -145,7 +150,7 @@ pub(crate) fn import(file: &SourceFile, max_states: usize) -> Res<(Model, Spans)
                     "option `{}` (index {k}) belongs to no decision maker",
                     names[k]
                 ),
-                locate_option(k),
+                at(format!("/options/{k}")),
             )
             .help("add its index to the \"options\" list of the DM that controls it"));
     }
@@ -155,19 +160,21 @@ pub(crate) fn import(file: &SourceFile, max_states: usize) -> Res<(Model, Spans)
         return Err(file
             .error(
                 format!("the file has {n} options; detente handles at most {MAX_OPTIONS}"),
-                file.find("\"options\""),
+                at("/options".into()),
             )
             .help("a state is one 64-bit pattern; merge or drop options"));
     }
-    let convert = |cond: &Cond| -> Res<Expr> {
-        cond_to_expr(cond, &column).ok_or_else(|| {
+    // A condition at `pointer`, as an expression over the columns.
+    let convert = |cond: &Cond, pointer: String| -> Res<Expr> {
+        cond_to_expr(cond, &column).map_err(|below| {
             file.error(
                 format!(
                     "a condition names an option index outside 0 to {}",
                     n.saturating_sub(1)
                 ),
-                None,
+                at(pointer + &below),
             )
+            .label("no such option")
             .help("every [index, \"Y\"|\"N\"] pair must refer to an entry of \"options\"")
         })
     };
@@ -180,9 +187,9 @@ pub(crate) fn import(file: &SourceFile, max_states: usize) -> Res<(Model, Spans)
         .collect();
     let dm_ids = unique_slugs(&dm_names);
     let mut rules = Vec::new();
-    for cond in &parsed.infeasibles {
+    for (r, cond) in parsed.infeasibles.iter().enumerate() {
         rules.push(Rule {
-            condition: Expr::not(convert(cond)?),
+            condition: Expr::not(convert(cond, format!("/infeasibles/{r}"))?),
             notes: Notes::default(),
         });
     }
@@ -194,21 +201,11 @@ pub(crate) fn import(file: &SourceFile, max_states: usize) -> Res<(Model, Spans)
         rules,
         ..Model::default()
     };
-    let mut spans = Spans::default();
     for (d, dm) in parsed.decision_makers.iter().enumerate() {
-        // The id is made from the name, so both are written where the name is: after the
-        // previous DM's, which matters when the name repeats.
-        let quoted = serde_json::to_string(&dm.name).unwrap_or_default();
-        let at = spans
-            .dm
-            .last()
-            .cloned()
-            .flatten()
-            .and_then(|previous| file.find_from(&quoted, previous.end))
-            .or_else(|| locate_dm(dm));
+        // The id is made from the name, so both are written where the name is.
         let written = Written {
-            name: at.clone(),
-            id: at,
+            name: spans.dm(d),
+            id: spans.dm(d),
         };
         identity::check_unique(file, &model.decision_makers, &dm_ids[d], &dm.name, written)?;
         let mut options = Vec::new();
@@ -222,7 +219,7 @@ pub(crate) fn import(file: &SourceFile, max_states: usize) -> Res<(Model, Spans)
                     return Err(file
                         .error(
                             format!("option `{}` has permittedDirection {quoted}", names[k]),
-                            file.find(&quoted).or_else(|| locate_option(k)),
+                            at(format!("/options/{k}/permittedDirection")),
                         )
                         .help("permittedDirection is \"both\", \"fwd\" (N to Y only) or \"back\" (Y to N only)"));
                 }
@@ -239,29 +236,33 @@ pub(crate) fn import(file: &SourceFile, max_states: usize) -> Res<(Model, Spans)
                 return Err(file
                     .error(
                         format!("decision maker `{}` has no preferenceRanking, but the file uses manual rankings", dm.name),
-                        locate_dm(dm),
+                        spans.dm(d),
                     )
                     .help("add \"preferenceRanking\" for this DM, or set \"useManualPreferenceRanking\": false"));
             };
             if states.is_none() {
                 states = Some(crate::feasible_states(n, &model.rules, max_states).map_err(|e| {
-                    let error = file.error(format!("cannot number the states of a manual ranking: {e}"), None);
+                    let message = format!("cannot number the states of a manual ranking: {e}");
                     match e {
-                        ModelError::NoFeasibleState => error.help("the infeasibles exclude every state"),
-                        _ => error.help("the ranking names states by number, so the states must be enumerable"),
+                        ModelError::NoFeasibleState => file
+                            .error(message, at("/infeasibles".into()))
+                            .help("the infeasibles exclude every state"),
+                        _ => file
+                            .error(message, spans.preferences(d))
+                            .help("the ranking names states by number, so the states must be enumerable"),
                     }
                 })?);
             }
             let space = states.as_ref().expect("enumerated above");
             let full = (1u64 << n) - 1;
             let mut tiers = Vec::new();
-            for entry in entries {
+            for (t, entry) in entries.iter().enumerate() {
                 let numbers = match entry {
                     RankEntry::One(number) => std::slice::from_ref(number),
                     RankEntry::Tie(numbers) => numbers.as_slice(),
                 };
                 let mut items = Vec::new();
-                for &number in numbers {
+                for (i, &number) in numbers.iter().enumerate() {
                     if number == 0 || number > space.len() {
                         return Err(file
                             .error(
@@ -270,8 +271,9 @@ pub(crate) fn import(file: &SourceFile, max_states: usize) -> Res<(Model, Spans)
                                     dm.name,
                                     space.len()
                                 ),
-                                locate_dm(dm),
+                                spans.tier_item(d, t, i),
                             )
+                            .label("no such state")
                             .help(format!("state numbers run from 1 to {}", space.len())));
                     }
                     items.push(Expr::pattern(full, space.pattern(number as u32 - 1)));
@@ -284,30 +286,93 @@ pub(crate) fn import(file: &SourceFile, max_states: usize) -> Res<(Model, Spans)
             }
         } else {
             let mut statements = Vec::new();
-            for cond in &dm.preferences {
+            for (j, cond) in dm.preferences.iter().enumerate() {
                 statements.push(Statement {
-                    expr: convert(cond)?,
+                    expr: convert(cond, format!("/decisionMakers/{d}/preferences/{j}"))?,
                     notes: Notes::default(),
                 });
             }
             Preferences::Prioritization(statements)
         };
+        let mut misperceived = Vec::new();
+        for (j, cond) in dm.misperceptions.iter().enumerate() {
+            misperceived.push(convert(
+                cond,
+                format!("/decisionMakers/{d}/misperceptions/{j}"),
+            )?);
+        }
         model.decision_makers.push(DecisionMaker {
             id: dm_ids[d].clone(),
             name: dm.name.clone(),
             options,
             preferences,
-            misperceived: dm.misperceptions.iter().map(convert).collect::<Res<_>>()?,
+            misperceived,
             uncertain: Vec::new(),
             notes: Notes::default(),
         });
-        let at = locate_dm(dm);
-        spans.dm.push(at.clone());
-        spans.preferences.push(at);
     }
     model.coalitions = coalitions(file, &parsed)?;
     // Options were pushed DM by DM, which is the reordering above.
     Ok((model, spans))
+}
+
+/// Where the parts of a parsed `.gmcr` file are, from one scan of its text: each DM's
+/// name and preferences (its ranking's entries, one item per state number), each
+/// infeasible, and the list of DMs.
+fn spans(file: &SourceFile, parsed: &File) -> Spans {
+    let dms = parsed.decision_makers.len();
+    let ranking_keys: &[&str] = if parsed.manual {
+        &["preferenceRanking", "preferenceVector"]
+    } else {
+        &["preferences"]
+    };
+    let mut spans = Spans {
+        dm: vec![None; dms],
+        preferences: vec![None; dms],
+        tier_items: vec![Vec::new(); dms],
+        rules: vec![None; parsed.infeasibles.len()],
+        ..Spans::default()
+    };
+    json_spans::walk(&file.text, |pointer, span| {
+        let steps: Vec<&str> = pointer.split('/').skip(1).collect();
+        let index = |step: &str| step.parse::<usize>().ok();
+        match steps.as_slice() {
+            ["decisionMakers"] => spans.decision_makers = Some(span),
+            ["infeasibles", r] => {
+                if let Some(rule) = index(r).and_then(|r| spans.rules.get_mut(r)) {
+                    *rule = Some(span);
+                }
+            }
+            ["decisionMakers", d, "name"] => {
+                if let Some(at) = index(d).and_then(|d| spans.dm.get_mut(d)) {
+                    *at = Some(span);
+                }
+            }
+            ["decisionMakers", d, key] if ranking_keys.contains(key) => {
+                if let Some(at) = index(d).and_then(|d| spans.preferences.get_mut(d)) {
+                    *at = Some(span);
+                }
+            }
+            // A tie's members come before the tie itself; an entry with none is its own item.
+            ["decisionMakers", d, key, t, rest @ ..]
+                if parsed.manual && ranking_keys.contains(key) =>
+            {
+                let (Some(tiers), Some(t)) =
+                    (index(d).and_then(|d| spans.tier_items.get_mut(d)), index(t))
+                else {
+                    return;
+                };
+                if tiers.len() <= t {
+                    tiers.resize(t + 1, Vec::new());
+                    tiers[t].push(span);
+                } else if !rest.is_empty() {
+                    tiers[t].push(span);
+                }
+            }
+            _ => {}
+        }
+    });
+    spans
 }
 
 /// The file's coalitions of two or more DMs (a DM alone needs no entry).
@@ -315,12 +380,12 @@ fn coalitions(file: &SourceFile, parsed: &File) -> Res<Vec<Coalition>> {
     let dms = parsed.decision_makers.len();
     let mut seen = vec![false; dms];
     let mut together = Vec::new();
-    for entry in &parsed.coalitions {
-        let members = match entry {
-            CoalitionEntry::Alone(d) => std::slice::from_ref(d),
-            CoalitionEntry::Together(list) => list.as_slice(),
+    for (c, entry) in parsed.coalitions.iter().enumerate() {
+        let (members, listed) = match entry {
+            CoalitionEntry::Alone(d) => (std::slice::from_ref(d), false),
+            CoalitionEntry::Together(list) => (list.as_slice(), true),
         };
-        for &d in members {
+        for (i, &d) in members.iter().enumerate() {
             let problem = if d >= dms {
                 format!(
                     "\"coalitions\" names decision maker index {d}, but the file has {dms} decision makers"
@@ -331,8 +396,14 @@ fn coalitions(file: &SourceFile, parsed: &File) -> Res<Vec<Coalition>> {
                 seen[d] = true;
                 continue;
             };
+            // A member of a list is its element; a DM alone is the entry itself.
+            let at = if listed {
+                format!("/coalitions/{c}/{i}")
+            } else {
+                format!("/coalitions/{c}")
+            };
             return Err(file
-                .error(problem, file.find("\"coalitions\""))
+                .error(problem, json_spans::find(&file.text, &at))
                 .help("\"coalitions\" is a partition of the DMs by index, e.g. [0, [1, 2]]"));
         }
         if members.len() > 1 {
@@ -356,7 +427,9 @@ fn json_error(file: &SourceFile, error: &serde_json::Error) -> Box<FormatError> 
         .next()
         .unwrap_or(&message)
         .to_string();
-    let help = if error.is_syntax() || error.is_eof() {
+    let help = if message.contains("recursion limit") {
+        "lists and objects are nested too deeply here (at most 128 levels); a .gmcr file needs only a few"
+    } else if error.is_syntax() || error.is_eof() {
         "this is not valid JSON"
     } else if message.contains("untagged enum Cond") {
         "a condition is a list of [optionIndex, \"Y\" | \"N\"] pairs, or {\"compound\": true, \"members\": [...]}"
@@ -403,15 +476,20 @@ fn unique_slugs(names: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// `None` if an option index is out of range.
-fn cond_to_expr(cond: &Cond, column: &[usize]) -> Option<Expr> {
+/// The expression of a condition over `column`; `Err`: the JSON Pointer, from the
+/// condition down, of an option index out of range.
+fn cond_to_expr(cond: &Cond, column: &[usize]) -> Result<Expr, String> {
     match cond {
         Cond::All(literals) => {
             let mut parts: Vec<Expr> = literals
                 .iter()
-                .map(|&(k, v)| Some(Expr::literal(*column.get(k)?, v == YesNo::Y)))
-                .collect::<Option<_>>()?;
-            Some(match parts.len() {
+                .enumerate()
+                .map(|(i, &(k, v))| {
+                    let c = column.get(k).ok_or_else(|| format!("/{i}/0"))?;
+                    Ok(Expr::literal(*c, v == YesNo::Y))
+                })
+                .collect::<Result<_, String>>()?;
+            Ok(match parts.len() {
                 0 => Expr::Const(true),
                 1 => parts.remove(0),
                 _ => Expr::And(parts),
@@ -420,9 +498,12 @@ fn cond_to_expr(cond: &Cond, column: &[usize]) -> Option<Expr> {
         Cond::Any { members, .. } => {
             let mut parts: Vec<Expr> = members
                 .iter()
-                .map(|m| cond_to_expr(m, column))
-                .collect::<Option<_>>()?;
-            Some(match parts.len() {
+                .enumerate()
+                .map(|(j, m)| {
+                    cond_to_expr(m, column).map_err(|below| format!("/members/{j}{below}"))
+                })
+                .collect::<Result<_, String>>()?;
+            Ok(match parts.len() {
                 0 => Expr::Const(false),
                 1 => parts.remove(0),
                 _ => two_option_form(&parts).unwrap_or(Expr::Or(parts)),
@@ -865,7 +946,7 @@ mod tests {
         assert_eq!(truth(&expr, 4), truth(&dnf_form, 4));
         assert_eq!(
             cond_to_expr(&expr_to_cond(&expr).unwrap(), &[0, 1, 2, 3]),
-            Some(expr)
+            Ok(expr)
         );
 
         let iff = Expr::Iff(
@@ -874,7 +955,7 @@ mod tests {
         );
         assert_eq!(
             cond_to_expr(&expr_to_cond(&iff).unwrap(), &[0, 1, 2]),
-            Some(iff)
+            Ok(iff)
         );
     }
 

@@ -7,6 +7,7 @@ mod expr_parser;
 mod form;
 mod gmcr;
 mod identity;
+mod json_spans;
 mod pattern;
 mod rules;
 mod toml_in;
@@ -104,6 +105,24 @@ fn read_gmcr(source: &str, file_name: &str, max_states: usize) -> Result<Loaded,
     })
 }
 
+/// A model file's bytes as its text. Bytes that are not UTF-8 are an error located at
+/// the first invalid one (the text shown with it has U+FFFD in its place).
+pub fn decode(bytes: Vec<u8>, file_name: &str) -> Result<String, Box<FormatError>> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let byte = e.as_bytes()[at];
+        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        let replacement = at..at + char::REPLACEMENT_CHARACTER.len_utf8();
+        SourceFile::new(file_name, &text)
+            .error(
+                format!("the file is not UTF-8 text: byte {at} (0x{byte:02X}) is not valid UTF-8"),
+                Some(replacement),
+            )
+            .label("not UTF-8")
+            .help("save the file as UTF-8; model files are UTF-8 text")
+    })
+}
+
 /// Serialises a model to our TOML format (round-trips through [`parse_toml`] to an equal model).
 pub fn to_toml(model: &Model) -> String {
     toml_out::write(model)
@@ -146,10 +165,13 @@ impl Loaded {
         let spans = &self.spans;
         let message = error.to_string();
         match error {
-            ModelError::NoDecisionMakers => self.source.error(message, None).help(match self.kind {
-                FileKind::Toml => "add a [[dm]] table with at least one [[dm.option]]",
-                FileKind::Gmcr => "add an entry to \"decisionMakers\"",
-            }),
+            ModelError::NoDecisionMakers => {
+                let (label, help) = match self.kind {
+                    FileKind::Toml => ("no [[dm]] table in the file", "add a [[dm]] table with at least one [[dm.option]]"),
+                    FileKind::Gmcr => ("no decision makers here", "add an entry to \"decisionMakers\""),
+                };
+                self.source.error(message, spans.decision_makers.clone()).label(label).help(help)
+            }
             ModelError::DmWithoutOptions { dm } => {
                 let d = self.model.decision_makers.iter().position(|x| x.name == dm);
                 self.source

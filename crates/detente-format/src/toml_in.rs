@@ -71,6 +71,8 @@ pub(crate) fn parse(file: &SourceFile, max_states: usize) -> Res<(Model, Spans)>
 pub(crate) fn syntax_error(file: &SourceFile, error: &toml::de::Error) -> Box<FormatError> {
     let help = if error.message().contains("duplicate") {
         "each key may appear once per table; note that `format` and `status_quo` must come before the first [table] header"
+    } else if error.message().contains("recursion") {
+        "arrays and tables are nested too deeply here; a model file needs only a few levels"
     } else {
         "this is not valid TOML; strings need quotes and lists need brackets, e.g. `not_both = [\"a\", \"b\"]`"
     };
@@ -152,7 +154,17 @@ impl<'a> Reader<'a> {
                 .unwrap_or_default(),
             ..Model::default()
         };
-        let mut spans = Spans::default();
+        let end = self.file.text.len();
+        let mut spans = Spans {
+            // An empty `dm` array, else the [model] table, else the end of the file.
+            decision_makers: Some(
+                root.get("dm")
+                    .map(|v| v.span())
+                    .or_else(|| root.key_span("model"))
+                    .unwrap_or(end..end),
+            ),
+            ..Spans::default()
+        };
 
         let mut drafts = Vec::new();
         for value in self.tables_of(&root, "dm", "[[dm]]")? {

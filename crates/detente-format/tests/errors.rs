@@ -593,31 +593,34 @@ fn gmcr_structural_errors() {
         e.message(),
         "decision maker `Two` lists option index 7, but the file has 2 options"
     );
-    assert_eq!(e.line_col(), Some(at(&text, "\"Two\"", 0)));
-    let (e, _) = gmcr_error("\"options\": [1]", "\"options\": [0]");
+    assert_eq!(e.line_col(), Some(at(&text, "7]", 0)));
+    let (e, text) = gmcr_error("\"options\": [1]", "\"options\": [1, 0]");
     assert_eq!(
         e.message(),
         "option `A` (index 0) is listed under both `One` and `Two`"
     );
+    assert_eq!(e.line_col(), Some(at(&text, "[1, 0]", 4)));
     let (e, text) = gmcr_error("\"options\": [1]", "\"options\": []");
     assert_eq!(
         e.message(),
         "option `B` (index 1) belongs to no decision maker"
     );
-    assert_eq!(e.line_col(), Some(at(&text, "\"B\"", 0)));
+    assert_eq!(e.line_col(), Some(at(&text, "{\"name\": \"B\"", 0)));
     let (e, text) = gmcr_error("\"fwd\"", "\"forward\"");
     assert_eq!(e.message(), "option `B` has permittedDirection \"forward\"");
     assert_eq!(e.line_col(), Some(at(&text, "\"forward\"", 0)));
-    let (e, _) = gmcr_error("[[[0, \"N\"]]]", "[[[5, \"N\"]]]");
+    let (e, text) = gmcr_error("[[[0, \"N\"]]]", "[[[5, \"N\"]]]");
     assert_eq!(
         e.message(),
         "a condition names an option index outside 0 to 1"
     );
-    let (e, _) = gmcr_error("false", "true");
+    assert_eq!(e.line_col(), Some(at(&text, "5, \"N\"", 0)));
+    let (e, text) = gmcr_error("false", "true");
     assert_eq!(
         e.message(),
         "decision maker `One` has no preferenceRanking, but the file uses manual rankings"
     );
+    assert_eq!(e.line_col(), Some(at(&text, "\"One\"", 0)));
     let manual = GMCR
         .replace("false", "true")
         .replace(
@@ -633,7 +636,151 @@ fn gmcr_structural_errors() {
         e.message(),
         "the ranking of `Two` names state 5, but there are 4 feasible states"
     );
-    assert_eq!(e.line_col(), Some(at(&manual, "\"Two\"", 0)));
+    assert_eq!(e.line_col(), Some(at(&manual, "5]", 0)));
+    let tied = manual.replace("[1, 5]", "[1, [2, 7]]");
+    let e = parse_gmcr(&tied, "m.gmcr").unwrap_err();
+    assert_eq!(e.line_col(), Some(at(&tied, "7]", 0)));
+}
+
+#[test]
+fn gmcr_conditions_are_located_at_the_index_at_fault() {
+    let compound = "{\"compound\": true, \"members\": [[[0, \"Y\"]], [[1, \"N\"], [9, \"Y\"]]]}";
+    let (e, text) = gmcr_error("[[[1, \"Y\"]]]", &format!("[{compound}]"));
+    assert_eq!(
+        e.message(),
+        "a condition names an option index outside 0 to 1"
+    );
+    assert_eq!(e.line_col(), Some(at(&text, "9, \"Y\"", 0)));
+    let (e, text) = gmcr_error(
+        "\"preferences\": [[[0, \"N\"]]]",
+        "\"preferences\": [], \"misperceptions\": [[[0, \"Y\"]], [[2, \"N\"]]]",
+    );
+    assert_eq!(e.line_col(), Some(at(&text, "2, \"N\"", 0)));
+    let (e, text) = gmcr_error(
+        "\"infeasibles\": []",
+        "\"infeasibles\": [[[1, \"Y\"], [3, \"Y\"]]]",
+    );
+    assert_eq!(e.line_col(), Some(at(&text, "3, \"Y\"", 0)));
+}
+
+#[test]
+fn gmcr_empty_infeasibility_and_no_decision_makers_are_located() {
+    let (e, text) = gmcr_error("\"infeasibles\": []", "\"infeasibles\": [[], [[0, \"Y\"]]]");
+    assert_eq!(
+        e.message(),
+        "the feasibility rules exclude every state: no feasible state is left"
+    );
+    assert_eq!(e.line_col(), Some(at(&text, "[], ", 0)));
+    assert!(help(&e).contains("this rule alone"), "{}", help(&e));
+
+    let text = "{\"options\": [],\n \"decisionMakers\": []}";
+    let e = parse_gmcr(text, "m.gmcr")
+        .unwrap()
+        .compile(100)
+        .unwrap_err();
+    assert_eq!(e.message(), "the model has no decision makers");
+    assert_eq!(e.line_col(), Some((2, 20)));
+    assert!(help(&e).contains("decisionMakers"));
+    let rendered = format!("{:?}", miette::Report::new(*e));
+    assert!(rendered.contains("no decision makers here"), "{rendered}");
+}
+
+#[test]
+fn gmcr_coalition_errors_point_at_the_member() {
+    let (e, text) = gmcr_error(
+        "\"infeasibles\": [],",
+        "\"infeasibles\": [], \"coalitions\": [0, [1, 5]],",
+    );
+    assert_eq!(
+        e.message(),
+        "\"coalitions\" names decision maker index 5, but the file has 2 decision makers"
+    );
+    assert_eq!(e.line_col(), Some(at(&text, "5]]", 0)));
+    let (e, text) = gmcr_error(
+        "\"infeasibles\": [],",
+        "\"infeasibles\": [], \"coalitions\": [[0, 1], 1],",
+    );
+    assert_eq!(
+        e.message(),
+        "\"coalitions\" lists decision maker index 1 twice"
+    );
+    assert_eq!(e.line_col(), Some(at(&text, "1], 1]", 4)));
+}
+
+#[test]
+fn nesting_too_deep_is_located_where_the_limit_is_reached() {
+    let depth = 200;
+    let deep = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let (e, text) = gmcr_error(
+        "[[[1, \"Y\"]]]",
+        &format!("[{{\"compound\": true, \"members\": {deep}}}]"),
+    );
+    assert_eq!(e.message(), "invalid .gmcr file: recursion limit exceeded");
+    let (line, column) = e.line_col().unwrap();
+    assert_eq!(line, 5);
+    let nesting = at(&text, "[[[[", 0).1;
+    assert!(
+        column > nesting && column <= nesting + depth,
+        "column {column} inside the nested lists from column {nesting}"
+    );
+    assert!(help(&e).contains("nested too deeply"), "{}", help(&e));
+
+    let text = edit(
+        "preferences = [\"a\", \"!b\"]",
+        &format!("preferences = {deep}"),
+    );
+    let e = error(&text);
+    assert!(
+        e.message().starts_with("TOML syntax error: "),
+        "{}",
+        e.message()
+    );
+    assert!(e.message().contains("recurs"), "{}", e.message());
+    let (line, column) = e.line_col().unwrap();
+    let nesting = at(&text, "preferences = [", 14);
+    assert_eq!(line, nesting.0);
+    assert!(
+        column > nesting.1 && column <= nesting.1 + depth,
+        "column {column}"
+    );
+    assert!(help(&e).contains("nested too deeply"), "{}", help(&e));
+}
+
+#[test]
+fn a_toml_file_without_decision_makers_points_at_the_model_or_the_end() {
+    let text = "format = \"detente/1\"\n\n[model]\nname = \"x\"\n";
+    let e = check(text, "the model has no decision makers", (3, 2));
+    assert!(help(&e).contains("[[dm]]"));
+    let rendered = format!("{:?}", miette::Report::new(*e));
+    assert!(
+        rendered.contains("no [[dm]] table in the file"),
+        "{rendered}"
+    );
+    check(
+        "format = \"detente/1\"\n",
+        "the model has no decision makers",
+        (2, 1),
+    );
+    let text = "format = \"detente/1\"\ndm = []\n";
+    check(text, "the model has no decision makers", (2, 6));
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_located_at_the_first_invalid_byte() {
+    let mut bytes = b"format = \"detente/1\"\n# caf".to_vec();
+    bytes.extend([0xE9, b'!', b'\n']);
+    let e = detente_format::decode(bytes, "m.toml").unwrap_err();
+    assert_eq!(
+        e.message(),
+        "the file is not UTF-8 text: byte 26 (0xE9) is not valid UTF-8"
+    );
+    assert_eq!(e.line_col(), Some((2, 6)));
+    assert_eq!(e.file_name(), "m.toml");
+    assert!(help(&e).contains("UTF-8"));
+    assert_eq!(
+        detente_format::decode("format = \"détente\"".into(), "m.toml").unwrap(),
+        "format = \"détente\""
+    );
 }
 
 #[test]
@@ -666,7 +813,7 @@ fn gmcr_decision_maker_names_identify_one_dm() {
 }
 
 #[test]
-fn gmcr_ranking_errors_are_located_at_the_dm() {
+fn gmcr_ranking_errors_are_located_at_the_ranking() {
     let manual = GMCR
         .replace("false", "true")
         .replace(
@@ -682,7 +829,7 @@ fn gmcr_ranking_errors_are_located_at_the_dm() {
         .compile(100)
         .unwrap_err();
     assert_eq!(e.message(), "the ranking of `Two` does not place state 3 (NYN); every feasible state must appear in exactly one tier".replace("NYN", "NY"));
-    assert_eq!(e.line_col(), Some(at(&manual, "\"Two\"", 0)));
+    assert_eq!(e.line_col(), Some(at(&manual, "[1, 2]", 0)));
 }
 
 #[test]
@@ -699,7 +846,7 @@ fn gmcr_with_too_many_options() {
         e.message(),
         "the file has 64 options; detente handles at most 63"
     );
-    assert_eq!(e.line_col(), Some((1, 2)));
+    assert_eq!(e.line_col(), Some(at(&text, "[{", 0)));
 }
 
 #[test]

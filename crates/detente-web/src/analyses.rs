@@ -66,7 +66,7 @@ pub async fn foresight(
             other: &other,
             lines_for,
         };
-        written(&report, Format::Json, "application/json")
+        written(&report, Format::Json, "application/json", config)
     })
     .await
 }
@@ -108,7 +108,7 @@ pub async fn robustness(
             written: &written_analysis.analysis,
             robustness: &robustness,
         };
-        written(&report, Format::Json, "application/json")
+        written(&report, Format::Json, "application/json", config)
     })
     .await
 }
@@ -163,7 +163,7 @@ pub async fn inverse(
             conflict: &session.conflict,
             answer: &answer,
         };
-        written(&report, Format::Json, "application/json")
+        written(&report, Format::Json, "application/json", config)
     })
     .await
 }

@@ -2,9 +2,9 @@
 //! [`AppState::blocking`], and answers with the same JSON documents the CLI
 //! writes (`detente.analysis/1`, `detente.explanation/1`, ...) where one exists.
 
-use crate::AppState;
 use crate::error::ApiError;
 use crate::session::ModelInput;
+use crate::{AppState, Config};
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -141,17 +141,53 @@ pub fn concepts(keys: Option<&[String]>, state_count: usize) -> Result<Vec<Conce
     Ok(ConceptChoice::new(asked.as_deref(), state_count)?.concepts)
 }
 
-/// One of detente-report's reports in `format`; the handlers only ask for
-/// formats the report has, so a refusal is the server's fault.
-fn rendered(report: &dyn Render, format: Format) -> Result<Vec<u8>, ApiError> {
-    let mut bytes = Vec::new();
-    report.render(format, &mut bytes).map_err(|e| {
-        ApiError::new(
+/// One of detente-report's reports in `format`, refused past `config.max_response_bytes`
+/// (the writing stops there); the handlers only ask for formats the report has, so any
+/// other refusal is the server's fault.
+fn rendered(report: &dyn Render, format: Format, config: &Config) -> Result<Vec<u8>, ApiError> {
+    let mut out = Capped {
+        bytes: Vec::new(),
+        max: config.max_response_bytes,
+    };
+    match report.render(format, &mut out) {
+        Ok(()) => Ok(out.bytes),
+        Err(_) if out.bytes.len() == out.max => Err(too_large(config)),
+        Err(e) => Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("cannot write the report: {e}"),
-        )
-    })?;
-    Ok(bytes)
+        )),
+    }
+}
+
+/// A writer that fills up to `max` bytes and refuses more.
+struct Capped {
+    bytes: Vec<u8>,
+    max: usize,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let room = self.max - self.bytes.len();
+        if room == 0 && !buf.is_empty() {
+            return Err(std::io::Error::other("over the response limit"));
+        }
+        let taken = buf.len().min(room);
+        self.bytes.extend_from_slice(&buf[..taken]);
+        Ok(taken)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The refusal of an answer over the response limit.
+fn too_large(config: &Config) -> ApiError {
+    ApiError::unprocessable(format!(
+        "the answer is over the workbench's response limit of {} bytes",
+        config.max_response_bytes
+    ))
+    .with_help("ask for fewer concepts or states (the tableau pages through any number of states), add feasibility rules, or use the command line")
 }
 
 /// A response holding a report in `format`.
@@ -159,8 +195,9 @@ pub fn written(
     report: &dyn Render,
     format: Format,
     content_type: &'static str,
+    config: &Config,
 ) -> Result<Response, ApiError> {
-    let bytes = rendered(report, format)?;
+    let bytes = rendered(report, format, config)?;
     Ok(([(header::CONTENT_TYPE, content_type)], bytes).into_response())
 }
 
@@ -206,7 +243,7 @@ pub async fn analyze(
             ReportFormat::Csv => (Format::Csv, "text/csv; charset=utf-8"),
             ReportFormat::Markdown => (Format::Markdown, "text/markdown; charset=utf-8"),
         };
-        let mut response = written(&report, format, content_type)?;
+        let mut response = written(&report, format, content_type, config)?;
         response.headers_mut().insert(
             "x-detente-elapsed-ms",
             HeaderValue::from(analysed.elapsed.as_millis() as u64),
@@ -283,7 +320,7 @@ pub async fn explain(
             dms: plan.dms,
             concepts: plan.concepts,
         };
-        written(&explanation, Format::Json, "application/json")
+        written(&explanation, Format::Json, "application/json", config)
     })
     .await
 }
@@ -329,10 +366,10 @@ pub async fn evolve(
             coalitions: &coalitions,
         };
         let Some(to) = request.to else {
-            return written(&report, Format::Json, "application/json");
+            return written(&report, Format::Json, "application/json", config);
         };
         let target = session.state_number(to)?;
-        let bytes = rendered(&report, Format::Json)?;
+        let bytes = rendered(&report, Format::Json, config)?;
         let mut body: serde_json::Value = serde_json::from_slice(&bytes)
             .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
         let path = report.path_to(target);
@@ -382,7 +419,7 @@ pub async fn coalitions(
             analysis: &analysed.analysis,
             coalitions: &coalitional,
         };
-        written(&report, Format::Json, "application/json")
+        written(&report, Format::Json, "application/json", config)
     })
     .await
 }
@@ -416,6 +453,9 @@ pub async fn convert(
             ConvertTarget::Gmcr => (ModelFormat::Gmcr, "application/json"),
         };
         let converted = detente_app::convert(session.loaded.clone(), format, &config.limits)?;
+        if converted.text.len() > config.max_response_bytes {
+            return Err(too_large(config));
+        }
         let disposition = format!(
             "attachment; filename=\"{}.{}\"",
             detente_app::file_stem(session.model()),

@@ -7,16 +7,20 @@
 //! parses, compiles or analyses goes through [`AppState::blocking`], which also
 //! bounds its time and how many run at once); every failure is a 4xx/5xx with a
 //! JSON `{"error": {...}}` body, never a panic; models over
-//! the state limit of [`Config::limits`] are refused with a message naming the limit.
+//! the state limit of [`Config::limits`] and answers over [`Config::max_response_bytes`]
+//! are refused with a message naming the limit; a client cannot hold connections open
+//! (see `server.rs`).
 
 mod analyses;
 mod api;
 mod error;
 mod graph;
+mod server;
 mod session;
 mod tableau;
 
 pub use error::{ApiError, Place};
+pub use server::serve_on;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -36,6 +40,17 @@ pub struct Config {
     pub limits: Limits,
     /// Most engine jobs (parse, compile, analyse) running at once; others wait their turn.
     pub workers: usize,
+    /// Most connections served at once; more wait to be accepted, so idle or half-sent
+    /// connections cannot exhaust memory.
+    pub max_connections: usize,
+    /// Longest wait for a request's headers, and for the next request on a kept-alive
+    /// connection: the connection is closed after it.
+    pub header_timeout: Duration,
+    /// Longest time to receive a request's body.
+    pub body_timeout: Duration,
+    /// Largest answer: a few lines of model can describe millions of states, and a report
+    /// on all of them runs to hundreds of megabytes.
+    pub max_response_bytes: usize,
 }
 
 impl Default for Config {
@@ -43,6 +58,10 @@ impl Default for Config {
         Config {
             limits: Limits::service(),
             workers: 2,
+            max_connections: 256,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(60),
+            max_response_bytes: 32 << 20,
         }
     }
 }
@@ -159,6 +178,8 @@ pub fn router(config: Config) -> Router {
             Some(bytes) => DefaultBodyLimit::max(bytes),
             None => DefaultBodyLimit::disable(),
         })
+        .layer(axum::middleware::from_fn(server::short_uri))
+        .layer(axum::middleware::map_response(server::json_errors))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }
@@ -168,10 +189,4 @@ pub const OPENAPI: &str = include_str!("../assets/openapi.json");
 
 async fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, content_type)], body)
-}
-
-/// Serves the workbench on a listener already bound, until the process ends: the CLI binds it
-/// to explain a bind failure, tests bind port 0 and read the port back.
-pub async fn serve_on(listener: tokio::net::TcpListener, config: Config) -> std::io::Result<()> {
-    axum::serve(listener, router(config)).await
 }

@@ -840,3 +840,144 @@ async fn inverse_is_the_libraries_report_and_refuses_what_it_cannot_answer() {
     assert!((400..500).contains(&status), "{status} {body}");
     assert!(body["error"]["message"].is_string(), "{body}");
 }
+
+// ---------------------------------------------------------------- hostile clients
+
+/// A server with short timeouts, for tests that wait for them.
+fn impatient() -> Config {
+    Config {
+        header_timeout: Duration::from_millis(300),
+        body_timeout: Duration::from_millis(300),
+        ..Config::default()
+    }
+}
+
+/// Sends `request` as it is and reads until the server closes the connection (failing
+/// after 10 s); returns what it answered and how long it kept the connection.
+async fn raw(base: &str, request: &str) -> (String, Duration) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let started = std::time::Instant::now();
+    let mut stream = tokio::net::TcpStream::connect(base.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
+        .await
+        .expect("the server should close the connection")
+        .unwrap_or_default();
+    (
+        String::from_utf8_lossy(&answer).into_owned(),
+        started.elapsed(),
+    )
+}
+
+/// The JSON body of a raw HTTP answer.
+fn raw_body(answer: &str) -> Value {
+    let body = answer.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    serde_json::from_str(body).unwrap_or_else(|_| panic!("not JSON: {answer}"))
+}
+
+#[tokio::test]
+async fn half_sent_requests_and_idle_connections_are_closed() {
+    let base = start(impatient()).await;
+    let (answer, held) = raw(&base, "GET /api/examples HTTP/1.1\r\nHost: 127.0.0.1\r\n").await;
+    assert!(answer.is_empty(), "{answer}");
+    assert!(held >= Duration::from_millis(250), "{held:?}");
+    // A kept-alive connection is answered, then closed once idle for the timeout.
+    let (answer, held) = raw(
+        &base,
+        "GET /api/examples HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(held >= Duration::from_millis(250), "{held:?}");
+    // A body that stops coming.
+    let request = "POST /api/check HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"model\":";
+    let (answer, _) = raw(&base, request).await;
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(raw_body(&answer)["error"]["message"].is_string());
+}
+
+#[tokio::test]
+async fn connections_beyond_the_cap_wait_their_turn() {
+    let base = start(Config {
+        max_connections: 1,
+        ..impatient()
+    })
+    .await;
+    let _idle = tokio::net::TcpStream::connect(base.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let started = std::time::Instant::now();
+    let (status, _) = get(&base, "/api/examples").await;
+    assert_eq!(status, 200);
+    // Answered only once the idle connection was closed.
+    assert!(
+        started.elapsed() >= Duration::from_millis(200),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_loopback_server_answers_only_its_own_names() {
+    let base = start(Config::default()).await;
+    let port = base.rsplit(':').next().unwrap();
+    for host in ["127.0.0.1", "localhost", "[::1]"] {
+        let request = format!(
+            "GET /api/examples HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n"
+        );
+        let (answer, _) = raw(&base, &request).await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{host}: {answer}");
+    }
+    let request = format!(
+        "GET /nothing HTTP/1.1\r\nHost: rebound.example:{port}\r\nConnection: close\r\n\r\n"
+    );
+    let (answer, _) = raw(&base, &request).await;
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+    let body = raw_body(&answer);
+    assert_error(403, &body, 403, "`rebound.example:");
+    assert!(body["error"]["help"].is_string());
+}
+
+#[tokio::test]
+async fn the_frameworks_own_refusals_are_json() {
+    let base = start(Config::default()).await;
+    let (status, body) = get(&base, "/api/examples/%FF").await;
+    assert_error(status, &body, 400, "UTF-8");
+    assert!(body["error"]["help"].is_string());
+    let long = format!("/api/examples/{}", "a".repeat(20 * 1024));
+    let (status, body) = get(&base, &long).await;
+    assert_error(status, &body, 414, "at most 8192");
+    assert!(body["error"]["help"].is_string());
+}
+
+#[tokio::test]
+async fn answers_over_the_response_limit_are_refused() {
+    let base = start(Config {
+        max_response_bytes: 50_000,
+        ..Config::default()
+    })
+    .await;
+    let (status, body) = post(&base, "/api/analyze", json!({"model": nrc()})).await;
+    assert_error(status, &body, 422, "response limit of 50000 bytes");
+    assert!(body["error"]["help"].as_str().unwrap().contains("tableau"));
+    let (status, _) = post(&base, "/api/tableau", json!({"model": nrc(), "limit": 20})).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn a_broken_gmcr_upload_is_located_in_the_file() {
+    let base = start(Config::default()).await;
+    let gmcr = "{\"options\": [{\"name\": \"A\"}],\n \"decisionMakers\": [{\"name\": \"D\", \"options\": [0, 4]}]}";
+    for route in ["/api/check", "/api/import"] {
+        let (status, body) =
+            post(&base, route, json!({"model": gmcr, "file_name": "up.gmcr"})).await;
+        assert_error(status, &body, 422, "lists option index 4");
+        assert_eq!(body["error"]["file"], "up.gmcr", "{route}");
+        assert_eq!(body["error"]["line"], 2, "{route}");
+        assert_eq!(body["error"]["column"], 50, "{route}");
+    }
+}
