@@ -280,7 +280,7 @@ pub async fn verdicts(
             verdicts: &verdicts,
             robustness: robustness.as_ref(),
         };
-        written(&report, Format::Json, "application/json")
+        written(&report, Format::Json, "application/json", config)
     })
     .await
 }
