@@ -29,7 +29,7 @@ fn states_are_found_by_number_pattern_name_and_status_quo() {
     assert_eq!(nrc.state("SQ").unwrap(), nrc.conflict.status_quo().unwrap());
     let (message, help) = invalid(nrc.state("0").unwrap_err());
     assert_eq!(message, "there is no state 0");
-    assert_eq!(help.unwrap(), "states are numbered 1 to 480");
+    assert_eq!(help.unwrap(), "states are numbered 1 to 960");
     let (message, help) = invalid(nrc.state("nowhere").unwrap_err());
     assert_eq!(message, "no state called `nowhere`");
     assert!(help.unwrap().contains("\"Proposed package\""));
@@ -89,7 +89,7 @@ fn a_model_over_the_state_limit_names_the_limit_not_a_flag() {
     let Err(AppError::OverLimit { limit, message }) =
         detente_app::prepare(&Source::Example(None), &limits)
     else {
-        panic!("NRC has 480 states");
+        panic!("NRC has 960 states");
     };
     assert_eq!(limit, Limit::States { max: 100 });
     assert!(

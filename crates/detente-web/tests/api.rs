@@ -122,7 +122,7 @@ async fn tableau_pages_filters_and_sorts() {
     let expected = engine_json(nrc(), &Concept::ALL);
     let (status, page) = post(&base, "/api/tableau", json!({"model": nrc(), "limit": 50})).await;
     assert_eq!(status, 200, "{page}");
-    assert_eq!(page["state_count"], 480);
+    assert_eq!(page["state_count"], 960);
     assert_eq!(page["rows"].as_array().unwrap().len(), 50);
     assert_eq!(page["status_quo"], 50);
     let status_quo_row = &page["rows"][49];
@@ -162,7 +162,7 @@ async fn tableau_pages_filters_and_sorts() {
     )
     .await;
     let rows = filtered["rows"].as_array().unwrap();
-    assert!(!rows.is_empty() && rows.len() < 480);
+    assert!(!rows.is_empty() && rows.len() < 960);
     let option = page["options"]
         .as_array()
         .unwrap()
@@ -234,8 +234,8 @@ async fn explain_evolve_coalitions_and_graph() {
     assert_eq!(status, 200, "{explained}");
     assert_eq!(explained["schema"], "detente.explanation/1");
     assert_eq!(explained["decision_makers"].as_array().unwrap().len(), 4);
-    let (status, body) = post(&base, "/api/explain", json!({"model": nrc(), "state": 481})).await;
-    assert_error(status, &body, 422, "no state 481");
+    let (status, body) = post(&base, "/api/explain", json!({"model": nrc(), "state": 961})).await;
+    assert_error(status, &body, 422, "no state 961");
     let (status, body) = post(
         &base,
         "/api/explain",
@@ -269,12 +269,23 @@ async fn explain_evolve_coalitions_and_graph() {
     .await;
     assert_eq!(status, 200, "{every}");
     assert_eq!(every["coalitions"].as_array().unwrap().len(), 11);
-    assert!(
-        every["coalition_equilibria"]
-            .as_array()
-            .unwrap()
-            .contains(&json!(320))
-    );
+    // The same document the library writes for every coalition of the four DMs.
+    let (loaded, conflict) = nrc_compiled();
+    let coalitional = detente_engine::coalition::CoalitionAnalysis::run(
+        &conflict,
+        &detente_engine::coalition::all_coalitions(4),
+        Concept::Seq,
+    )
+    .unwrap();
+    let analysis = Analysis::run(&conflict, &[Concept::Seq], &|| {});
+    let expected = as_json(&detente_report::CoalitionReport {
+        model: &loaded.model,
+        conflict: &conflict,
+        analysis: &analysis,
+        coalitions: &coalitional,
+    });
+    assert_eq!(every, expected);
+    assert!(!every["coalition_equilibria"].as_array().unwrap().is_empty());
     let (status, body) = post(
         &base,
         "/api/coalitions",
@@ -345,7 +356,7 @@ async fn models_convert_and_import_both_ways() {
     );
     let gmcr = response.text().await.unwrap();
     let reread = detente_format::parse_gmcr(&gmcr, "nrc.gmcr").unwrap();
-    assert_eq!(reread.compile(1 << 21).unwrap().state_count(), 480);
+    assert_eq!(reread.compile(1 << 21).unwrap().state_count(), 960);
 
     // A desktop-tool file comes back as the model's form, a model file's keys.
     let prisoners = include_str!("../../../tests/cases/Prisoners.gmcr");
@@ -566,7 +577,7 @@ async fn bad_input_gets_a_json_error_and_the_server_keeps_serving() {
             .unwrap()
             .contains("size limit")
     );
-    // Over the state limit: NRC has 480 states.
+    // Over the state limit: NRC has 960 states.
     let (status, body) = post(&base, "/api/analyze", json!({"model": nrc()})).await;
     assert_error(status, &body, 422, "more than 256 feasible states");
     assert!(

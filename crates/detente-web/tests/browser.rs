@@ -227,9 +227,9 @@ async fn an_analyst_loads_nrc_analyses_edits_and_explores() {
         "document.querySelectorAll('#tableau tbody tr').length",
     )
     .await;
-    assert_eq!(rows, 100, "the first page of 480 states");
+    assert_eq!(rows, 100, "the first page of 960 states");
     let stats = text(&client, Locator::Id("stats")).await;
-    assert!(stats.contains("480 feasible states"), "{stats}");
+    assert!(stats.contains("960 feasible states"), "{stats}");
 
     // Edit the US's fourth preference statement: the results follow.
     let statement = client
@@ -585,7 +585,7 @@ async fn an_analyst_builds_a_model_uploads_files_and_breaks_things() {
     wait_for(
         &client,
         "NRC again",
-        "document.getElementById('stats').textContent.includes('480 feasible states')",
+        "document.getElementById('stats').textContent.includes('960 feasible states')",
     )
     .await;
     screenshot(&client, None, "workbench-reloaded").await;
