@@ -4,7 +4,7 @@
 
 use crate::describe::{compress_ids, describe_change, describe_state};
 use detente_engine::explain::{Sanction, explain};
-use detente_engine::{Analysis, Concept, Conflict, Model, StateIndex};
+use detente_engine::{Analysis, Concept, Conflict, Model, NoDeadline, StateIndex};
 
 /// Above this many states the summary names improvements but does not search for sanctions.
 const EXPLAIN_LIMIT: usize = 100_000;
@@ -154,7 +154,10 @@ fn deterrence(
     let mut sanctions: Vec<(Vec<Concept>, Sanction)> = Vec::new();
     let mut free = Vec::new();
     for &c in concepts.iter().filter(|&&c| c != Concept::Nash) {
-        let why = explain(conflict, d, c, s);
+        // Small models only (`EXPLAIN_LIMIT`), so no deadline, and nothing to time out.
+        let Ok(why) = explain(conflict, d, c, s, &NoDeadline) else {
+            continue;
+        };
         match why
             .into_iter()
             .find(|w| w.improvement == best)
