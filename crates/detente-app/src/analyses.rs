@@ -4,13 +4,20 @@
 
 use crate::choose::CoalitionChoice;
 use crate::error::{AppError, Limit};
+use crate::limits::Timer;
 use crate::source::Prepared;
-use detente_engine::coalition::CoalitionAnalysis;
+use detente_engine::coalition::{CoalitionAnalysis, CoalitionError};
 use detente_engine::evolve::Evolution;
-use detente_engine::foresight::{Foresight, MAX_HORIZON, Outlook};
+use detente_engine::explain::{Deterrence, explain};
+use detente_engine::foresight::{Foresight, ForesightError, MAX_HORIZON, Outlook};
 use detente_engine::inverse::{self, Conditions, Count, Inverse, InverseError, MAX_SAMPLES};
 use detente_engine::robustness::{Robustness, RobustnessError, Settings};
-use detente_engine::{Concept, StateIndex};
+use detente_engine::{Analysis, Concept, Conflict, Deadline, OutOfTime, StateIndex};
+use std::collections::HashMap;
+
+/// Comparisons an inverse answer lists per concept and DM unless all are asked for:
+/// a large model's conditions can run to millions, more than anyone reads.
+pub const INVERSE_SHOWN_COMPARISONS: usize = 500;
 
 /// Why one state is or is not stable, for some DMs and concepts.
 #[derive(Debug, Clone, Default)]
@@ -21,23 +28,69 @@ pub struct ExplainRequest {
     pub concepts: Option<Vec<Concept>>,
 }
 
-/// The DMs and concepts an explanation covers, resolved.
+/// Why one state is or is not stable for some DMs under some concepts.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExplainPlan {
+pub struct Explained {
+    pub state: StateIndex,
     pub dms: Vec<usize>,
     pub concepts: Vec<Concept>,
+    /// `why[d][c]`: each improvement of `dms[d]` from the state and its shortest
+    /// sanction under `concepts[c]`.
+    pub why: Vec<Vec<Vec<Deterrence>>>,
+}
+
+impl Explained {
+    /// Explains `state` for `dms` under `concepts`, polling `deadline`.
+    pub fn new(
+        conflict: &Conflict,
+        state: StateIndex,
+        dms: Vec<usize>,
+        concepts: Vec<Concept>,
+        deadline: &dyn Deadline,
+    ) -> Result<Explained, OutOfTime> {
+        let why = dms
+            .iter()
+            .map(|&d| {
+                concepts
+                    .iter()
+                    .map(|&c| explain(conflict, d, c, state, deadline))
+                    .collect()
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Explained {
+            state,
+            dms,
+            concepts,
+            why,
+        })
+    }
 }
 
 impl Prepared {
-    /// Resolves an explanation's DMs and concepts.
-    pub fn explain(&self, request: &ExplainRequest) -> Result<ExplainPlan, AppError> {
-        Ok(ExplainPlan {
-            dms: self.dms(request.dms.as_deref())?,
-            concepts: match &request.concepts {
-                Some(asked) => crate::choose::ordered(asked)?,
-                None => Concept::ALL.to_vec(),
-            },
-        })
+    /// Stability of every state for every DM under `concepts`; `on_done` as for
+    /// [`Analysis::run`].
+    pub fn analysis(
+        &self,
+        concepts: &[Concept],
+        timer: &Timer,
+        on_done: &(dyn Fn() + Sync),
+    ) -> Result<Analysis, AppError> {
+        Analysis::run(&self.conflict, concepts, timer, on_done).map_err(|e| timer.over(e))
+    }
+
+    /// Why `state` is or is not stable, for the DMs and concepts `request` names.
+    pub fn explain(
+        &self,
+        state: StateIndex,
+        request: &ExplainRequest,
+        timer: &Timer,
+    ) -> Result<Explained, AppError> {
+        let dms = self.dms(request.dms.as_deref())?;
+        let concepts = match &request.concepts {
+            Some(asked) => crate::choose::ordered(asked)?,
+            None => Concept::ALL.to_vec(),
+        };
+        Explained::new(&self.conflict, state, dms, concepts, timer).map_err(|e| timer.over(e))
     }
 
     /// The states reachable from `from` (the status quo when `None`) by unilateral
@@ -46,6 +99,7 @@ impl Prepared {
         &self,
         from: Option<StateIndex>,
         coalitions: Option<&CoalitionChoice>,
+        timer: &Timer,
     ) -> Result<(Evolution, Vec<Vec<usize>>), AppError> {
         let start = match from {
             Some(state) => state,
@@ -58,7 +112,8 @@ impl Prepared {
             Some(choice) => self.coalitions(choice)?,
             None => Vec::new(),
         };
-        let evolution = Evolution::with_coalitions(&self.conflict, start, &coalitions);
+        let evolution = Evolution::with_coalitions(&self.conflict, start, &coalitions, timer)
+            .map_err(|e| timer.over(e))?;
         Ok((evolution, coalitions))
     }
 
@@ -67,10 +122,13 @@ impl Prepared {
         &self,
         concept: Concept,
         choice: &CoalitionChoice,
+        timer: &Timer,
     ) -> Result<CoalitionAnalysis, AppError> {
         let coalitions = self.coalitions(choice)?;
-        CoalitionAnalysis::run(&self.conflict, &coalitions, concept)
-            .map_err(|e| AppError::over(Limit::Coalitions, e.to_string()))
+        CoalitionAnalysis::run(&self.conflict, &coalitions, concept, timer).map_err(|e| match e {
+            CoalitionError::OutOfTime(e) => timer.over(e),
+            e => AppError::over(Limit::Coalitions, e.to_string()),
+        })
     }
 
     /// Limited-move stability at `horizon` under `outlook`, and under the other outlook
@@ -79,6 +137,7 @@ impl Prepared {
         &self,
         horizon: u32,
         outlook: Outlook,
+        timer: &Timer,
     ) -> Result<(Foresight, Foresight), AppError> {
         if !(1..=MAX_HORIZON).contains(&horizon) {
             return Err(
@@ -88,8 +147,12 @@ impl Prepared {
             );
         }
         let run = |outlook| {
-            Foresight::run(&self.conflict, horizon, outlook)
-                .map_err(|e| AppError::over(Limit::Horizon, e.to_string()))
+            Foresight::run(&self.conflict, horizon, outlook, timer).map_err(|e| match e {
+                ForesightError::TooLarge { .. } => AppError::over(Limit::Horizon, e.to_string()),
+                ForesightError::NoHorizonFits { .. } => AppError::invalid(e.to_string())
+                    .help("add feasibility rules, or leave out options or decision makers"),
+                ForesightError::OutOfTime(e) => timer.over(e),
+            })
         };
         Ok((run(outlook)?, run(outlook.other())?))
     }
@@ -99,9 +162,12 @@ impl Prepared {
     pub fn robustness(
         &self,
         settings: &Settings,
+        timer: &Timer,
         progress: &(dyn Fn() + Sync),
     ) -> Result<Robustness, AppError> {
-        Robustness::run(self.model(), &self.conflict, settings, progress).map_err(|e| match e {
+        let run = Robustness::run(self.model(), &self.conflict, settings, timer, progress);
+        run.map_err(|e| match e {
+            RobustnessError::OutOfTime(e) => timer.over(e),
             RobustnessError::TooManyStates { .. } => {
                 AppError::over(Limit::RobustnessStates, e.to_string())
             }
@@ -117,7 +183,11 @@ impl Prepared {
 
     /// The inverse question: under which preferences of the varied DMs `request.target`
     /// is an equilibrium.
-    pub fn inverse(&self, request: &InverseRequest) -> Result<InverseAnswer, AppError> {
+    pub fn inverse(
+        &self,
+        request: &InverseRequest,
+        timer: &Timer,
+    ) -> Result<InverseAnswer, AppError> {
         let concepts = match &request.concepts {
             None => inverse::CONCEPTS.to_vec(),
             Some(asked) => crate::choose::ordered(asked)?,
@@ -139,8 +209,8 @@ impl Prepared {
         let question = Inverse::new(&self.conflict, request.target, &varied);
         let answers: Vec<ConceptAnswer> = concepts
             .iter()
-            .map(|&concept| ConceptAnswer::of(&question, concept, request))
-            .collect();
+            .map(|&concept| ConceptAnswer::of(&question, concept, request, timer))
+            .collect::<Result<_, _>>()?;
         if answers.iter().all(|a| a.conditions.is_err())
             && let Some(Err(error)) = answers.first().map(|a| &a.conditions)
         {
@@ -183,6 +253,9 @@ pub struct InverseRequest {
     /// Draw this many such rankings at random (1 to [`MAX_SAMPLES`]).
     pub sample: Option<u16>,
     pub seed: u64,
+    /// List every comparison; otherwise at most [`INVERSE_SHOWN_COMPARISONS`] per concept
+    /// and DM, and how many more there are (counts and samples use them all).
+    pub full: bool,
 }
 
 /// The inverse analysis's answer: per concept, conditions, counts and samples.
@@ -202,25 +275,114 @@ pub struct ConceptAnswer {
     pub count: Option<Result<Count, InverseError>>,
     /// Present when samples were asked for: one rank vector per varied DM each.
     pub samples: Option<Result<Vec<Vec<Vec<u32>>>, InverseError>>,
+    /// What `conditions` leave out of the full conditions (nothing when all are listed).
+    pub omitted: Omitted,
+}
+
+/// The part of an inverse answer's conditions a summary leaves out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Omitted {
+    /// Comparisons left out, those of the requirements left out included.
+    pub comparisons: usize,
+    /// Requirements (moves to deter) left out.
+    pub requirements: usize,
+}
+
+impl Omitted {
+    pub fn is_nothing(&self) -> bool {
+        *self == Omitted::default()
+    }
+}
+
+/// `conditions` with at most `shown` comparisons per DM (the DM compared, or for a
+/// requirement the DM deterred), in their order, and what is left out. A requirement
+/// is listed whole or not at all, so that what is listed keeps its meaning.
+fn summarised(conditions: Conditions, shown: usize) -> (Conditions, Omitted) {
+    let Conditions::When {
+        required,
+        requirements,
+    } = conditions
+    else {
+        return (conditions, Omitted::default());
+    };
+    let mut listed: HashMap<usize, usize> = HashMap::new();
+    let mut omitted = Omitted::default();
+    let mut fits = |dm: usize, size: usize| {
+        let n = listed.entry(dm).or_default();
+        let fits = *n + size <= shown;
+        if fits {
+            *n += size;
+        } else {
+            omitted.comparisons += size;
+        }
+        fits
+    };
+    let required = required.into_iter().filter(|c| fits(c.dm, 1)).collect();
+    let mut requirements_left_out = 0;
+    let requirements = requirements
+        .into_iter()
+        .filter(|r| {
+            let fit = fits(r.dm, r.alternatives.iter().map(Vec::len).sum());
+            requirements_left_out += usize::from(!fit);
+            fit
+        })
+        .collect();
+    omitted.requirements = requirements_left_out;
+    (
+        Conditions::When {
+            required,
+            requirements,
+        },
+        omitted,
+    )
 }
 
 impl ConceptAnswer {
     /// `question`'s answer under `concept`: its conditions, counted and sampled as asked.
-    fn of(question: &Inverse, concept: Concept, request: &InverseRequest) -> ConceptAnswer {
-        let conditions = question.conditions(concept);
+    /// Running out of time ends the whole request, unlike the other errors, which are
+    /// this concept's answer.
+    fn of(
+        question: &Inverse,
+        concept: Concept,
+        request: &InverseRequest,
+        timer: &Timer,
+    ) -> Result<ConceptAnswer, AppError> {
+        let conditions = in_time(question.conditions(concept, timer), timer)?;
         let count = match &conditions {
-            Ok(c) if request.count => Some(question.count(concept, c)),
+            Ok(c) if request.count => Some(in_time(question.count(concept, c, timer), timer)?),
             _ => None,
         };
         let samples = match (&conditions, request.sample) {
-            (Ok(c), Some(n)) => Some(question.sample(concept, c, n.into(), request.seed)),
+            (Ok(c), Some(n)) => {
+                let drawn = question.sample(concept, c, n.into(), request.seed, timer);
+                Some(in_time(drawn, timer)?)
+            }
             _ => None,
         };
-        ConceptAnswer {
+        let (conditions, omitted) = match conditions {
+            Ok(c) if !request.full => {
+                let (shown, omitted) = summarised(c, INVERSE_SHOWN_COMPARISONS);
+                (Ok(shown), omitted)
+            }
+            other => (other, Omitted::default()),
+        };
+        Ok(ConceptAnswer {
             concept,
             conditions,
             count,
             samples,
-        }
+            omitted,
+        })
+    }
+}
+
+/// An inverse result as a concept's answer, unless it ran out of `timer`'s time.
+fn in_time<T>(
+    result: Result<T, InverseError>,
+    timer: &Timer,
+) -> Result<Result<T, InverseError>, AppError> {
+    match result {
+        Err(InverseError::OutOfTime(e)) => Err(timer.over(e)),
+        other => Ok(other),
     }
 }

@@ -18,14 +18,15 @@ mod sources;
 mod verdict;
 
 pub use analyses::{
-    ConceptAnswer, ExplainPlan, ExplainRequest, InverseAnswer, InverseRequest, robustness_settings,
+    ConceptAnswer, ExplainRequest, Explained, INVERSE_SHOWN_COMPARISONS, InverseAnswer,
+    InverseRequest, Omitted, robustness_settings,
 };
 pub use choose::{
     CoalitionChoice, ConceptChoice, MAX_DMS_FOR_ALL_COALITIONS, SIM_DEFAULT_MAX_STATES,
     concept_by_key, concepts_by_key, default_concepts,
 };
 pub use error::{AppError, Limit};
-pub use limits::{HARD_MAX_STATES, Limits, SERVICE_TIME, max_states};
+pub use limits::{HARD_MAX_STATES, Limits, SERVICE_TIME, Timer, max_states, whole_seconds};
 pub use models::{
     Converted, ModelFormat, Opened, RANKING_MAX_OPTIONS, convert, file_stem, generate,
     open_for_editing,

@@ -1,14 +1,15 @@
 //! The limits on what one request may ask, named once for every front end.
 
-use crate::error::AppError;
-use std::time::Duration;
+use crate::error::{AppError, Limit};
+use detente_engine::{Deadline, OutOfTime};
+use std::time::{Duration, Instant};
 
 /// How much work one request may ask for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
     /// Most feasible states a model may have.
     pub max_states: usize,
-    /// Longest a request may run before its answer is given up (none: no bound).
+    /// Longest a request may run (none: no bound): its analyses stop when it is up.
     pub time: Option<Duration>,
     /// Largest request a service accepts, in bytes (none: no bound, as for local files).
     pub body_bytes: Option<usize>,
@@ -33,6 +34,13 @@ pub fn max_states(n: usize) -> Result<usize, AppError> {
 }
 
 impl Limits {
+    /// Starts a request's clock: the [`Timer`] its analyses poll.
+    pub fn start(&self) -> Timer {
+        Timer {
+            limit: self.time.map(|time| (time, Instant::now() + time)),
+        }
+    }
+
     /// The command line's defaults: the engine's state limit, no time or size bound.
     pub const fn command_line() -> Limits {
         Limits {
@@ -51,4 +59,34 @@ impl Limits {
             body_bytes: Some(4 << 20),
         }
     }
+}
+
+/// A request's time limit, running since [`Limits::start`]: every analysis of the
+/// request polls it and stops once it is up, with [`Limit::Time`].
+#[derive(Debug, Clone, Copy)]
+pub struct Timer {
+    /// The limit and when it is up; `None`: no bound.
+    limit: Option<(Duration, Instant)>,
+}
+
+impl Deadline for Timer {
+    fn passed(&self) -> bool {
+        self.limit.is_some_and(|(_, end)| Instant::now() >= end)
+    }
+}
+
+impl Timer {
+    /// The error for an analysis that ran out of this timer's time.
+    pub(crate) fn over(&self, _: OutOfTime) -> AppError {
+        let seconds = whole_seconds(self.limit.map_or(Duration::ZERO, |(time, _)| time));
+        AppError::over(
+            Limit::Time { seconds },
+            format!("the analysis did not finish within the time limit of {seconds} s"),
+        )
+    }
+}
+
+/// A time limit in whole seconds, rounded up: front ends take it, and name it, in seconds.
+pub fn whole_seconds(time: Duration) -> u64 {
+    time.as_secs() + u64::from(time.subsec_nanos() > 0)
 }

@@ -5,7 +5,7 @@
 
 use detente_engine::explain::{Sanction, explain};
 use detente_engine::robustness::{self, Robustness, Settings};
-use detente_engine::{Analysis, Concept, Conflict, Model, StateIndex};
+use detente_engine::{Analysis, Concept, Conflict, Deadline, Model, NoDeadline, StateIndex};
 
 /// Above this many states a verdict names temptations but does not search for what
 /// deters them (one explanation per concept and DM each).
@@ -16,12 +16,14 @@ pub const DETERRENCE_SEARCH_MAX_STATES: usize = 100_000;
 pub const VERDICT_PROFILES_MAX: u64 = 1024;
 
 /// The model's uncertain preferences analysed over every order they allow, for the
-/// verdicts to say how often each holds; `None` when the model declares no uncertainty
-/// or allows more than [`VERDICT_PROFILES_MAX`] orders (`detente robustness` samples those).
+/// verdicts to say how often each holds; `None` when the model declares no uncertainty,
+/// allows more than [`VERDICT_PROFILES_MAX`] orders (`detente robustness` samples those),
+/// or the `deadline` passes first (the verdicts then go without it).
 pub fn verdict_robustness(
     model: &Model,
     conflict: &Conflict,
     concepts: &[Concept],
+    deadline: &dyn Deadline,
 ) -> Option<Robustness> {
     let profiles = robustness::profile_count(model)?;
     if profiles <= 1 || profiles > u128::from(VERDICT_PROFILES_MAX) {
@@ -31,7 +33,7 @@ pub fn verdict_robustness(
         exact_limit: VERDICT_PROFILES_MAX,
         ..Settings::new(concepts)
     };
-    Robustness::run(model, conflict, &settings, &|| {}).ok()
+    Robustness::run(model, conflict, &settings, deadline, &|| {}).ok()
 }
 
 /// Which state a verdict is about.
@@ -135,7 +137,11 @@ fn search_deterrence(
     temptation: &mut Temptation,
 ) {
     for &c in concepts.iter().filter(|&&c| c != Concept::Nash) {
-        let sanction = explain(conflict, temptation.dm, c, s)
+        // Models up to DETERRENCE_SEARCH_MAX_STATES only: one state's explanation is quick.
+        let Ok(why) = explain(conflict, temptation.dm, c, s, &NoDeadline) else {
+            continue;
+        };
+        let sanction = why
             .into_iter()
             .find(|w| w.improvement == temptation.to)
             .and_then(|w| w.sanction);

@@ -1,15 +1,45 @@
 //! The application layer's interpretation of requests, as every front end sees it.
 
 use detente_app::{
-    AppError, CoalitionChoice, ConceptChoice, ExplainRequest, InverseRequest, Limit, Limits,
-    ModelFormat, Prepared, Source,
+    AppError, CoalitionChoice, ConceptChoice, ExplainRequest, INVERSE_SHOWN_COMPARISONS,
+    InverseRequest, Limit, Limits, ModelFormat, Prepared, Source, Timer, robustness_settings,
 };
 use detente_engine::generate::{PreferenceKind, Shape};
+use detente_engine::inverse::Conditions;
 use detente_engine::inverse::Inverse;
-use detente_engine::{Concept, foresight::Outlook};
+use detente_engine::{Concept, NoDeadline, foresight::Outlook};
+use std::time::{Duration, Instant};
 
 fn example(name: &str) -> Prepared {
     detente_app::prepare(&Source::Example(Some(name.into())), &Limits::command_line()).unwrap()
+}
+
+/// The command line's timer: no time limit.
+fn unbounded() -> Timer {
+    Limits::command_line().start()
+}
+
+/// A timer whose limit of `time` is running.
+fn within(time: Duration) -> Timer {
+    Limits {
+        time: Some(time),
+        ..Limits::command_line()
+    }
+    .start()
+}
+
+/// The limit an error is over, if any.
+fn over_time(error: AppError) -> u64 {
+    match error {
+        AppError::OverLimit {
+            limit: Limit::Time { seconds },
+            message,
+        } => {
+            assert!(message.contains("time limit"), "{message}");
+            seconds
+        }
+        other => panic!("expected the time limit, got {other:?}"),
+    }
 }
 
 fn invalid(error: AppError) -> (String, Option<String>) {
@@ -125,17 +155,26 @@ fn unknown_examples_and_missing_files_are_explained() {
 #[test]
 fn explanations_cover_every_concept_unless_told() {
     let cuban = example("cuban");
-    let plan = cuban.explain(&ExplainRequest::default()).unwrap();
-    assert_eq!(plan.concepts, Concept::ALL);
-    assert_eq!(plan.dms, [0, 1]);
+    let explained = cuban
+        .explain(0, &ExplainRequest::default(), &unbounded())
+        .unwrap();
+    assert_eq!(explained.concepts, Concept::ALL);
+    assert_eq!(explained.dms, [0, 1]);
+    assert!(explained.why.iter().all(|w| w.len() == Concept::ALL.len()));
 }
 
 #[test]
 fn foresight_checks_its_horizon() {
     let chicken = example("chicken");
-    let (message, _) = invalid(chicken.foresight(0, Outlook::Cautious).unwrap_err());
+    let (message, _) = invalid(
+        chicken
+            .foresight(0, Outlook::Cautious, &unbounded())
+            .unwrap_err(),
+    );
     assert_eq!(message, "a horizon of 0 is out of range");
-    let (cautious, hopeful) = chicken.foresight(2, Outlook::Cautious).unwrap();
+    let (cautious, hopeful) = chicken
+        .foresight(2, Outlook::Cautious, &unbounded())
+        .unwrap();
     assert_eq!(cautious.horizon(), 2);
     assert_eq!(hopeful.horizon(), 2);
 }
@@ -150,29 +189,33 @@ fn inverse_answers_each_concept_as_the_engine_does() {
         count: true,
         sample: Some(2),
         seed: 9,
+        full: false,
     };
-    let answer = chicken.inverse(&request).unwrap();
+    let answer = chicken.inverse(&request, &unbounded()).unwrap();
     assert_eq!(answer.varied, [0, 1]);
     let question = Inverse::new(&chicken.conflict, 0, &[0, 1]);
     assert_eq!(answer.answers.len(), 2);
     for a in &answer.answers {
-        let conditions = question.conditions(a.concept).unwrap();
+        let conditions = question.conditions(a.concept, &NoDeadline).unwrap();
         assert_eq!(a.conditions.as_ref().unwrap(), &conditions);
         assert_eq!(
             a.count.as_ref().unwrap(),
-            &question.count(a.concept, &conditions)
+            &question.count(a.concept, &conditions, &NoDeadline)
         );
         assert_eq!(
             a.samples.as_ref().unwrap(),
-            &question.sample(a.concept, &conditions, 2, 9)
+            &question.sample(a.concept, &conditions, 2, 9, &NoDeadline)
         );
     }
     let unasked = chicken
-        .inverse(&InverseRequest {
-            count: false,
-            sample: None,
-            ..request.clone()
-        })
+        .inverse(
+            &InverseRequest {
+                count: false,
+                sample: None,
+                ..request.clone()
+            },
+            &unbounded(),
+        )
         .unwrap();
     assert!(
         unasked
@@ -184,14 +227,137 @@ fn inverse_answers_each_concept_as_the_engine_does() {
         concepts: Some(vec![Concept::Sim]),
         ..request.clone()
     };
-    let (message, help) = invalid(chicken.inverse(&sim).unwrap_err());
+    let (message, help) = invalid(chicken.inverse(&sim, &unbounded()).unwrap_err());
     assert_eq!(message, "inverse analysis does not cover SIM");
     assert_eq!(help.unwrap(), "choose among nash, gmr, smr and seq");
     let too_many = InverseRequest {
         sample: Some(0),
         ..request
     };
-    assert!(chicken.inverse(&too_many).is_err());
+    assert!(chicken.inverse(&too_many, &unbounded()).is_err());
+}
+
+#[test]
+fn every_request_stops_at_its_time_limit() {
+    let nrc = example("nrc");
+    let up = || within(Duration::ZERO);
+    let seconds = [
+        nrc.analysis(&Concept::ALL, &up(), &|| {}).map(drop),
+        nrc.explain(0, &ExplainRequest::default(), &up()).map(drop),
+        nrc.evolve(None, None, &up()).map(drop),
+        nrc.coalitional(Concept::Seq, &CoalitionChoice::All, &up())
+            .map(drop),
+        nrc.foresight(2, Outlook::Cautious, &up()).map(drop),
+        nrc.robustness(
+            &robustness_settings(vec![Concept::Nash], None, None, None),
+            &up(),
+            &|| {},
+        )
+        .map(drop),
+        nrc.inverse(
+            &InverseRequest {
+                target: 0,
+                vary: None,
+                concepts: None,
+                count: true,
+                sample: Some(1),
+                seed: 1,
+                full: false,
+            },
+            &up(),
+        )
+        .map(drop),
+    ]
+    .map(|result| over_time(result.unwrap_err()));
+    assert_eq!(seconds, [0; 7]);
+    // A part of a second counts as a whole one: the limits are named in seconds.
+    let short = nrc.analysis(&[Concept::Nash], &within(Duration::from_nanos(1)), &|| {});
+    assert_eq!(over_time(short.unwrap_err()), 1);
+}
+
+#[test]
+fn a_long_analysis_stops_soon_after_its_time_is_up() {
+    let nrc = example("nrc");
+    // A million sampled profiles take minutes; a tenth of a second is allowed.
+    let settings = robustness_settings(Concept::ALL.to_vec(), Some(0), Some(1_000_000), None);
+    let started = Instant::now();
+    let result = nrc.robustness(&settings, &within(Duration::from_millis(100)), &|| {});
+    assert_eq!(over_time(result.unwrap_err()), 1);
+    // Generous, so that a loaded machine does not fail it: the work itself is minutes.
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// Comparisons per DM (the DM compared, or deterred) and in all.
+fn comparisons(conditions: &Conditions) -> (Vec<usize>, usize) {
+    let Conditions::When {
+        required,
+        requirements,
+    } = conditions
+    else {
+        return (Vec::new(), 0);
+    };
+    let mut per_dm = vec![0; 2];
+    for c in required {
+        per_dm[c.dm] += 1;
+    }
+    for r in requirements {
+        per_dm[r.dm] += r.alternatives.iter().map(Vec::len).sum::<usize>();
+    }
+    let all = per_dm.iter().sum();
+    (per_dm, all)
+}
+
+#[test]
+fn long_inverse_conditions_are_summarised_unless_all_are_asked_for() {
+    let model = detente_app::generate(&Shape {
+        dms: 2,
+        options_per_dm: 5,
+        rules: 0,
+        rule_width: 2,
+        irreversible_percent: 0,
+        preferences: PreferenceKind::Prioritization { statements: 4 },
+        seed: 3,
+    })
+    .unwrap();
+    let source = Source::Text {
+        text: detente_format::to_toml(&model),
+        name: "long.toml".into(),
+    };
+    let long = detente_app::prepare(&source, &Limits::command_line()).unwrap();
+    let request = InverseRequest {
+        target: 0,
+        vary: None,
+        concepts: Some(vec![Concept::Gmr]),
+        count: false,
+        sample: None,
+        seed: 1,
+        full: true,
+    };
+    let full = long.inverse(&request, &unbounded()).unwrap();
+    let summary = long
+        .inverse(
+            &InverseRequest {
+                full: false,
+                ..request
+            },
+            &unbounded(),
+        )
+        .unwrap();
+    let (full, summary) = (&full.answers[0], &summary.answers[0]);
+    assert!(full.omitted.is_nothing());
+    let (_, all) = comparisons(full.conditions.as_ref().unwrap());
+    let (per_dm, listed) = comparisons(summary.conditions.as_ref().unwrap());
+    assert!(all > 2 * INVERSE_SHOWN_COMPARISONS, "{all} comparisons");
+    assert!(
+        per_dm.iter().all(|&n| n <= INVERSE_SHOWN_COMPARISONS),
+        "{per_dm:?}"
+    );
+    assert!(summary.omitted.requirements > 0);
+    assert_eq!(listed + summary.omitted.comparisons, all);
 }
 
 #[test]

@@ -34,8 +34,11 @@ Examples:
   detente inverse \"Proposed package\"       what each party must prefer for the package to hold
   detente serve                            the web workbench at http://127.0.0.1:8080
 
+Every command that analyses takes --timeout SECONDS (default: no limit).
+
 Exit codes: 0 success; 1 output could not be written; 2 bad input (a malformed
-model, an unknown example, a model over the limits, bad arguments).";
+model, an unknown example, a model over the limits, an analysis over --timeout,
+bad arguments).";
 
 #[derive(Debug, Parser)]
 #[command(name = "detente", version, about = ABOUT, long_about = LONG_ABOUT, after_help = AFTER_HELP)]
@@ -93,15 +96,18 @@ pub struct ModelSource {
     /// Refuse models with more feasible states than this.
     #[arg(long, value_name = "N", default_value_t = detente_engine::DEFAULT_MAX_STATES, value_parser = max_states)]
     pub max_states: usize,
+    #[command(flatten)]
+    pub timeout: Timeout,
 }
 
 impl Default for ModelSource {
-    /// The NRC scenario with the default state limit, as `detente` alone runs it.
+    /// The NRC scenario with the default limits, as `detente` alone runs it.
     fn default() -> Self {
         ModelSource {
             model: None,
             example: None,
             max_states: detente_engine::DEFAULT_MAX_STATES,
+            timeout: Timeout::default(),
         }
     }
 }
@@ -125,6 +131,15 @@ pub struct SourcesArgs {
     pub against: Vec<PathBuf>,
     #[arg(long, short = 'f', value_enum, default_value_t)]
     pub format: OutputFormat,
+}
+
+/// The time limit of a command that runs an analysis.
+#[derive(Debug, Args, Default, Clone, Copy)]
+pub struct Timeout {
+    /// Stop the analysis after this many seconds, counted from the start, and exit with
+    /// status 2. Default: no limit (stop it with Ctrl-C).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -289,6 +304,8 @@ pub struct ExplainArgs {
     /// Refuse models with more feasible states than this.
     #[arg(long, value_name = "N", default_value_t = detente_engine::DEFAULT_MAX_STATES, value_parser = max_states)]
     pub max_states: usize,
+    #[command(flatten)]
+    pub timeout: Timeout,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -451,10 +468,16 @@ pub struct InverseArgs {
     /// Seed for --sample: the same seed always draws the same rankings.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// List every comparison. By default at most 500 per concept and DM are listed, with a
+    /// count of the rest (counts and samples always use them all).
+    #[arg(long)]
+    pub full: bool,
     /// Output format (csv is not offered).
     #[arg(long, short = 'f', value_enum, default_value_t)]
     pub format: OutputFormat,
     /// Refuse models with more feasible states than this.
     #[arg(long, value_name = "N", default_value_t = detente_engine::DEFAULT_MAX_STATES, value_parser = max_states)]
     pub max_states: usize,
+    #[command(flatten)]
+    pub timeout: Timeout,
 }

@@ -1,15 +1,15 @@
 //! One function per subcommand.
 
 use crate::Failure;
-use crate::args::ModelSource;
 use crate::args::{
     AnalyzeArgs, CheckArgs, Cli, CoalitionsArgs, Command, ConvertArgs, EvolveArgs, EvolveFormat,
     ExplainArgs, GenerateArgs, OutputFormat, PreferenceArg, SourcesArgs, StatesArgs,
 };
+use crate::args::{ModelSource, Timeout};
 use crate::input::prepare;
 use detente_app::{
     CoalitionChoice, ConceptChoice, Document, ExplainRequest, Limits, ModelFormat, Prepared,
-    SIM_DEFAULT_MAX_STATES, Source,
+    SIM_DEFAULT_MAX_STATES, Source, Timer,
 };
 use detente_engine::generate::{PreferenceKind, Shape};
 use detente_engine::{Analysis, Concept, StateIndex};
@@ -92,21 +92,23 @@ pub(crate) fn note_choice(choice: &ConceptChoice) {
 }
 
 fn analyze(args: AnalyzeArgs) -> Result<(), Failure> {
-    let Prepared { loaded, conflict } = prepare(&args.source)?;
+    let (prepared, timer) = prepare(&args.source)?;
+    let conflict = &prepared.conflict;
     let choice = ConceptChoice::new(args.concepts.chosen().as_deref(), conflict.state_count())?;
     note_choice(&choice);
     let bar = progress(
-        Analysis::job_count(&conflict, &choice.concepts),
+        Analysis::job_count(conflict, &choice.concepts),
         conflict.state_count(),
         args.format,
     );
-    let analysis = Analysis::run(&conflict, &choice.concepts, &|| bar.inc(1));
-    let robustness = detente_app::verdict_robustness(&loaded.model, &conflict, &choice.concepts);
+    let analysis = prepared.analysis(&choice.concepts, &timer, &|| bar.inc(1));
+    let robustness =
+        detente_app::verdict_robustness(prepared.model(), conflict, &choice.concepts, &timer);
     bar.finish_and_clear();
     let report = Report {
-        model: &loaded.model,
-        conflict: &conflict,
-        analysis: &analysis,
+        model: prepared.model(),
+        conflict,
+        analysis: &analysis?,
         all_states: args.all_states,
         robustness: robustness.as_ref(),
     };
@@ -115,7 +117,7 @@ fn analyze(args: AnalyzeArgs) -> Result<(), Failure> {
 }
 
 fn check(args: CheckArgs) -> Result<(), Failure> {
-    let Prepared { loaded, conflict } = prepare(&args.source)?;
+    let (Prepared { loaded, conflict }, _) = prepare(&args.source)?;
     let model = &loaded.model;
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}: valid", model.name)?;
@@ -162,7 +164,7 @@ fn check(args: CheckArgs) -> Result<(), Failure> {
 }
 
 fn states(args: StatesArgs) -> Result<(), Failure> {
-    let Prepared { loaded, conflict } = prepare(&args.source)?;
+    let (Prepared { loaded, conflict }, _) = prepare(&args.source)?;
     let report = StatesReport {
         model: &loaded.model,
         conflict: &conflict,
@@ -229,12 +231,14 @@ fn generate(args: GenerateArgs) -> Result<(), Failure> {
     }
 }
 
-/// The model and state of `[MODEL] STATE` arguments (with `--example` for the model).
+/// The model and state of `[MODEL] STATE` arguments (with `--example` for the model),
+/// and the command's clock, started before the model is read.
 pub(crate) fn model_and_state(
     args: &[String],
     example: Option<String>,
     max_states: usize,
-) -> Result<(Prepared, StateIndex), Failure> {
+    timeout: Timeout,
+) -> Result<(Prepared, StateIndex, Timer), Failure> {
     let (model_path, state_text) = match args {
         [state] => (None, state.as_str()),
         [model, state] => (Some(model.into()), state.as_str()),
@@ -250,37 +254,41 @@ pub(crate) fn model_and_state(
         model: model_path,
         example,
         max_states,
+        timeout,
     };
-    let prepared = prepare(&source)?;
+    let (prepared, timer) = prepare(&source)?;
     let state = prepared.state(state_text)?;
-    Ok((prepared, state))
+    Ok((prepared, state, timer))
 }
 
 fn explain(args: ExplainArgs) -> Result<(), Failure> {
-    let (prepared, state) = model_and_state(&args.args, args.example.clone(), args.max_states)?;
-    let plan = prepared.explain(&ExplainRequest {
-        dms: (!args.dm.is_empty()).then(|| args.dm.clone()),
-        concepts: args.concepts.chosen(),
-    })?;
+    let (prepared, state, timer) = model_and_state(
+        &args.args,
+        args.example.clone(),
+        args.max_states,
+        args.timeout,
+    )?;
     if args.format == OutputFormat::Csv {
         return Err(Failure::Input(miette!(
             help = "use --format table, markdown or json",
             "explanations have no CSV form"
         )));
     }
+    let request = ExplainRequest {
+        dms: (!args.dm.is_empty()).then(|| args.dm.clone()),
+        concepts: args.concepts.chosen(),
+    };
     let explanation = Explanation {
         model: prepared.model(),
         conflict: &prepared.conflict,
-        state,
-        dms: plan.dms,
-        concepts: plan.concepts,
+        explained: &prepared.explain(state, &request, &timer)?,
     };
     explanation.render(format_of(args.format), &mut std::io::stdout().lock())?;
     Ok(())
 }
 
 fn evolve(args: EvolveArgs) -> Result<(), Failure> {
-    let prepared = prepare(&args.source)?;
+    let (prepared, timer) = prepare(&args.source)?;
     let from = args
         .from
         .as_deref()
@@ -291,10 +299,10 @@ fn evolve(args: EvolveArgs) -> Result<(), Failure> {
         prepared.conflict.state_count(),
     )?;
     note_choice(&choice);
-    let analysis = Analysis::run(&prepared.conflict, &choice.concepts, &|| {});
+    let analysis = prepared.analysis(&choice.concepts, &timer, &|| {})?;
     let coalitions = named_coalitions(&args.coalition)
         .or_else(|| args.coalitions.then_some(CoalitionChoice::Listed));
-    let (evolution, coalitions) = prepared.evolve(from, coalitions.as_ref())?;
+    let (evolution, coalitions) = prepared.evolve(from, coalitions.as_ref(), &timer)?;
     let report = EvolutionReport {
         model: prepared.model(),
         conflict: &prepared.conflict,
@@ -313,15 +321,15 @@ fn evolve(args: EvolveArgs) -> Result<(), Failure> {
 }
 
 fn coalitions(args: CoalitionsArgs) -> Result<(), Failure> {
-    let prepared = prepare(&args.source)?;
+    let (prepared, timer) = prepare(&args.source)?;
     let concept = Concept::from(args.concept);
     let choice = named_coalitions(&args.coalition).unwrap_or(if args.all {
         CoalitionChoice::All
     } else {
         CoalitionChoice::Listed
     });
-    let coalitional = prepared.coalitional(concept, &choice)?;
-    let analysis = Analysis::run(&prepared.conflict, &[concept], &|| {});
+    let coalitional = prepared.coalitional(concept, &choice, &timer)?;
+    let analysis = prepared.analysis(&[concept], &timer, &|| {})?;
     let report = CoalitionReport {
         model: prepared.model(),
         conflict: &prepared.conflict,

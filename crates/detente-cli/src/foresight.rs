@@ -48,7 +48,7 @@ pub enum OutlookArg {
 }
 
 pub fn foresight(args: ForesightArgs) -> Result<(), Failure> {
-    let prepared = prepare(&args.source)?;
+    let (prepared, timer) = prepare(&args.source)?;
     let lines_for = args
         .state
         .iter()
@@ -58,7 +58,7 @@ pub fn foresight(args: ForesightArgs) -> Result<(), Failure> {
         OutlookArg::Cautious => Outlook::Cautious,
         OutlookArg::Hopeful => Outlook::Hopeful,
     };
-    let (foresight, other) = prepared.foresight(args.horizon, outlook)?;
+    let (foresight, other) = prepared.foresight(args.horizon, outlook, &timer)?;
     let report = ForesightReport {
         model: prepared.model(),
         conflict: &prepared.conflict,

@@ -3,8 +3,9 @@
 
 use crate::Failure;
 use crate::args::ModelSource;
-use detente_app::{AppError, HARD_MAX_STATES, Limit, Limits, Prepared, Source};
+use detente_app::{AppError, HARD_MAX_STATES, Limit, Limits, Prepared, Source, Timer};
 use miette::miette;
+use std::time::Duration;
 
 impl ModelSource {
     /// The model these arguments name: a file, an example, or (neither) the NRC scenario.
@@ -15,9 +16,12 @@ impl ModelSource {
         }
     }
 
-    /// The command line's limits with `--max-states` applied.
+    /// The command line's limits with `--max-states` and `--timeout` applied.
     pub fn limits(&self) -> Limits {
-        limits(self.max_states)
+        Limits {
+            time: self.timeout.timeout.map(Duration::from_secs),
+            ..limits(self.max_states)
+        }
     }
 }
 
@@ -28,9 +32,12 @@ pub fn limits(max_states: usize) -> Limits {
     }
 }
 
-/// Reads and compiles the model `source` names.
-pub fn prepare(source: &ModelSource) -> Result<Prepared, Failure> {
-    Ok(detente_app::prepare(&source.source(), &source.limits())?)
+/// Starts the command's clock, then reads and compiles the model `source` names:
+/// the time limit counts from the start.
+pub fn prepare(source: &ModelSource) -> Result<(Prepared, Timer), Failure> {
+    let limits = source.limits();
+    let timer = limits.start();
+    Ok((detente_app::prepare(&source.source(), &limits)?, timer))
 }
 
 impl From<AppError> for Failure {
@@ -65,5 +72,6 @@ fn help(limit: Limit) -> String {
         Limit::Coalitions => {
             "coalitional stability is for Nash, GMR, SMR and SEQ on models of moderate size".into()
         }
+        Limit::Time { .. } => "raise it with --timeout SECONDS".into(),
     }
 }

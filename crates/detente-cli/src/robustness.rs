@@ -6,11 +6,10 @@ use crate::args::RobustnessArgs;
 use crate::commands::{format_of, note_choice, progress};
 use crate::input::prepare;
 use detente_app::{ConceptChoice, robustness_settings};
-use detente_engine::Analysis;
 use detente_report::{Render, RobustnessReport};
 
 pub fn run(args: RobustnessArgs) -> Result<(), Failure> {
-    let prepared = prepare(&args.source)?;
+    let (prepared, timer) = prepare(&args.source)?;
     let choice = ConceptChoice::new(
         args.concepts.chosen().as_deref(),
         prepared.conflict.state_count(),
@@ -28,10 +27,10 @@ pub fn run(args: RobustnessArgs) -> Result<(), Failure> {
         prepared.conflict.state_count(),
         args.format,
     );
-    let robustness = prepared.robustness(&settings, &|| bar.inc(1));
+    let robustness = prepared.robustness(&settings, &timer, &|| bar.inc(1));
     bar.finish_and_clear();
     let robustness = robustness?;
-    let written = Analysis::run(&prepared.conflict, robustness.concepts(), &|| {});
+    let written = prepared.analysis(robustness.concepts(), &timer, &|| {})?;
     let report = RobustnessReport {
         model: prepared.model(),
         conflict: &prepared.conflict,

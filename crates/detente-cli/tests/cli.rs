@@ -518,6 +518,38 @@ fn robustness_refuses_oversized_requests() {
 }
 
 #[test]
+fn an_analysis_over_its_time_limit_stops_and_names_the_flag() {
+    // A million sampled profiles of the NRC scenario take minutes.
+    let out = detente(&[
+        "robustness",
+        "--exact-limit",
+        "0",
+        "--samples",
+        "1000000",
+        "--timeout",
+        "1",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("time limit of 1 s"), "{stderr}");
+    assert!(stderr.contains("--timeout SECONDS"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    // Every command that analyses takes the flag; a generous limit changes nothing.
+    for command in [
+        &["analyze", "-e", "chicken"][..],
+        &["explain", "-e", "chicken", "1"],
+        &["evolve", "-e", "chicken", "--from", "1"],
+        &["coalitions", "-e", "chicken"],
+        &["foresight", "-e", "chicken"],
+        &["robustness", "-e", "chicken"],
+        &["inverse", "-e", "chicken", "1"],
+    ] {
+        let with = [command, &["--timeout", "600"]].concat();
+        assert_eq!(stdout(&with), stdout(command), "{command:?}");
+    }
+}
+
+#[test]
 fn exporting_uncertainty_to_gmcr_says_it_is_dropped() {
     let model = uncertain_model_file("robustness-gmcr");
     let target = scratch("robustness-gmcr-out").join("m.gmcr");

@@ -12,6 +12,7 @@ use criterion::measurement::WallTime;
 use criterion::{
     BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
 };
+use detente_engine::NoDeadline;
 use detente_engine::generate::{PreferenceKind, Shape, generate};
 use detente_engine::{Analysis, Concept, Conflict, DEFAULT_MAX_STATES};
 use std::hint::black_box;
@@ -126,7 +127,9 @@ fn bench_sizes(c: &mut Criterion) {
             }
             let mut group = configured(c, format!("concept/{}", concept.key()), &size, states);
             group.bench_function(BenchmarkId::from_parameter(&id), |b| {
-                b.iter(|| Analysis::run(black_box(&conflict), &[concept], &|| {}))
+                b.iter(|| {
+                    Analysis::run(black_box(&conflict), &[concept], &NoDeadline, &|| {}).unwrap()
+                })
             });
             group.finish();
         }
@@ -150,7 +153,7 @@ fn bench_floor(c: &mut Criterion) {
     });
     let four = [Concept::Nash, Concept::Gmr, Concept::Smr, Concept::Seq];
     group.bench_function(BenchmarkId::new("nash+gmr+smr+seq", &id), |b| {
-        b.iter(|| Analysis::run(black_box(&conflict), &four, &|| {}))
+        b.iter(|| Analysis::run(black_box(&conflict), &four, &NoDeadline, &|| {}).unwrap())
     });
     group.finish();
 }

@@ -6,6 +6,7 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use detente_engine::Conflict;
+use detente_engine::NoDeadline;
 use detente_engine::foresight::{Foresight, Outlook};
 use detente_engine::generate::{PreferenceKind, Shape, generate};
 use std::hint::black_box;
@@ -33,7 +34,11 @@ fn foresight(c: &mut Criterion) {
             BenchmarkId::new("run_h3", label),
             &conflict,
             |b, conflict| {
-                b.iter(|| black_box(Foresight::run(conflict, 3, Outlook::Cautious).expect("fits")))
+                b.iter(|| {
+                    black_box(
+                        Foresight::run(conflict, 3, Outlook::Cautious, &NoDeadline).expect("fits"),
+                    )
+                })
             },
         );
     }

@@ -5,6 +5,7 @@
 //! Run: `cargo bench -p detente-engine --bench robustness` (about a minute).
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use detente_engine::NoDeadline;
 use detente_engine::generate::{PreferenceKind, Shape, generate};
 use detente_engine::robustness::{Robustness, Settings, profile_count};
 use detente_engine::{Analysis, Concept, Conflict, DEFAULT_MAX_STATES, Uncertain};
@@ -38,11 +39,13 @@ fn bench_robustness(c: &mut Criterion) {
         .warm_up_time(Duration::from_millis(300))
         .measurement_time(Duration::from_secs(3));
     group.bench_function(BenchmarkId::new("one analysis", &id), |b| {
-        b.iter(|| Analysis::run(black_box(&conflict), &concepts, &|| {}))
+        b.iter(|| Analysis::run(black_box(&conflict), &concepts, &NoDeadline, &|| {}).unwrap())
     });
     let settings = Settings::new(&concepts);
     group.bench_function(BenchmarkId::new("all profiles", &id), |b| {
-        b.iter(|| Robustness::run(black_box(&model), &conflict, &settings, &|| {}).unwrap())
+        b.iter(|| {
+            Robustness::run(black_box(&model), &conflict, &settings, &NoDeadline, &|| {}).unwrap()
+        })
     });
     group.finish();
 }

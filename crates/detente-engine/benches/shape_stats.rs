@@ -13,6 +13,7 @@
 //! flags (as under `cargo bench` or `cargo test --all-targets`) it does nothing.
 //! scripts/bench-targets.sh uses it for its "moves" column.
 
+use detente_engine::NoDeadline;
 use detente_engine::generate::{PreferenceKind, Shape, generate};
 use detente_engine::{Analysis, Concept, Conflict, DEFAULT_MAX_STATES};
 use std::process::ExitCode;
@@ -110,7 +111,7 @@ fn main() -> ExitCode {
     );
     if !concepts.is_empty() {
         let t = Instant::now();
-        let analysis = Analysis::run(&conflict, &concepts, &|| {});
+        let analysis = Analysis::run(&conflict, &concepts, &NoDeadline, &|| {}).unwrap();
         let analyze_s = t.elapsed().as_secs_f64();
         std::hint::black_box(&analysis);
         let keys: Vec<&str> = concepts.iter().map(|c| c.key()).collect();

@@ -7,6 +7,7 @@
 //! docs/ALGORITHMS.md ("Coalitional stability").
 
 use crate::conflict::Conflict;
+use crate::deadline::{Deadline, OutOfTime};
 use crate::space::StateIndex;
 use crate::stability::{Concept, Responses, UNREACHABLE, best_within_one_move, least_reachable};
 use fixedbitset::FixedBitSet;
@@ -36,6 +37,8 @@ pub enum CoalitionError {
     UnknownMember { dm: usize, dms: usize },
     #[error("a coalition has no members")]
     EmptyCoalition,
+    #[error(transparent)]
+    OutOfTime(#[from] OutOfTime),
 }
 
 /// Breadth-first search in the graph of a coalition's moves, with buffers
@@ -145,12 +148,15 @@ pub struct CoalitionAnalysis {
 impl CoalitionAnalysis {
     /// Analyses `concept` over the DMs alone and `coalitions` (member lists;
     /// order and repeats do not matter). With no coalition of two or more, the
-    /// result is the ordinary stability of GMCR.md §3.
+    /// result is the ordinary stability of GMCR.md §3. Polls `deadline` in every
+    /// loop over states, and once per state for the coalitions' searches from it.
     pub fn run(
         conflict: &Conflict,
         coalitions: &[Vec<usize>],
         concept: Concept,
+        deadline: &dyn Deadline,
     ) -> Result<CoalitionAnalysis, CoalitionError> {
+        deadline.check()?;
         if !COALITION_CONCEPTS.contains(&concept) {
             return Err(CoalitionError::UnsupportedConcept(concept.label()));
         }
@@ -182,26 +188,31 @@ impl CoalitionAnalysis {
             .map(|members| {
                 members
                     .par_iter()
-                    .map(|&i| least_for_member(conflict, members, i, concept))
+                    .map(|&i| least_for_member(conflict, members, i, concept, deadline))
                     .collect()
             })
-            .collect();
+            .collect::<Result<_, _>>()?;
         let mut analysis = CoalitionAnalysis {
             concept,
             coalitions: all,
             least,
             stable: Vec::new(),
         };
-        analysis.stable = analysis.stability(conflict);
+        analysis.stable = analysis.stability(conflict, deadline)?;
         Ok(analysis)
     }
 
-    fn stability(&self, conflict: &Conflict) -> Vec<FixedBitSet> {
+    fn stability(
+        &self,
+        conflict: &Conflict,
+        deadline: &dyn Deadline,
+    ) -> Result<Vec<FixedBitSet>, OutOfTime> {
         let unstable: Vec<u64> = (0..conflict.state_count() as StateIndex)
             .into_par_iter()
             .map_init(
                 || CoalitionSearch::new(conflict),
                 |search, s| {
+                    deadline.check()?;
                     let mut unstable = 0u64;
                     for h in 0..self.coalitions.len() {
                         self.for_each_upset_by(conflict, search, h, s, |upset| {
@@ -210,11 +221,11 @@ impl CoalitionAnalysis {
                             }
                         });
                     }
-                    unstable
+                    Ok(unstable)
                 },
             )
-            .collect();
-        (0..conflict.dm_count())
+            .collect::<Result<_, _>>()?;
+        Ok((0..conflict.dm_count())
             .map(|dm| {
                 let mut set = FixedBitSet::with_capacity(unstable.len());
                 for (s, &bits) in unstable.iter().enumerate() {
@@ -222,7 +233,7 @@ impl CoalitionAnalysis {
                 }
                 set
             })
-            .collect()
+            .collect())
     }
 
     /// Calls `found` with each coalition improvement of coalition `h` from `s`
@@ -306,43 +317,42 @@ fn least_for_member(
     members: &[usize],
     i: usize,
     concept: Concept,
-) -> Option<Vec<u32>> {
+    deadline: &dyn Deadline,
+) -> Result<Option<Vec<u32>>, OutOfTime> {
     let outsiders: Vec<usize> = (0..conflict.dm_count())
         .filter(|d| !members.contains(d))
         .collect();
     let ranks = conflict.ranks(i);
+    let least = |responses, value: &[u32]| {
+        least_reachable(conflict, &outsiders, responses, value, deadline).map(Some)
+    };
     match concept {
-        Concept::Gmr => Some(least_reachable(conflict, &outsiders, Responses::Any, ranks)),
-        Concept::Seq => Some(least_reachable(
-            conflict,
-            &outsiders,
-            Responses::Improvements,
-            ranks,
-        )),
-        Concept::Smr => {
-            let counter = best_counter_response(conflict, members, i);
-            Some(least_reachable(
-                conflict,
-                &outsiders,
-                Responses::Any,
-                &counter,
-            ))
-        }
-        _ => None,
+        Concept::Gmr => least(Responses::Any, ranks),
+        Concept::Seq => least(Responses::Improvements, ranks),
+        Concept::Smr => least(
+            Responses::Any,
+            &best_counter_response(conflict, members, i, deadline)?,
+        ),
+        _ => Ok(None),
     }
 }
 
 /// For each state, the best rank `i` reaches there or after one counter-response
 /// of its coalition (any legal sequence of the members' moves).
-fn best_counter_response(conflict: &Conflict, members: &[usize], i: usize) -> Vec<u32> {
+fn best_counter_response(
+    conflict: &Conflict,
+    members: &[usize],
+    i: usize,
+    deadline: &dyn Deadline,
+) -> Result<Vec<u32>, OutOfTime> {
     if members.len() == 1 {
-        return best_within_one_move(conflict, i);
+        return best_within_one_move(conflict, i, deadline);
     }
     // The greatest reachable rank is the least reachable of the reversed ranks.
     let top = conflict.ranks(i).iter().copied().max().unwrap_or(0);
     let reversed: Vec<u32> = conflict.ranks(i).iter().map(|&r| top - r).collect();
-    let least = least_reachable(conflict, members, Responses::Any, &reversed);
-    conflict
+    let least = least_reachable(conflict, members, Responses::Any, &reversed, deadline)?;
+    Ok(conflict
         .ranks(i)
         .iter()
         .zip(least)
@@ -353,7 +363,7 @@ fn best_counter_response(conflict: &Conflict, members: &[usize], i: usize) -> Ve
                 here.max(top - l)
             }
         })
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]

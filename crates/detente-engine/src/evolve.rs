@@ -5,6 +5,7 @@
 
 use crate::coalition::CoalitionSearch;
 use crate::conflict::Conflict;
+use crate::deadline::{Deadline, OutOfTime, Ticker};
 use crate::space::StateIndex;
 use std::collections::VecDeque;
 
@@ -43,16 +44,23 @@ pub struct Evolution {
 
 impl Evolution {
     /// Unilateral improvements only.
-    pub fn from(conflict: &Conflict, start: StateIndex) -> Evolution {
-        Evolution::with_coalitions(conflict, start, &[])
+    pub fn from(
+        conflict: &Conflict,
+        start: StateIndex,
+        deadline: &dyn Deadline,
+    ) -> Result<Evolution, OutOfTime> {
+        Evolution::with_coalitions(conflict, start, &[], deadline)
     }
 
-    /// Unilateral improvements and the joint improvements of `coalitions`.
+    /// Unilateral improvements and the joint improvements of `coalitions`; polls
+    /// `deadline` per state reached.
     pub fn with_coalitions(
         conflict: &Conflict,
         start: StateIndex,
         coalitions: &[Vec<usize>],
-    ) -> Evolution {
+        deadline: &dyn Deadline,
+    ) -> Result<Evolution, OutOfTime> {
+        let ticker = Ticker::new(deadline);
         let dms = conflict.dm_count();
         let mut parent = vec![(UNSEEN, UNSEEN); conflict.state_count()];
         parent[start as usize] = (UNSEEN, start);
@@ -60,6 +68,7 @@ impl Evolution {
         let mut queue = VecDeque::from([start]);
         let mut search = (!coalitions.is_empty()).then(|| CoalitionSearch::new(conflict));
         while let Some(s) = queue.pop_front() {
+            ticker.tick()?;
             let mut reach = |code: usize, t: StateIndex| {
                 if parent[t as usize].1 == UNSEEN {
                     parent[t as usize] = (code as u32, s);
@@ -73,6 +82,8 @@ impl Evolution {
                 }
             }
             if let Some(search) = search.as_mut() {
+                // Each state's coalition searches may cover the whole graph.
+                deadline.check()?;
                 for (c, members) in coalitions.iter().enumerate() {
                     let mut joint = Vec::new();
                     search.for_each_improvement(conflict, members, s, |t| joint.push(t));
@@ -83,12 +94,12 @@ impl Evolution {
                 }
             }
         }
-        Evolution {
+        Ok(Evolution {
             start,
             parent,
             order,
             dms,
-        }
+        })
     }
 
     /// Reached states, nearest first (the start first).
@@ -126,6 +137,7 @@ impl Evolution {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::deadline::NoDeadline;
     use crate::generate::{PreferenceKind, Shape, generate};
 
     /// Twenty random three-DM models with two options each, compiled, with their seeds.
@@ -147,7 +159,7 @@ mod tests {
     #[test]
     fn paths_are_shortest_sequences_of_improvements() {
         for (_, conflict) in small_conflicts() {
-            let evolution = Evolution::from(&conflict, 0);
+            let evolution = Evolution::from(&conflict, 0, &NoDeadline).unwrap();
             let mut distance = 0;
             for &s in evolution.reached() {
                 let path = evolution.path_to(s).unwrap();
@@ -182,8 +194,9 @@ mod tests {
         use crate::coalition::{all_coalitions, coalition_improvements};
         for (seed, conflict) in small_conflicts() {
             let coalitions = all_coalitions(3);
-            let alone = Evolution::from(&conflict, 0);
-            let evolution = Evolution::with_coalitions(&conflict, 0, &coalitions);
+            let alone = Evolution::from(&conflict, 0, &NoDeadline).unwrap();
+            let evolution =
+                Evolution::with_coalitions(&conflict, 0, &coalitions, &NoDeadline).unwrap();
             for &s in evolution.reached() {
                 let mut at = 0;
                 for step in evolution.path_to(s).unwrap() {

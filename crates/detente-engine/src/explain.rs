@@ -4,6 +4,7 @@
 //! a second, independent check of the whole-graph computation.
 
 use crate::conflict::Conflict;
+use crate::deadline::{Deadline, OutOfTime, Ticker};
 use crate::space::StateIndex;
 use crate::stability::Concept;
 use std::collections::{HashMap, VecDeque};
@@ -53,32 +54,40 @@ pub struct Deterrence {
 
 /// Every improvement of `dm` from `s` (best for `dm` first) with the shortest
 /// sanction under `concept`. `s` is stable iff every entry has a sanction.
-pub fn explain(conflict: &Conflict, dm: usize, concept: Concept, s: StateIndex) -> Vec<Deterrence> {
+/// The searches poll `deadline` per state or combination tried.
+pub fn explain(
+    conflict: &Conflict,
+    dm: usize,
+    concept: Concept,
+    s: StateIndex,
+    deadline: &dyn Deadline,
+) -> Result<Vec<Deterrence>, OutOfTime> {
     let here = conflict.rank(dm, s);
     let others: Vec<usize> = (0..conflict.dm_count()).filter(|&j| j != dm).collect();
+    deadline.check()?;
+    let ticker = Ticker::new(deadline);
+    let sequence = |s1, improving_only| {
+        shortest_sequence(conflict, &others, s1, improving_only, &ticker, |s2| {
+            conflict.rank(dm, s2) <= here
+        })
+    };
     conflict
         .improvements(dm, s)
         .into_iter()
         .map(|s1| {
             let sanction = match concept {
                 Concept::Nash => None,
-                Concept::Gmr => shortest_sequence(conflict, &others, s1, false, |s2| {
-                    conflict.rank(dm, s2) <= here
-                }),
-                Concept::Smr => shortest_sequence(conflict, &others, s1, false, |s2| {
+                Concept::Gmr => sequence(s1, false)?,
+                Concept::Smr => shortest_sequence(conflict, &others, s1, false, &ticker, |s2| {
                     let mut contained = conflict.rank(dm, s2) <= here;
                     conflict.for_each_move(dm, s2, |s3| contained &= conflict.rank(dm, s3) <= here);
                     contained
-                }),
-                Concept::Seq => shortest_sequence(conflict, &others, s1, true, |s2| {
-                    conflict.rank(dm, s2) <= here
-                }),
-                Concept::Sim => simultaneous(conflict, dm, &others, s, s1),
+                })?,
+                Concept::Seq => sequence(s1, true)?,
+                Concept::Sim => simultaneous(conflict, dm, &others, s, s1, &ticker)?,
                 Concept::SeqSim => {
-                    let sequential = shortest_sequence(conflict, &others, s1, true, |s2| {
-                        conflict.rank(dm, s2) <= here
-                    });
-                    let at_once = simultaneous(conflict, dm, &others, s, s1);
+                    let sequential = sequence(s1, true)?;
+                    let at_once = simultaneous(conflict, dm, &others, s, s1, &ticker)?;
                     sequential
                         .zip(at_once)
                         .map(|(sequential, simultaneous)| Sanction::Both {
@@ -87,10 +96,10 @@ pub fn explain(conflict: &Conflict, dm: usize, concept: Concept, s: StateIndex) 
                         })
                 }
             };
-            Deterrence {
+            Ok(Deterrence {
                 improvement: s1,
                 sanction,
-            }
+            })
         })
         .collect()
 }
@@ -102,8 +111,9 @@ fn shortest_sequence(
     movers: &[usize],
     start: StateIndex,
     improving_only: bool,
+    ticker: &Ticker,
     sanctions: impl Fn(StateIndex) -> bool,
-) -> Option<Sanction> {
+) -> Result<Option<Sanction>, OutOfTime> {
     type Node = (StateIndex, usize);
     let mut parent: HashMap<Node, Option<Node>> = HashMap::new();
     let mut queue: VecDeque<Node> = VecDeque::new();
@@ -125,6 +135,7 @@ fn shortest_sequence(
         }
     }
     while let Some(node) = queue.pop_front() {
+        ticker.tick()?;
         if sanctions(node.0) {
             let mut steps = vec![Step {
                 dm: node.1,
@@ -139,7 +150,7 @@ fn shortest_sequence(
                 at = *prev;
             }
             steps.reverse();
-            return Some(Sanction::Sequence(steps));
+            return Ok(Some(Sanction::Sequence(steps)));
         }
         expand(node.0, Some(node.1), &mut next);
         for child in next.drain(..) {
@@ -149,7 +160,7 @@ fn shortest_sequence(
             }
         }
     }
-    None
+    Ok(None)
 }
 
 /// The first simultaneous response (fewest movers first) that sanctions `s1`.
@@ -159,7 +170,8 @@ fn simultaneous(
     others: &[usize],
     s: StateIndex,
     s1: StateIndex,
-) -> Option<Sanction> {
+    ticker: &Ticker,
+) -> Result<Option<Sanction>, OutOfTime> {
     let space = conflict.space();
     let from = space.pattern(s);
     let here = conflict.rank(dm, s);
@@ -172,7 +184,8 @@ fn simultaneous(
     let mut picked: Vec<Option<StateIndex>> = vec![None; others.len()];
     search_simultaneous(&choices, 0, &mut picked, &mut |picked| {
         let movers = picked.iter().flatten().count();
-        if movers == 0 || movers >= best_movers {
+        // Out of time, the rest of the search is skipped.
+        if ticker.tick().is_err() || movers == 0 || movers >= best_movers {
             return;
         }
         let pattern = picked
@@ -194,7 +207,8 @@ fn simultaneous(
             });
         }
     });
-    best
+    ticker.stopped()?;
+    Ok(best)
 }
 
 fn search_simultaneous(

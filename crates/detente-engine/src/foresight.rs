@@ -19,6 +19,7 @@
 pub mod reference;
 
 use crate::conflict::Conflict;
+use crate::deadline::{Deadline, OutOfTime};
 use crate::space::StateIndex;
 use rayon::prelude::*;
 use std::cmp::Reverse;
@@ -80,6 +81,13 @@ pub enum ForesightError {
         levels: usize,
         limit: usize,
     },
+    /// Not even one level beyond the identity fits: no horizon can be answered.
+    #[error(
+        "even horizon 1 (Nash stability) would need more than the foresight limit of {limit} table cells (horizons × DMs² × states) for this model; analyse a smaller model"
+    )]
+    NoHorizonFits { limit: usize },
+    #[error(transparent)]
+    OutOfTime(#[from] OutOfTime),
 }
 
 /// Where the anticipation tables start repeating: the table of horizon
@@ -146,12 +154,14 @@ pub struct Foresight {
 impl Foresight {
     /// Computes the anticipations of every DM up to `horizon` and, when they
     /// settle within [`MAX_FORESIGHT_CELLS`], beyond (non-myopic stability).
+    /// Every level's computation polls `deadline`.
     pub fn run(
         conflict: &Conflict,
         horizon: u32,
         outlook: Outlook,
+        deadline: &dyn Deadline,
     ) -> Result<Foresight, ForesightError> {
-        Foresight::run_within(conflict, horizon, outlook, MAX_FORESIGHT_CELLS)
+        Foresight::run_within(conflict, horizon, outlook, MAX_FORESIGHT_CELLS, deadline)
     }
 
     fn run_within(
@@ -159,11 +169,17 @@ impl Foresight {
         horizon: u32,
         outlook: Outlook,
         max_cells: usize,
+        deadline: &dyn Deadline,
     ) -> Result<Foresight, ForesightError> {
+        deadline.check()?;
         let dms = conflict.dm_count();
         let states = conflict.state_count();
         let level_cells = dms * states;
-        let max_levels = (max_cells / (dms * level_cells)).max(1);
+        // Level 0, the identity, answers no horizon: at least one more must fit.
+        let max_levels = max_cells / (dms * level_cells);
+        if max_levels < 2 {
+            return Err(ForesightError::NoHorizonFits { limit: max_cells });
+        }
         let tables: Vec<Tables> = (0..dms)
             .map(|focal| {
                 Anticipator {
@@ -171,9 +187,9 @@ impl Foresight {
                     focal,
                     outlook,
                 }
-                .tables(max_levels)
+                .tables(max_levels, deadline)
             })
-            .collect();
+            .collect::<Result<_, _>>()?;
         if let Some(short) = tables.iter().find(|t| t.level(horizon).is_none()) {
             return Err(ForesightError::TooLarge {
                 horizon,
@@ -363,7 +379,7 @@ impl Anticipator<'_> {
     }
 
     /// Levels 0, 1, ... until one repeats an earlier level or `max_levels` are kept.
-    fn tables(&self, max_levels: usize) -> Tables {
+    fn tables(&self, max_levels: usize, deadline: &dyn Deadline) -> Result<Tables, OutOfTime> {
         let states = self.conflict.state_count();
         let cells = self.conflict.dm_count() * states;
         let identity: Vec<StateIndex> = (0..cells).map(|x| (x % states) as StateIndex).collect();
@@ -374,35 +390,40 @@ impl Anticipator<'_> {
             // Every answer once, read by every move into its state.
             let after: Vec<StateIndex> = (0..cells)
                 .into_par_iter()
-                .map(|x| self.after(below, x / states, (x % states) as StateIndex))
-                .collect();
+                .map(|x| {
+                    deadline.check_at(x)?;
+                    Ok(self.after(below, x / states, (x % states) as StateIndex))
+                })
+                .collect::<Result<_, _>>()?;
             let next: Vec<StateIndex> = (0..cells)
                 .into_par_iter()
                 .map(|x| {
+                    deadline.check_at(x)?;
                     let (j, s) = (x / states, (x % states) as StateIndex);
                     let row = &after[j * states..(j + 1) * states];
-                    self.turn(j, s, |t| row[t as usize])
-                        .map_or(s, |(_, outcome)| outcome)
+                    Ok(self
+                        .turn(j, s, |t| row[t as usize])
+                        .map_or(s, |(_, outcome)| outcome))
                 })
-                .collect();
+                .collect::<Result<_, _>>()?;
             let earlier = seen.entry(fingerprint(&next)).or_default();
             if let Some(&start) = earlier.iter().find(|&&h| levels[h] == next) {
                 let period = (levels.len() - start) as u32;
-                return Tables {
+                return Ok(Tables {
                     levels,
                     cycle: Some(Cycle {
                         start: start as u32,
                         period,
                     }),
-                };
+                });
             }
             earlier.push(levels.len());
             levels.push(next);
         }
-        Tables {
+        Ok(Tables {
             levels,
             cycle: None,
-        }
+        })
     }
 }
 
@@ -416,12 +437,15 @@ fn fingerprint(level: &[StateIndex]) -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::Model;
+    use crate::deadline::NoDeadline;
     use crate::generate::{PreferenceKind, Shape, generate};
 
-    fn conflict(seed: u64) -> Conflict {
-        let shape = Shape {
+    /// A small random model: three DMs with two options each.
+    pub(crate) fn model(seed: u64) -> Model {
+        generate(&Shape {
             dms: 3,
             options_per_dm: 2,
             rules: 0,
@@ -429,15 +453,18 @@ mod tests {
             irreversible_percent: 0,
             preferences: PreferenceKind::Prioritization { statements: 4 },
             seed,
-        };
-        Conflict::compile(&generate(&shape), 1 << 10).unwrap()
+        })
+    }
+
+    pub(crate) fn conflict(seed: u64) -> Conflict {
+        Conflict::compile(&model(seed), 1 << 10).unwrap()
     }
 
     #[test]
     fn a_horizon_beyond_the_limit_is_refused_unless_the_tables_settle() {
         let c = conflict(7);
         let level = c.dm_count() * c.dm_count() * c.state_count();
-        let settled = Foresight::run(&c, 1, Outlook::Cautious).unwrap();
+        let settled = Foresight::run(&c, 1, Outlook::Cautious, &NoDeadline).unwrap();
         let needed = (0..c.dm_count())
             .map(|i| {
                 settled
@@ -448,8 +475,9 @@ mod tests {
             .unwrap();
         assert!(needed >= 2, "this model should take a few levels to settle");
         // Room for two levels: horizon 1 is answered, horizon 5 is not.
-        assert!(Foresight::run_within(&c, 1, Outlook::Cautious, 2 * level).is_ok());
-        let error = Foresight::run_within(&c, 5, Outlook::Cautious, 2 * level).unwrap_err();
+        assert!(Foresight::run_within(&c, 1, Outlook::Cautious, 2 * level, &NoDeadline).is_ok());
+        let error =
+            Foresight::run_within(&c, 5, Outlook::Cautious, 2 * level, &NoDeadline).unwrap_err();
         assert_eq!(
             error,
             ForesightError::TooLarge {
@@ -459,8 +487,14 @@ mod tests {
             }
         );
         assert!(error.to_string().contains("at most 1"));
+        // Room for the identity alone: no horizon at all, and the message says so.
+        let error =
+            Foresight::run_within(&c, 1, Outlook::Cautious, level, &NoDeadline).unwrap_err();
+        assert_eq!(error, ForesightError::NoHorizonFits { limit: level });
+        assert!(error.to_string().contains("even horizon 1"), "{error}");
+        assert!(!error.to_string().contains("at most 0"), "{error}");
         // With room to settle, any horizon is answered from the cycle.
-        let far = Foresight::run(&c, 1_000_000, Outlook::Cautious).unwrap();
+        let far = Foresight::run(&c, 1_000_000, Outlook::Cautious, &NoDeadline).unwrap();
         for i in 0..c.dm_count() {
             let k = far.cycle(i).unwrap();
             let h = k.start + (1_000_000 - k.start) % k.period;

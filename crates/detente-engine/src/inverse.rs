@@ -32,6 +32,7 @@ pub use count::STEP_LIMIT;
 pub use natural::Natural;
 
 use crate::conflict::Conflict;
+use crate::deadline::{Deadline, OutOfTime, Ticker};
 use crate::generate::SplitMix;
 use crate::space::StateIndex;
 use crate::stability::Concept;
@@ -96,6 +97,21 @@ pub enum InverseError {
     CountUnsupported { concept: &'static str, limit: usize },
     #[error("counting the rankings for {concept} needs more than {limit} search steps")]
     CountTooHard { concept: &'static str, limit: u64 },
+    #[error(transparent)]
+    OutOfTime(#[from] OutOfTime),
+}
+
+impl InverseError {
+    /// Why counting or sampling for `concept` stopped.
+    fn halted(concept: Concept, halt: count::Halt) -> InverseError {
+        match halt {
+            count::Halt::TooHard => InverseError::CountTooHard {
+                concept: concept.label(),
+                limit: STEP_LIMIT,
+            },
+            count::Halt::OutOfTime => InverseError::OutOfTime(OutOfTime),
+        }
+    }
 }
 
 /// Most comparisons built for one concept's conditions, before simplification.
@@ -178,14 +194,21 @@ impl<'a> Inverse<'a> {
         }
     }
 
-    /// The conditions under which the target is a `concept` equilibrium.
-    pub fn conditions(&self, concept: Concept) -> Result<Conditions, InverseError> {
+    /// The conditions under which the target is a `concept` equilibrium. Polls
+    /// `deadline` per state searched and comparison built, and while simplifying.
+    pub fn conditions(
+        &self,
+        concept: Concept,
+        deadline: &dyn Deadline,
+    ) -> Result<Conditions, InverseError> {
         if !CONCEPTS.contains(&concept) {
             return Err(InverseError::Concept(concept.label()));
         }
+        deadline.check()?;
         let mut budget = Budget {
             left: MAX_COMPARISONS,
             concept,
+            ticker: Ticker::new(deadline),
         };
         let mut requirements = Vec::new();
         for dm in 0..self.conflict.dm_count() {
@@ -195,12 +218,12 @@ impl<'a> Inverse<'a> {
                 match concept {
                     Concept::Nash => {}
                     Concept::Gmr => {
-                        for s2 in self.reachable_by_others(dm, move_to, false) {
+                        for s2 in self.reachable_by_others(dm, move_to, false, &budget.ticker)? {
                             alternatives.add([self.not_above(dm, s2)], &mut budget)?;
                         }
                     }
                     Concept::Smr => {
-                        for s2 in self.reachable_by_others(dm, move_to, false) {
+                        for s2 in self.reachable_by_others(dm, move_to, false, &budget.ticker)? {
                             let facts = std::iter::once(self.not_above(dm, s2)).chain(
                                 self.conflict
                                     .moves_from(dm, s2)
@@ -211,7 +234,7 @@ impl<'a> Inverse<'a> {
                         }
                     }
                     Concept::Seq if self.responses_known(dm) => {
-                        for s2 in self.reachable_by_others(dm, move_to, true) {
+                        for s2 in self.reachable_by_others(dm, move_to, true, &budget.ticker)? {
                             alternatives.add([self.not_above(dm, s2)], &mut budget)?;
                         }
                     }
@@ -238,7 +261,7 @@ impl<'a> Inverse<'a> {
                 });
             }
         }
-        Ok(simplify(requirements))
+        Ok(simplify(requirements, &budget.ticker)?)
     }
 
     /// Whether no DM other than `dm` is varied, so that their improvements are known.
@@ -249,11 +272,18 @@ impl<'a> Inverse<'a> {
     /// R_{N-dm}(from), or with `improving` R^+_{N-dm}(from) (only for DMs that are not
     /// varied): states reached by one or more moves of the other DMs (graph reachability
     /// equals legal sequences: docs/ALGORITHMS.md, "Legal sequences as reachability").
-    fn reachable_by_others(&self, dm: usize, from: StateIndex, improving: bool) -> Vec<StateIndex> {
+    fn reachable_by_others(
+        &self,
+        dm: usize,
+        from: StateIndex,
+        improving: bool,
+        ticker: &Ticker,
+    ) -> Result<Vec<StateIndex>, OutOfTime> {
         let mut seen = HashSet::from([from]);
         let mut queue = VecDeque::from([from]);
         let mut reached = Vec::new();
         while let Some(x) = queue.pop_front() {
+            ticker.tick()?;
             for j in (0..self.conflict.dm_count()).filter(|&j| j != dm) {
                 let floor = self.conflict.rank(j, x);
                 self.conflict.for_each_move(j, x, |t| {
@@ -264,7 +294,7 @@ impl<'a> Inverse<'a> {
                 });
             }
         }
-        reached
+        Ok(reached)
     }
 
     /// Adds, for every simple legal sequence of the other DMs' moves from `at` (the
@@ -321,8 +351,15 @@ impl<'a> Inverse<'a> {
     /// satisfies the conditions depends only on the set B of states it puts below the
     /// target, and the rankings with a given B among the m mentioned states number
     /// `n! · |B|! · (m-|B|)! / (m+1)!`: so the count sums that over the satisfying
-    /// sets B, counted by size (see `count.rs`), and DMs multiply.
-    pub fn count(&self, concept: Concept, conditions: &Conditions) -> Result<Count, InverseError> {
+    /// sets B, counted by size (see `count.rs`), and DMs multiply. Polls `deadline`
+    /// per search step.
+    pub fn count(
+        &self,
+        concept: Concept,
+        conditions: &Conditions,
+        deadline: &dyn Deadline,
+    ) -> Result<Count, InverseError> {
+        deadline.check()?;
         let n = self.conflict.state_count();
         let varied = self.varied();
         let total = (0..varied.len()).fold(Natural::from_u64(1), |acc, _| {
@@ -337,7 +374,7 @@ impl<'a> Inverse<'a> {
         let forms = match self.forms(concept, conditions) {
             Err(InverseError::CountUnsupported { .. }) => {
                 let mentioned = self.mentioned_orders(concept, conditions)?;
-                let satisfying = self.satisfying_orders(conditions, &mentioned);
+                let satisfying = self.satisfying_orders(conditions, &mentioned, deadline)?;
                 let rankings =
                     mentioned
                         .iter()
@@ -353,12 +390,8 @@ impl<'a> Inverse<'a> {
         };
         let mut rankings = Natural::from_u64(1);
         for form in forms {
-            let sizes = count::by_size(&form.clauses, &form.open).map_err(|count::TooHard| {
-                InverseError::CountTooHard {
-                    concept: concept.label(),
-                    limit: STEP_LIMIT,
-                }
-            })?;
+            let sizes = count::by_size(&form.clauses, &form.open, deadline)
+                .map_err(|halt| InverseError::halted(concept, halt))?;
             let m = form.mentioned();
             let forced = form.forced.len();
             let sum = sizes
@@ -377,13 +410,16 @@ impl<'a> Inverse<'a> {
     /// Draws `samples` rankings of the varied DMs, uniformly among those satisfying
     /// `conditions` (none if there are none). Each is one rank vector per varied DM
     /// (higher is better, a permutation of `0..states`), in [`Inverse::varied`] order.
+    /// Polls `deadline` as [`Inverse::count`] does.
     pub fn sample(
         &self,
         concept: Concept,
         conditions: &Conditions,
         samples: usize,
         seed: u64,
+        deadline: &dyn Deadline,
     ) -> Result<Vec<Vec<Vec<u32>>>, InverseError> {
+        deadline.check()?;
         if matches!(conditions, Conditions::Never(_)) {
             return Ok(Vec::new());
         }
@@ -391,7 +427,7 @@ impl<'a> Inverse<'a> {
         let forms = match self.forms(concept, conditions) {
             Err(InverseError::CountUnsupported { .. }) => {
                 let mentioned = self.mentioned_orders(concept, conditions)?;
-                let satisfying = self.satisfying_orders(conditions, &mentioned);
+                let satisfying = self.satisfying_orders(conditions, &mentioned, deadline)?;
                 if satisfying.is_empty() {
                     return Ok(Vec::new());
                 }
@@ -418,10 +454,6 @@ impl<'a> Inverse<'a> {
             }
             other => other?,
         };
-        let too_hard = |count::TooHard| InverseError::CountTooHard {
-            concept: concept.label(),
-            limit: STEP_LIMIT,
-        };
         (0..samples)
             .map(|_| {
                 forms
@@ -433,8 +465,9 @@ impl<'a> Inverse<'a> {
                             &form.open,
                             &|j| form.weight(forced + j),
                             &mut rng,
+                            deadline,
                         )
-                        .map_err(too_hard)?;
+                        .map_err(|halt| InverseError::halted(concept, halt))?;
                         Ok(self.ranking_with_below(form, &chosen, &mut rng))
                     })
                     .collect()
@@ -582,24 +615,28 @@ impl<'a> Inverse<'a> {
         &self,
         conditions: &Conditions,
         mentioned: &[Vec<StateIndex>],
-    ) -> Vec<usize> {
+        deadline: &dyn Deadline,
+    ) -> Result<Vec<usize>, OutOfTime> {
         let varied = self.varied();
         let orders: Vec<Vec<Vec<u32>>> = mentioned.iter().map(|m| permutations(m.len())).collect();
         let combinations: usize = orders.iter().map(Vec::len).product();
         let mut ranks: Vec<Vec<u32>> = vec![vec![0; self.conflict.state_count()]; varied.len()];
         let slot = |dm: usize| varied.iter().position(|&v| v == dm).expect("varied DM");
-        (0..combinations)
-            .filter(|&code| {
-                let mut rest = code;
-                for (k, per_dm) in orders.iter().enumerate() {
-                    for (&x, &r) in mentioned[k].iter().zip(&per_dm[rest % per_dm.len()]) {
-                        ranks[k][x as usize] = r;
-                    }
-                    rest /= per_dm.len();
+        let mut satisfying = Vec::new();
+        for code in 0..combinations {
+            deadline.check_at(code)?;
+            let mut rest = code;
+            for (k, per_dm) in orders.iter().enumerate() {
+                for (&x, &r) in mentioned[k].iter().zip(&per_dm[rest % per_dm.len()]) {
+                    ranks[k][x as usize] = r;
                 }
-                conditions.hold(&|dm, x| ranks[slot(dm)][x as usize])
-            })
-            .collect()
+                rest /= per_dm.len();
+            }
+            if conditions.hold(&|dm, x| ranks[slot(dm)][x as usize]) {
+                satisfying.push(code);
+            }
+        }
+        Ok(satisfying)
     }
 }
 
@@ -678,14 +715,17 @@ struct Walk {
     visited: HashSet<StateIndex>,
 }
 
-/// Counts comparisons built, refusing to go past [`MAX_COMPARISONS`].
-struct Budget {
+/// Counts comparisons built, refusing to go past [`MAX_COMPARISONS`], and ticks the
+/// deadline's ticker on each spend.
+struct Budget<'a> {
     left: usize,
     concept: Concept,
+    ticker: Ticker<'a>,
 }
 
-impl Budget {
+impl Budget<'_> {
     fn spend(&mut self, comparisons: usize) -> Result<(), InverseError> {
+        self.ticker.tick()?;
         self.left = self
             .left
             .checked_sub(comparisons)
@@ -758,13 +798,16 @@ fn implies(strong: &Requirement, weak: &Requirement) -> bool {
 }
 
 /// Turns the raw requirements into [`Conditions`] without changing their meaning.
-fn simplify(raw: Vec<Requirement>) -> Conditions {
+/// Its passes compare requirements pairwise, so it ticks `ticker` per requirement
+/// and per pair.
+fn simplify(raw: Vec<Requirement>, ticker: &Ticker) -> Result<Conditions, OutOfTime> {
     let mut required: BTreeSet<Comparison> = BTreeSet::new();
     let mut requirements = raw;
     loop {
         let mut open = Vec::new();
         let mut new_required = false;
         for mut r in requirements {
+            ticker.tick()?;
             let alternatives = r
                 .alternatives
                 .into_iter()
@@ -775,10 +818,10 @@ fn simplify(raw: Vec<Requirement>) -> Conditions {
             };
             match alternatives.as_slice() {
                 [] => {
-                    return Conditions::Never(Obstacle::Undeterred {
+                    return Ok(Conditions::Never(Obstacle::Undeterred {
                         dm: r.dm,
                         move_to: r.move_to,
-                    });
+                    }));
                 }
                 [only] => {
                     required.extend(only.iter().copied());
@@ -798,22 +841,26 @@ fn simplify(raw: Vec<Requirement>) -> Conditions {
     // Drop requirements another one implies (of two equal ones, the later).
     let mut kept: Vec<Requirement> = Vec::new();
     for (k, r) in requirements.iter().enumerate() {
-        let implied = requirements
-            .iter()
-            .enumerate()
-            .any(|(j, other)| j != k && implies(other, r) && (j < k || !implies(r, other)));
+        let mut implied = false;
+        for (j, other) in requirements.iter().enumerate() {
+            ticker.tick()?;
+            if j != k && implies(other, r) && (j < k || !implies(r, other)) {
+                implied = true;
+                break;
+            }
+        }
         if !implied {
             kept.push(r.clone());
         }
     }
     let required: Vec<Comparison> = required.into_iter().collect();
     if let Some(obstacle) = cycle(&required) {
-        return Conditions::Never(obstacle);
+        return Ok(Conditions::Never(obstacle));
     }
-    Conditions::When {
+    Ok(Conditions::When {
         required,
         requirements: kept,
-    }
+    })
 }
 
 /// A circle among the required comparisons of one DM, if there is one.
@@ -905,6 +952,12 @@ impl Conditions {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::deadline::NoDeadline;
+
+    /// `simplify` with no deadline.
+    fn simplified(raw: Vec<Requirement>) -> Conditions {
+        simplify(raw, &Ticker::new(&NoDeadline)).unwrap()
+    }
 
     fn c(dm: usize, above: StateIndex, below: StateIndex) -> Comparison {
         Comparison { dm, above, below }
@@ -920,7 +973,7 @@ mod tests {
 
     #[test]
     fn single_alternatives_become_required_and_absorb_the_rest() {
-        let conditions = simplify(vec![
+        let conditions = simplified(vec![
             requirement(1, vec![vec![c(0, 9, 1)]]),
             // Holds once 9 > 1 does: dropped.
             requirement(2, vec![vec![c(0, 9, 2)], vec![c(0, 9, 1)]]),
@@ -951,10 +1004,10 @@ mod tests {
     #[test]
     fn impossible_conditions_are_reported() {
         assert_eq!(
-            simplify(vec![requirement(7, vec![])]),
+            simplified(vec![requirement(7, vec![])]),
             Conditions::Never(Obstacle::Undeterred { dm: 0, move_to: 7 })
         );
-        let circle = simplify(vec![
+        let circle = simplified(vec![
             requirement(1, vec![vec![c(0, 1, 2)]]),
             requirement(2, vec![vec![c(0, 2, 3), c(0, 3, 1)]]),
         ]);

@@ -6,6 +6,7 @@
 pub mod coalition;
 pub mod columns;
 pub mod conflict;
+pub mod deadline;
 pub mod error;
 pub mod evolve;
 pub mod explain;
@@ -20,6 +21,7 @@ pub mod space;
 pub mod stability;
 
 pub use conflict::{Conflict, DEFAULT_MAX_STATES, MAX_STATEMENTS};
+pub use deadline::{Deadline, NoDeadline, OutOfTime};
 pub use error::ModelError;
 pub use expr::Expr;
 pub use model::{

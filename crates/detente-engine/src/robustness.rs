@@ -24,6 +24,7 @@ use thiserror::Error;
 
 use crate::columns::Columns;
 use crate::conflict::{Conflict, preference_ranks};
+use crate::deadline::{Deadline, OutOfTime};
 use crate::error::ModelError;
 use crate::generate::SplitMix;
 use crate::model::{DecisionMaker, Model, Preferences, Uncertain};
@@ -108,6 +109,9 @@ pub enum RobustnessError {
 
     #[error(transparent)]
     Model(#[from] ModelError),
+
+    #[error(transparent)]
+    OutOfTime(#[from] OutOfTime),
 }
 
 /// One uncertain element of one DM.
@@ -264,11 +268,13 @@ pub struct Robustness {
 }
 
 impl Robustness {
-    /// Analyses the profiles of `model` (compiled as `conflict`); `on_done` is called after each.
+    /// Analyses the profiles of `model` (compiled as `conflict`); `on_done` is called after
+    /// each. Each profile's analysis polls `deadline`, and the first out of time stops them all.
     pub fn run(
         model: &Model,
         conflict: &Conflict,
         settings: &Settings,
+        deadline: &dyn Deadline,
         on_done: &(dyn Fn() + Sync),
     ) -> Result<Robustness, RobustnessError> {
         check(model)?;
@@ -337,7 +343,12 @@ impl Robustness {
                 let ranks = preference_ranks(&dm, d, conflict.space(), &columns)?;
                 variant = Some(variant.as_ref().unwrap_or(conflict).with_ranks(d, ranks));
             }
-            let analysis = Analysis::run(variant.as_ref().unwrap_or(conflict), &concepts, &|| {});
+            let analysis = Analysis::run(
+                variant.as_ref().unwrap_or(conflict),
+                &concepts,
+                deadline,
+                &|| {},
+            )?;
             for (c, &concept) in concepts.iter().enumerate() {
                 let block = |slot: usize| (c * (dms + 1) + slot) * states;
                 for dm in 0..dms {
@@ -425,6 +436,7 @@ fn sample_generator(seed: u64, i: u64) -> SplitMix {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::deadline::NoDeadline;
     use crate::generate::{PreferenceKind, Shape, generate};
 
     fn window(element: usize, lo: usize, hi: usize) -> Uncertain {
@@ -475,7 +487,7 @@ mod tests {
         let settings = Settings::new(&[Concept::Nash]);
         assert_eq!(settings.plan(&model), (Method::Exact, 24));
         let done = std::sync::atomic::AtomicUsize::new(0);
-        let result = Robustness::run(&model, &conflict, &settings, &|| {
+        let result = Robustness::run(&model, &conflict, &settings, &NoDeadline, &|| {
             done.fetch_add(1, Ordering::Relaxed);
         })
         .unwrap();
@@ -517,10 +529,10 @@ mod tests {
         let conflict = Conflict::compile(&model, 1 << 10).unwrap();
         let mut settings = Settings::new(&[Concept::Nash]);
         settings.samples = MAX_PROFILES + 1;
-        let error = Robustness::run(&model, &conflict, &settings, &|| {}).unwrap_err();
+        let error = Robustness::run(&model, &conflict, &settings, &NoDeadline, &|| {}).unwrap_err();
         assert!(error.to_string().contains("at most 1000000"), "{error}");
         settings.samples = 0;
-        let error = Robustness::run(&model, &conflict, &settings, &|| {}).unwrap_err();
+        let error = Robustness::run(&model, &conflict, &settings, &NoDeadline, &|| {}).unwrap_err();
         assert_eq!(error, RobustnessError::NoSamples);
     }
 }

@@ -12,6 +12,7 @@
 //! property tests hold the two equal.
 
 use crate::conflict::Conflict;
+use crate::deadline::{Deadline, OutOfTime, Ticker};
 use crate::space::StateIndex;
 use fixedbitset::FixedBitSet;
 use rayon::prelude::*;
@@ -89,14 +90,16 @@ pub(crate) enum Responses {
 /// state reaches its marker, which has a smaller value, so each state is marked
 /// once, with its least reachable value, and its predecessors are scanned at
 /// most twice (once as an unmarked root), and mostly not at all: see
-/// [`ScannedGroups`].
+/// [`ScannedGroups`]. Polls `deadline` per state popped.
 pub(crate) fn least_reachable(
     conflict: &Conflict,
     movers: &[usize],
     responses: Responses,
     value: &[u32],
-) -> Vec<u32> {
+    deadline: &dyn Deadline,
+) -> Result<Vec<u32>, OutOfTime> {
     let n = conflict.state_count();
+    let ticker = Ticker::new(deadline);
     let mut least = vec![UNREACHABLE; n];
     // Each entry carries the state's pattern, known when it is pushed, to
     // spare a random memory access when it is popped.
@@ -114,6 +117,7 @@ pub(crate) fn least_reachable(
         let mut marked = false;
         stack.push((v, conflict.space().pattern(v)));
         while let Some((t, pattern)) = stack.pop() {
+            ticker.tick()?;
             for (&j, group) in movers.iter().zip(groups.iter_mut()) {
                 // Only improvements compare ranks; skip the memory access otherwise.
                 let rank_t = match responses {
@@ -145,7 +149,7 @@ pub(crate) fn least_reachable(
             marked = true;
         }
     }
-    least
+    Ok(least)
 }
 
 /// Remembers which predecessor sets of one mover j were scanned already.
@@ -238,13 +242,18 @@ fn order_by_value(value: &[u32]) -> Vec<StateIndex> {
 }
 
 /// For each state w, the best rank `dm` can reach from w in at most one of its own moves.
-pub(crate) fn best_within_one_move(conflict: &Conflict, dm: usize) -> Vec<u32> {
+pub(crate) fn best_within_one_move(
+    conflict: &Conflict,
+    dm: usize,
+    deadline: &dyn Deadline,
+) -> Result<Vec<u32>, OutOfTime> {
     (0..conflict.state_count() as StateIndex)
         .into_par_iter()
         .map(|w| {
+            deadline.check_at(w as usize)?;
             let mut best = conflict.rank(dm, w);
             conflict.for_each_move(dm, w, |t| best = best.max(conflict.rank(dm, t)));
-            best
+            Ok(best)
         })
         .collect()
 }
@@ -255,24 +264,25 @@ fn others(conflict: &Conflict, dm: usize) -> Vec<usize> {
 
 /// The least value, over states the others can reach, that decides a concept:
 /// `None` for Nash and SIM, which need none, and SEQ&SIM, which combines SEQ and SIM.
-fn least_for(conflict: &Conflict, dm: usize, concept: Concept) -> Option<Vec<u32>> {
+fn least_for(
+    conflict: &Conflict,
+    dm: usize,
+    concept: Concept,
+    deadline: &dyn Deadline,
+) -> Result<Option<Vec<u32>>, OutOfTime> {
     let movers = others(conflict, dm);
     let ranks = conflict.ranks(dm);
+    let least = |responses, value: &[u32]| {
+        least_reachable(conflict, &movers, responses, value, deadline).map(Some)
+    };
     match concept {
-        Concept::Nash | Concept::Sim | Concept::SeqSim => None,
-        Concept::Gmr => Some(least_reachable(conflict, &movers, Responses::Any, ranks)),
-        Concept::Smr => Some(least_reachable(
-            conflict,
-            &movers,
+        Concept::Nash | Concept::Sim | Concept::SeqSim => Ok(None),
+        Concept::Gmr => least(Responses::Any, ranks),
+        Concept::Smr => least(
             Responses::Any,
-            &best_within_one_move(conflict, dm),
-        )),
-        Concept::Seq => Some(least_reachable(
-            conflict,
-            &movers,
-            Responses::Improvements,
-            ranks,
-        )),
+            &best_within_one_move(conflict, dm, deadline)?,
+        ),
+        Concept::Seq => least(Responses::Improvements, ranks),
     }
 }
 
@@ -282,13 +292,14 @@ fn least_for(conflict: &Conflict, dm: usize, concept: Concept) -> Option<Vec<u32
 /// A single pass over the states enumerates each improvement of `dm` once and
 /// tests it against every concept: s is stable iff every improvement s1 has a
 /// least reachable value at most `dm`'s rank at s (Nash: iff there is no
-/// improvement; SIM: the simultaneous search).
+/// improvement; SIM: the simultaneous search, which polls `deadline` itself).
 fn stable_for_dm(
     conflict: &Conflict,
     dm: usize,
     concepts: &[Concept],
     least: &[Option<Vec<u32>>],
-) -> Vec<FixedBitSet> {
+    deadline: &dyn Deadline,
+) -> Result<Vec<FixedBitSet>, OutOfTime> {
     let movers = others(conflict, dm);
     // Positions of the concepts decided after the improvement pass, found once.
     let bit = |concept: Concept| concepts.iter().position(|&c| c == concept);
@@ -297,6 +308,7 @@ fn stable_for_dm(
     let flags: Vec<u8> = (0..conflict.state_count() as StateIndex)
         .into_par_iter()
         .map(|s| {
+            deadline.check_at(s as usize)?;
             let here = conflict.rank(dm, s);
             let mut stable: u8 = (1 << concepts.len()) - 1;
             conflict.for_each_improvement(dm, s, |s1| {
@@ -311,7 +323,7 @@ fn stable_for_dm(
             });
             if let Some(c) = sim_bit
                 && stable >> c & 1 == 1
-                && !sim_stable(conflict, dm, &movers, s)
+                && !sim_stable(conflict, dm, &movers, s, deadline)?
             {
                 stable &= !(1 << c);
             }
@@ -321,10 +333,10 @@ fn stable_for_dm(
             {
                 stable &= !(1 << both);
             }
-            stable
+            Ok(stable)
         })
-        .collect();
-    (0..concepts.len())
+        .collect::<Result<_, _>>()?;
+    Ok((0..concepts.len())
         .map(|c| {
             let mut set = FixedBitSet::with_capacity(flags.len());
             for (s, &f) in flags.iter().enumerate() {
@@ -332,14 +344,23 @@ fn stable_for_dm(
             }
             set
         })
-        .collect()
+        .collect())
 }
 
 /// SIM at one state: every improvement of `dm` can be met by the others'
 /// simultaneous improvements (each stays or takes one of its own from `s`,
 /// at least one moves) landing on a feasible state no better for `dm` than `s`.
-fn sim_stable(conflict: &Conflict, dm: usize, others: &[usize], s: StateIndex) -> bool {
+/// The search grows with the product of the others' improvements, so it polls
+/// `deadline` per combination tried.
+fn sim_stable(
+    conflict: &Conflict,
+    dm: usize,
+    others: &[usize],
+    s: StateIndex,
+    deadline: &dyn Deadline,
+) -> Result<bool, OutOfTime> {
     let space = conflict.space();
+    let ticker = Ticker::new(deadline);
     let from = space.pattern(s);
     let here = conflict.rank(dm, s);
     let mut first_improvement = true;
@@ -361,13 +382,16 @@ fn sim_stable(conflict: &Conflict, dm: usize, others: &[usize], s: StateIndex) -
                 .collect();
         }
         let start = space.pattern(s1);
+        // Out of time, every combination "sanctions", which ends each search at once.
         stable = sanction_exists(&responses, start, false, &|p| {
-            space
-                .index_of(p)
-                .is_some_and(|s2| conflict.rank(dm, s2) <= here)
+            ticker.tick().is_err()
+                || space
+                    .index_of(p)
+                    .is_some_and(|s2| conflict.rank(dm, s2) <= here)
         });
     });
-    stable
+    ticker.stopped()?;
+    Ok(stable)
 }
 
 /// Whether some choice of one flip (or none) per responder, at least one flip
@@ -413,8 +437,15 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// Analyses DM after DM (each in parallel inside); `on_done` is called after each DM.
-    pub fn run(conflict: &Conflict, concepts: &[Concept], on_done: &(dyn Fn() + Sync)) -> Analysis {
+    /// Analyses DM after DM (each in parallel inside); `on_done` is called after each
+    /// step (see [`Analysis::job_count`]). Every loop over states polls `deadline`.
+    pub fn run(
+        conflict: &Conflict,
+        concepts: &[Concept],
+        deadline: &dyn Deadline,
+        on_done: &(dyn Fn() + Sync),
+    ) -> Result<Analysis, OutOfTime> {
+        deadline.check()?;
         let concepts = analysed(concepts);
         let dms = conflict.dm_count();
         // Reachability jobs run in parallel for as many DMs at once as the
@@ -431,25 +462,25 @@ impl Analysis {
             let mut least: Vec<Option<Vec<u32>>> = jobs
                 .par_iter()
                 .map(|&(d, c)| {
-                    let values = least_for(conflict, d, c);
+                    let values = least_for(conflict, d, c, deadline)?;
                     on_done();
-                    values
+                    Ok(values)
                 })
-                .collect();
+                .collect::<Result<_, _>>()?;
             for (k, d) in batch.enumerate() {
                 let mine: Vec<Option<Vec<u32>>> = least
                     [k * concepts.len()..(k + 1) * concepts.len()]
                     .iter_mut()
                     .map(Option::take)
                     .collect();
-                per_dm.push(stable_for_dm(conflict, d, &concepts, &mine));
+                per_dm.push(stable_for_dm(conflict, d, &concepts, &mine, deadline)?);
                 on_done();
             }
         }
         let stable = (0..concepts.len())
             .map(|c| per_dm.iter().map(|sets| sets[c].clone()).collect())
             .collect();
-        Analysis { concepts, stable }
+        Ok(Analysis { concepts, stable })
     }
 
     /// Number of steps [`Analysis::run`] reports through `on_done`: one per

@@ -3,6 +3,7 @@
 //! two DMs give the classical two-DM definition, and anticipated paths are
 //! legal and end where the verdict says.
 
+use detente_engine::NoDeadline;
 use detente_engine::foresight::{Foresight, NonMyopic, Outlook, reference};
 use detente_engine::generate::{Shape, generate};
 use detente_engine::reference::Reference;
@@ -66,7 +67,7 @@ proptest! {
         let Some((model, conflict)) = compile(&shape) else { return Ok(()) };
         let r = Reference::new(&model).expect("generated rankings partition the states");
         for outlook in [Outlook::Cautious, Outlook::Hopeful] {
-            let foresight = Foresight::run(&conflict, MAX_H, outlook).unwrap();
+            let foresight = Foresight::run(&conflict, MAX_H, outlook, &NoDeadline).unwrap();
             for h in 0..=MAX_H {
                 for i in 0..conflict.dm_count() {
                     for s in 0..conflict.state_count() {
@@ -84,8 +85,8 @@ proptest! {
     #[test]
     fn one_move_of_foresight_is_nash(shape in shapes(1..=5)) {
         let Some((_, conflict)) = compile(&shape) else { return Ok(()) };
-        let analysis = Analysis::run(&conflict, &[Concept::Nash], &|| {});
-        let foresight = Foresight::run(&conflict, 1, Outlook::Cautious).unwrap();
+        let analysis = Analysis::run(&conflict, &[Concept::Nash], &NoDeadline, &|| {}).unwrap();
+        let foresight = Foresight::run(&conflict, 1, Outlook::Cautious, &NoDeadline).unwrap();
         for i in 0..conflict.dm_count() {
             for s in 0..conflict.state_count() as u32 {
                 prop_assert_eq!(foresight.is_stable(i, s), analysis.is_stable(Concept::Nash, i, s));
@@ -97,8 +98,8 @@ proptest! {
     fn two_dms_give_the_classical_definition(shape in shapes(2..=2)) {
         let Some((model, conflict)) = compile(&shape) else { return Ok(()) };
         let r = Reference::new(&model).unwrap();
-        let cautious = Foresight::run(&conflict, 4, Outlook::Cautious).unwrap();
-        let hopeful = Foresight::run(&conflict, 4, Outlook::Hopeful).unwrap();
+        let cautious = Foresight::run(&conflict, 4, Outlook::Cautious, &NoDeadline).unwrap();
+        let hopeful = Foresight::run(&conflict, 4, Outlook::Hopeful, &NoDeadline).unwrap();
         for h in 0..=4 {
             for i in 0..2 {
                 for s in 0..conflict.state_count() {
@@ -116,7 +117,7 @@ proptest! {
     #[test]
     fn lines_of_play_are_legal_and_end_at_the_outcome(shape in shapes(2..=4), h in 1u32..=6) {
         let Some((_, conflict)) = compile(&shape) else { return Ok(()) };
-        let foresight = Foresight::run(&conflict, h, Outlook::Cautious).unwrap();
+        let foresight = Foresight::run(&conflict, h, Outlook::Cautious, &NoDeadline).unwrap();
         for i in 0..conflict.dm_count() {
             for s in 0..conflict.state_count() as u32 {
                 let line = foresight.line_of_play(&conflict, h, i, s);
@@ -148,7 +149,7 @@ proptest! {
     fn non_myopic_is_the_verdict_of_every_large_horizon(shape in shapes(2..=3)) {
         let Some((model, conflict)) = compile(&shape) else { return Ok(()) };
         let r = Reference::new(&model).unwrap();
-        let foresight = Foresight::run(&conflict, 1, Outlook::Cautious).unwrap();
+        let foresight = Foresight::run(&conflict, 1, Outlook::Cautious, &NoDeadline).unwrap();
         for i in 0..conflict.dm_count() {
             let Some(cycle) = foresight.cycle(i) else { continue };
             let last = cycle.start + 2 * cycle.period;

@@ -4,6 +4,7 @@
 //! engine on random rankings; the counts equal the brute-force counts; samples
 //! satisfy the conditions.
 
+use detente_engine::NoDeadline;
 use detente_engine::generate::{Shape, SplitMix, generate};
 use detente_engine::inverse::{CONCEPTS, Conditions, Inverse, InverseError};
 use detente_engine::reference::Reference;
@@ -92,7 +93,7 @@ proptest! {
         let mut reference = Reference::new(&model).expect("prioritization scores every state");
         let orders = permutations(n);
         for concept in CONCEPTS {
-            let conditions = inverse.conditions(concept).unwrap();
+            let conditions = inverse.conditions(concept, &NoDeadline).unwrap();
             let mut equilibria = 0u64;
             let combinations = orders.len().pow(varied.len() as u32);
             for code in 0..combinations {
@@ -110,7 +111,7 @@ proptest! {
                 prop_assert_eq!(conditions.hold(&rank), equilibrium, "{:?} ranks {:?}", concept, chosen);
                 equilibria += equilibrium as u64;
             }
-            match inverse.count(concept, &conditions) {
+            match inverse.count(concept, &conditions, &NoDeadline) {
                 Ok(count) => {
                     prop_assert_eq!(count.rankings.to_decimal(), equilibria.to_string(), "{:?}", concept);
                     prop_assert_eq!(count.total.to_decimal(), combinations.to_string());
@@ -141,11 +142,11 @@ proptest! {
                 .iter()
                 .zip(ranks)
                 .fold(conflict.clone(), |c, (&dm, r)| c.with_ranks(dm, r.clone()));
-            let analysis = Analysis::run(&substituted, &[concept], &|| {});
+            let analysis = Analysis::run(&substituted, &[concept], &NoDeadline, &|| {}).unwrap();
             analysis.equilibria(concept).contains(target as usize)
         };
         for concept in CONCEPTS {
-            let conditions = match inverse.conditions(concept) {
+            let conditions = match inverse.conditions(concept, &NoDeadline) {
                 Ok(c) => c,
                 // SEQ lists every simple chain of responses by varied DMs: refused when too many.
                 Err(InverseError::TooLarge { .. }) if concept == Concept::Seq => continue,
@@ -169,7 +170,7 @@ proptest! {
             if n > SAMPLED_MAX_STATES {
                 continue;
             }
-            let Ok(samples) = inverse.sample(concept, &conditions, 2, seed) else { continue };
+            let Ok(samples) = inverse.sample(concept, &conditions, 2, seed, &NoDeadline) else { continue };
             prop_assert_eq!(samples.is_empty(), matches!(conditions, Conditions::Never(_)));
             for ranks in samples {
                 let mut sorted: Vec<Vec<u32>> = ranks.clone();

@@ -2,6 +2,7 @@
 //! (`detente_engine::reference`) on random models, and the inclusions of
 //! GMCR.md §3 hold.
 
+use detente_engine::NoDeadline;
 use detente_engine::generate::{Shape, generate};
 use detente_engine::reference::Reference;
 use detente_engine::{Analysis, Concept, Conflict};
@@ -35,7 +36,7 @@ fn engine_matches_reference(
 ) -> Result<(), TestCaseError> {
     let reference = Reference::new(model).expect("generated rankings partition the states");
     prop_assert_eq!(&reference.states[..], conflict.space().patterns());
-    let analysis = Analysis::run(conflict, &Concept::ALL, &|| {});
+    let analysis = Analysis::run(conflict, &Concept::ALL, &NoDeadline, &|| {}).unwrap();
     for concept in Concept::ALL {
         for dm in 0..conflict.dm_count() {
             for s in 0..conflict.state_count() {
@@ -93,7 +94,7 @@ proptest! {
     #[test]
     fn stability_inclusions_of_gmcr_section_3_hold(shape in shapes()) {
         let Some((_, conflict)) = compile(&shape) else { return Ok(()) };
-        let a = Analysis::run(&conflict, &Concept::ALL, &|| {});
+        let a = Analysis::run(&conflict, &Concept::ALL, &NoDeadline, &|| {}).unwrap();
         for dm in 0..conflict.dm_count() {
             let within = |small: Concept, big: Concept| a.stable(small, dm).is_subset(a.stable(big, dm));
             prop_assert!(within(Concept::Nash, Concept::Smr), "Nash within SMR");
@@ -115,11 +116,11 @@ proptest! {
     fn explanations_agree_with_stability(shape in shapes()) {
         use detente_engine::explain::{Sanction, explain};
         let Some((_, conflict)) = compile(&shape) else { return Ok(()) };
-        let a = Analysis::run(&conflict, &Concept::ALL, &|| {});
+        let a = Analysis::run(&conflict, &Concept::ALL, &NoDeadline, &|| {}).unwrap();
         for concept in Concept::ALL {
             for dm in 0..conflict.dm_count() {
                 for s in 0..conflict.state_count() as u32 {
-                    let why = explain(&conflict, dm, concept, s);
+                    let why = explain(&conflict, dm, concept, s, &NoDeadline).unwrap();
                     let deterred = why.iter().all(|d| d.sanction.is_some());
                     prop_assert_eq!(deterred, a.is_stable(concept, dm, s), "{} DM {} state {}", concept.label(), dm + 1, s + 1);
                     for d in &why {
@@ -189,9 +190,9 @@ proptest! {
         use detente_engine::coalition::{CoalitionAnalysis, COALITION_CONCEPTS};
         let Some((model, conflict)) = compile(&shape) else { return Ok(()) };
         let reference = Reference::new(&model).unwrap();
-        let ordinary = Analysis::run(&conflict, &COALITION_CONCEPTS, &|| {});
+        let ordinary = Analysis::run(&conflict, &COALITION_CONCEPTS, &NoDeadline, &|| {}).unwrap();
         for concept in COALITION_CONCEPTS {
-            let analysis = CoalitionAnalysis::run(&conflict, &coalitions, concept).unwrap();
+            let analysis = CoalitionAnalysis::run(&conflict, &coalitions, concept, &NoDeadline).unwrap();
             for dm in 0..conflict.dm_count() {
                 for s in 0..conflict.state_count() {
                     let fast = analysis.stable(dm).contains(s);
@@ -205,7 +206,7 @@ proptest! {
                 }
             }
             // Every DM alone is the ordinary analysis of GMCR.md §3.
-            let alone = CoalitionAnalysis::run(&conflict, &[], concept).unwrap();
+            let alone = CoalitionAnalysis::run(&conflict, &[], concept, &NoDeadline).unwrap();
             for dm in 0..conflict.dm_count() {
                 prop_assert_eq!(alone.stable(dm), ordinary.stable(concept, dm));
             }

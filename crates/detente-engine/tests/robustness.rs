@@ -3,6 +3,7 @@
 //! and analyses each model variant with the literal implementation
 //! (`reference`); sampling is reproducible and close to the exact shares.
 
+use detente_engine::NoDeadline;
 use detente_engine::generate::{PreferenceKind, Shape, SplitMix, generate};
 use detente_engine::reference::Reference;
 use detente_engine::robustness::{Method, Robustness, Settings};
@@ -128,7 +129,7 @@ proptest! {
     #[test]
     fn exact_shares_match_brute_force((shape, seed) in shapes()) {
         let Some((model, conflict)) = uncertain_model(&shape, seed) else { return Ok(()) };
-        let result = Robustness::run(&model, &conflict, &Settings::new(&Concept::ALL), &|| {}).unwrap();
+        let result = every_profile(&model, &conflict);
         let variants = variants(&model);
         prop_assert_eq!(result.method(), Method::Exact);
         prop_assert_eq!(result.analysed() as usize, variants.len());
@@ -151,6 +152,18 @@ proptest! {
             }
         }
     }
+}
+
+/// Robustness of every concept with the default settings.
+fn every_profile(model: &Model, conflict: &Conflict) -> Robustness {
+    Robustness::run(
+        model,
+        conflict,
+        &Settings::new(&Concept::ALL),
+        &NoDeadline,
+        &|| {},
+    )
+    .unwrap()
 }
 
 fn fixed_case() -> (Model, Conflict) {
@@ -187,8 +200,8 @@ fn without_uncertainty_the_shares_are_the_plain_analysis() {
         .iter_mut()
         .for_each(|d| d.uncertain.clear());
     let conflict = Conflict::compile(&model, 1 << 12).unwrap();
-    let result = Robustness::run(&model, &conflict, &Settings::new(&Concept::ALL), &|| {}).unwrap();
-    let plain = Analysis::run(&conflict, &Concept::ALL, &|| {});
+    let result = every_profile(&model, &conflict);
+    let plain = Analysis::run(&conflict, &Concept::ALL, &NoDeadline, &|| {}).unwrap();
     assert_eq!(result.analysed(), 1);
     for concept in Concept::ALL {
         let equilibria = plain.equilibria(concept);
@@ -208,15 +221,15 @@ fn without_uncertainty_the_shares_are_the_plain_analysis() {
 #[test]
 fn sampled_shares_are_reproducible_and_close_to_exact() {
     let (model, conflict) = fixed_case();
-    let exact = Robustness::run(&model, &conflict, &Settings::new(&Concept::ALL), &|| {}).unwrap();
+    let exact = every_profile(&model, &conflict);
     let sampling = Settings {
         exact_limit: 0,
         samples: 3000,
         seed: 42,
         ..Settings::new(&Concept::ALL)
     };
-    let first = Robustness::run(&model, &conflict, &sampling, &|| {}).unwrap();
-    let again = Robustness::run(&model, &conflict, &sampling, &|| {}).unwrap();
+    let first = Robustness::run(&model, &conflict, &sampling, &NoDeadline, &|| {}).unwrap();
+    let again = Robustness::run(&model, &conflict, &sampling, &NoDeadline, &|| {}).unwrap();
     assert_eq!(first.method(), Method::Sampled { seed: 42 });
     assert_eq!(first.analysed(), 3000);
     for concept in Concept::ALL {
@@ -258,8 +271,14 @@ fn large_models_are_counted_one_profile_at_a_time_alike() {
     }];
     let conflict = Conflict::compile(&model, 1 << 20).unwrap();
     assert!(conflict.state_count() > 1 << 16);
-    let result =
-        Robustness::run(&model, &conflict, &Settings::new(&[Concept::Nash]), &|| {}).unwrap();
+    let result = Robustness::run(
+        &model,
+        &conflict,
+        &Settings::new(&[Concept::Nash]),
+        &NoDeadline,
+        &|| {},
+    )
+    .unwrap();
     assert_eq!(result.analysed(), 2);
     // The profile as written is one of the two.
     let mut swapped = model.clone();
@@ -270,7 +289,7 @@ fn large_models_are_counted_one_profile_at_a_time_alike() {
     statements.swap(0, 1);
     let analyses = [&model, &swapped].map(|m| {
         let c = Conflict::compile(m, 1 << 20).unwrap();
-        Analysis::run(&c, &[Concept::Nash], &|| {})
+        Analysis::run(&c, &[Concept::Nash], &NoDeadline, &|| {}).unwrap()
     });
     for s in 0..conflict.state_count() {
         let expected = analyses

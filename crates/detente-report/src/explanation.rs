@@ -5,7 +5,8 @@ use crate::describe::{describe_change, describe_state};
 use crate::summary::describe_sanction;
 use crate::text::Flavour;
 use crate::{Format, Render, json_body};
-use detente_engine::explain::{Sanction, explain};
+use detente_app::Explained;
+use detente_engine::explain::Sanction;
 use detente_engine::{Concept, Conflict, Model, StateIndex};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -13,13 +14,11 @@ use std::io::{self, Write};
 /// Schema tag of `detente explain --format json`.
 pub const EXPLANATION_SCHEMA: &str = "detente.explanation/1";
 
-/// What to explain: one state, for some DMs under some concepts.
+/// One state explained, for some DMs under some concepts.
 pub struct Explanation<'a> {
     pub model: &'a Model,
     pub conflict: &'a Conflict,
-    pub state: StateIndex,
-    pub dms: Vec<usize>,
-    pub concepts: Vec<Concept>,
+    pub explained: &'a Explained,
 }
 
 #[derive(Serialize)]
@@ -131,32 +130,32 @@ struct ExplanationJson {
 
 impl Explanation<'_> {
     fn build(&self) -> ExplanationJson {
-        let (model, conflict, s) = (self.model, self.conflict, self.state);
-        let decision_makers = self
+        let (model, conflict, explained) = (self.model, self.conflict, self.explained);
+        let s = explained.state;
+        let decision_makers = explained
             .dms
             .iter()
-            .map(|&d| DmJson {
+            .zip(&explained.why)
+            .map(|(&d, per_concept)| DmJson {
                 decision_maker: model.decision_makers[d].name.clone(),
-                verdicts: self
+                verdicts: explained
                     .concepts
                     .iter()
-                    .map(|&c| {
-                        let why = explain(conflict, d, c, s);
-                        VerdictJson {
-                            concept: c.key(),
-                            stable: why.iter().all(|w| w.sanction.is_some()),
-                            improvements: why
-                                .into_iter()
-                                .map(|w| ImprovementJson {
-                                    to: w.improvement as usize + 1,
-                                    change: describe_change(model, conflict, s, w.improvement)
-                                        .to_string(),
-                                    sanction: w.sanction.map(|sanction| {
-                                        sanction_json(model, conflict, s, w.improvement, &sanction)
-                                    }),
-                                })
-                                .collect(),
-                        }
+                    .zip(per_concept)
+                    .map(|(&c, why)| VerdictJson {
+                        concept: c.key(),
+                        stable: why.iter().all(|w| w.sanction.is_some()),
+                        improvements: why
+                            .iter()
+                            .map(|w| ImprovementJson {
+                                to: w.improvement as usize + 1,
+                                change: describe_change(model, conflict, s, w.improvement)
+                                    .to_string(),
+                                sanction: w.sanction.as_ref().map(|sanction| {
+                                    sanction_json(model, conflict, s, w.improvement, sanction)
+                                }),
+                            })
+                            .collect(),
                     })
                     .collect(),
             })

@@ -60,6 +60,13 @@ struct CountJson {
     log10_total: f64,
 }
 
+/// What a summary leaves out of a concept's conditions.
+#[derive(Serialize)]
+struct OmittedJson {
+    comparisons: usize,
+    requirements: usize,
+}
+
 #[derive(Serialize)]
 struct SampleJson {
     decision_maker: String,
@@ -77,6 +84,9 @@ struct ConceptJson {
     obstacle: Option<ObstacleJson>,
     required: Vec<ComparisonJson>,
     requirements: Vec<RequirementJson>,
+    /// Present when `required` and `requirements` are a summary of longer conditions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    omitted: Option<OmittedJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     count: Option<CountJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -163,6 +173,10 @@ impl InverseReport<'_> {
             obstacle: None,
             required: Vec::new(),
             requirements: Vec::new(),
+            omitted: (!answer.omitted.is_nothing()).then_some(OmittedJson {
+                comparisons: answer.omitted.comparisons,
+                requirements: answer.omitted.requirements,
+            }),
             count: None,
             count_error: None,
             samples: None,
@@ -366,6 +380,13 @@ impl Render for InverseReport<'_> {
                 for line in alternatives_text(&r.alternatives) {
                     writeln!(out, "{sub}{line};")?;
                 }
+            }
+            if let Some(o) = &concept.omitted {
+                writeln!(
+                    out,
+                    "{bullet}not listed, for length: {} more comparisons, {} more moves to deter among them.",
+                    o.comparisons, o.requirements
+                )?;
             }
             if let Some(count) = &concept.count {
                 writeln!(out, "{bullet}count: {}.", count_text(count))?;

@@ -138,13 +138,13 @@ mod tests {
         CoalitionReport, EvolutionReport, Explanation, ForesightReport, InverseReport, Report,
         RobustnessReport, StatesReport, VerdictsReport,
     };
-    use detente_app::{ConceptAnswer, InverseAnswer};
+    use detente_app::{ConceptAnswer, Explained, InverseAnswer, Omitted};
     use detente_engine::coalition::CoalitionAnalysis;
     use detente_engine::evolve::Evolution;
     use detente_engine::foresight::{Foresight, Outlook};
     use detente_engine::inverse::Inverse;
     use detente_engine::robustness::{Robustness, Settings};
-    use detente_engine::{Analysis, Concept, Conflict, Model};
+    use detente_engine::{Analysis, Concept, Conflict, Model, NoDeadline};
 
     const EVERY_FORMAT: [Format; 5] = [
         Format::Table,
@@ -204,29 +204,31 @@ mod tests {
     fn every_report_writes_the_formats_it_lists_and_refuses_the_others() {
         let (model, conflict) = chicken();
         let (model, conflict) = (&model, &conflict);
-        let analysis = Analysis::run(conflict, &Concept::ALL, &|| {});
+        let analysis = Analysis::run(conflict, &Concept::ALL, &NoDeadline, &|| {}).unwrap();
         let coalitions = vec![vec![0, 1]];
-        let coalitional = CoalitionAnalysis::run(conflict, &coalitions, Concept::Seq).unwrap();
-        let evolution = Evolution::with_coalitions(conflict, 0, &coalitions);
-        let foresight = Foresight::run(conflict, 2, Outlook::Cautious).unwrap();
-        let other = Foresight::run(conflict, 2, Outlook::Hopeful).unwrap();
+        let coalitional =
+            CoalitionAnalysis::run(conflict, &coalitions, Concept::Seq, &NoDeadline).unwrap();
+        let evolution = Evolution::with_coalitions(conflict, 0, &coalitions, &NoDeadline).unwrap();
+        let foresight = Foresight::run(conflict, 2, Outlook::Cautious, &NoDeadline).unwrap();
+        let other = Foresight::run(conflict, 2, Outlook::Hopeful, &NoDeadline).unwrap();
         let settings = Settings {
             concepts: vec![Concept::Nash],
             exact_limit: 10,
             samples: 10,
             seed: 1,
         };
-        let robustness = Robustness::run(model, conflict, &settings, &|| {}).unwrap();
+        let robustness = Robustness::run(model, conflict, &settings, &NoDeadline, &|| {}).unwrap();
         let question = Inverse::new(conflict, 0, &[0]);
-        let conditions = question.conditions(Concept::Nash).unwrap();
+        let conditions = question.conditions(Concept::Nash, &NoDeadline).unwrap();
         let inverse = InverseAnswer {
             target: 0,
             varied: vec![0],
             answers: vec![ConceptAnswer {
                 concept: Concept::Nash,
-                count: Some(question.count(Concept::Nash, &conditions)),
-                samples: Some(question.sample(Concept::Nash, &conditions, 1, 1)),
+                count: Some(question.count(Concept::Nash, &conditions, &NoDeadline)),
+                samples: Some(question.sample(Concept::Nash, &conditions, 1, 1, &NoDeadline)),
                 conditions: Ok(conditions),
+                omitted: Omitted::default(),
             }],
         };
         let verdicts = detente_app::verdicts(model, conflict, &analysis);
@@ -248,9 +250,14 @@ mod tests {
             &Explanation {
                 model,
                 conflict,
-                state: 0,
-                dms: vec![0, 1],
-                concepts: Concept::ALL.to_vec(),
+                explained: &Explained::new(
+                    conflict,
+                    0,
+                    vec![0, 1],
+                    Concept::ALL.to_vec(),
+                    &NoDeadline,
+                )
+                .unwrap(),
             },
             &EvolutionReport {
                 model,
@@ -292,12 +299,11 @@ mod tests {
     #[test]
     fn a_refusal_names_the_report_and_the_formats_it_has() {
         let (model, conflict) = chicken();
+        let explained = Explained::new(&conflict, 0, vec![0], vec![Concept::Nash], &NoDeadline);
         let explanation = Explanation {
             model: &model,
             conflict: &conflict,
-            state: 0,
-            dms: vec![0],
-            concepts: vec![Concept::Nash],
+            explained: &explained.unwrap(),
         };
         let error = explanation
             .render(Format::Csv, &mut Vec::new())

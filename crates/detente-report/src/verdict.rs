@@ -382,7 +382,13 @@ mod tests {
         let example = detente_examples::find("nrc").unwrap();
         let loaded = detente_format::parse(example.source, example.file_name).unwrap();
         let conflict = loaded.compile(1 << 20).unwrap();
-        let analysis = Analysis::run(&conflict, &Concept::ALL, &|| {});
+        let analysis = Analysis::run(
+            &conflict,
+            &Concept::ALL,
+            &detente_engine::NoDeadline,
+            &|| {},
+        )
+        .unwrap();
         let verdicts = detente_app::verdicts(&loaded.model, &conflict, &analysis);
         let report = VerdictsReport {
             model: &loaded.model,

@@ -47,7 +47,7 @@ pub async fn foresight(
     body: Body<ForesightRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions| {
+    app.blocking(move |config, sessions, timer| {
         let session = sessions.open(&request.input, config)?;
         let lines_for = request
             .states
@@ -58,7 +58,7 @@ pub async fn foresight(
             OutlookKey::Cautious => Outlook::Cautious,
             OutlookKey::Hopeful => Outlook::Hopeful,
         };
-        let (foresight, other) = session.foresight(request.horizon, outlook)?;
+        let (foresight, other) = session.foresight(request.horizon, outlook, timer)?;
         let report = ForesightReport {
             model: &session.loaded.model,
             conflict: &session.conflict,
@@ -91,7 +91,7 @@ pub async fn robustness(
     body: Body<RobustnessRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions| {
+    app.blocking(move |config, sessions, timer| {
         let session = sessions.open(&request.input, config)?;
         let (model, conflict) = (session.model(), &session.conflict);
         let settings = robustness_settings(
@@ -100,8 +100,8 @@ pub async fn robustness(
             request.samples,
             request.seed,
         );
-        let robustness = session.robustness(&settings, &|| {})?;
-        let written_analysis = session.analysis(robustness.concepts());
+        let robustness = session.robustness(&settings, timer, &|| {})?;
+        let written_analysis = session.analysis(robustness.concepts(), timer)?;
         let report = RobustnessReport {
             model,
             conflict,
@@ -131,6 +131,9 @@ pub struct InverseRequest {
     /// Seed of the draw.
     #[serde(default = "default_seed")]
     seed: u64,
+    /// Every comparison, not a summary of long conditions.
+    #[serde(default)]
+    full: bool,
 }
 
 fn default_seed() -> u64 {
@@ -144,9 +147,9 @@ pub async fn inverse(
     body: Body<InverseRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions| {
+    app.blocking(move |config, sessions, timer| {
         let session = sessions.open(&request.input, config)?;
-        let answer = session.inverse(&detente_app::InverseRequest {
+        let inverse = detente_app::InverseRequest {
             target: session.state_number(request.state)?,
             vary: request.vary,
             concepts: request
@@ -157,7 +160,9 @@ pub async fn inverse(
             count: request.count,
             sample: request.sample,
             seed: request.seed,
-        })?;
+            full: request.full,
+        };
+        let answer = session.inverse(&inverse, timer)?;
         let report = InverseReport {
             model: session.model(),
             conflict: &session.conflict,

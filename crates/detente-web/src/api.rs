@@ -95,7 +95,7 @@ pub async fn import(
     body: Body<ModelInput>,
 ) -> Result<Response, ApiError> {
     let Json(input) = body?;
-    app.blocking(move |config, _| {
+    app.blocking(move |config, _, _| {
         let (text, file_name) = input.file()?;
         let opened = detente_app::open_for_editing(text, file_name, &config.limits)?;
         Ok(Json(Imported {
@@ -114,7 +114,7 @@ pub async fn check(
     body: Body<ModelInput>,
 ) -> Result<Response, ApiError> {
     let Json(input) = body?;
-    app.blocking(move |config, sessions| {
+    app.blocking(move |config, sessions, _| {
         let session = sessions.open(&input, config)?;
         let (model, conflict) = (&session.loaded.model, &session.conflict);
         let mut answer = json!({
@@ -227,10 +227,10 @@ pub async fn analyze(
     body: Body<AnalyzeRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions| {
+    app.blocking(move |config, sessions, timer| {
         let session = sessions.open(&request.input, config)?;
         let concepts = concepts(request.concepts.as_deref(), session.conflict.state_count())?;
-        let analysed = session.analysis(&concepts);
+        let analysed = session.analysis(&concepts, timer)?;
         let report = Report {
             model: &session.loaded.model,
             conflict: &session.conflict,
@@ -267,13 +267,13 @@ pub async fn verdicts(
     body: Body<VerdictsRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions| {
+    app.blocking(move |config, sessions, timer| {
         let session = sessions.open(&request.input, config)?;
         let (model, conflict) = (session.model(), &session.conflict);
         let concepts = concepts(request.concepts.as_deref(), conflict.state_count())?;
-        let analysed = session.analysis(&concepts);
+        let analysed = session.analysis(&concepts, timer)?;
         let verdicts = detente_app::verdicts(model, conflict, &analysed.analysis);
-        let robustness = detente_app::verdict_robustness(model, conflict, &concepts);
+        let robustness = detente_app::verdict_robustness(model, conflict, &concepts, timer);
         let report = VerdictsReport {
             model,
             conflict,
@@ -302,23 +302,21 @@ pub async fn explain(
     body: Body<ExplainRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions| {
+    app.blocking(move |config, sessions, timer| {
         let session = sessions.open(&request.input, config)?;
         let state = session.state_number(request.state)?;
-        let plan = session.explain(&detente_app::ExplainRequest {
+        let explain = detente_app::ExplainRequest {
             dms: request.dms,
             concepts: request
                 .concepts
                 .as_deref()
                 .map(detente_app::concepts_by_key)
                 .transpose()?,
-        })?;
+        };
         let explanation = Explanation {
             model: session.model(),
             conflict: &session.conflict,
-            state,
-            dms: plan.dms,
-            concepts: plan.concepts,
+            explained: &session.explain(state, &explain, timer)?,
         };
         written(&explanation, Format::Json, "application/json", config)
     })
@@ -346,7 +344,7 @@ pub async fn evolve(
     body: Body<EvolveRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions| {
+    app.blocking(move |config, sessions, timer| {
         let session = sessions.open(&request.input, config)?;
         let conflict = &session.conflict;
         let from = request
@@ -354,10 +352,10 @@ pub async fn evolve(
             .map(|id| session.state_number(id))
             .transpose()?;
         let concepts = concepts(request.concepts.as_deref(), conflict.state_count())?;
-        let analysed = session.analysis(&concepts);
+        let analysed = session.analysis(&concepts, timer)?;
         let choice = (!request.coalitions.is_empty())
             .then(|| CoalitionChoice::Named(request.coalitions.clone()));
-        let (evolution, coalitions) = session.evolve(from, choice.as_ref())?;
+        let (evolution, coalitions) = session.evolve(from, choice.as_ref(), timer)?;
         let report = EvolutionReport {
             model: &session.loaded.model,
             conflict,
@@ -403,7 +401,7 @@ pub async fn coalitions(
     body: Body<CoalitionsRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions| {
+    app.blocking(move |config, sessions, timer| {
         let session = sessions.open(&request.input, config)?;
         let concept = detente_app::concept_by_key(request.concept.as_deref().unwrap_or("seq"))?;
         let choice = match request.coalitions {
@@ -411,8 +409,8 @@ pub async fn coalitions(
             None if request.all => CoalitionChoice::All,
             None => CoalitionChoice::Listed,
         };
-        let coalitional = session.coalitional(concept, &choice)?;
-        let analysed = session.analysis(&[concept]);
+        let coalitional = session.coalitional(concept, &choice, timer)?;
+        let analysed = session.analysis(&[concept], timer)?;
         let report = CoalitionReport {
             model: session.model(),
             conflict: &session.conflict,
@@ -446,7 +444,7 @@ pub async fn convert(
     body: Body<ConvertRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions| {
+    app.blocking(move |config, sessions, _| {
         let session = sessions.open(&request.input, config)?;
         let (format, content_type) = match request.to {
             ConvertTarget::Toml => (ModelFormat::Toml, "application/toml"),

@@ -57,6 +57,15 @@ impl ApiError {
         self.help = Some(help.into());
         self
     }
+
+    /// An analysis over the workbench's time limit: a 4xx, since the request asks for more
+    /// than the workbench will do, like one over the state limit.
+    pub fn too_slow(seconds: u64) -> ApiError {
+        ApiError::unprocessable(format!(
+            "the analysis did not finish within the workbench's time limit of {seconds} s"
+        ))
+        .with_help(help(Limit::Time { seconds }))
+    }
 }
 
 impl From<Box<FormatError>> for ApiError {
@@ -94,6 +103,10 @@ impl From<AppError> for ApiError {
                 help,
                 ..ApiError::unprocessable(message)
             },
+            AppError::OverLimit {
+                limit: Limit::Time { seconds },
+                ..
+            } => ApiError::too_slow(seconds),
             AppError::OverLimit { limit, message } => {
                 ApiError::unprocessable(message).with_help(help(limit))
             }
@@ -117,6 +130,7 @@ fn help(limit: Limit) -> String {
             "coalitional stability is for nash, gmr, smr or seq on models of at most 65,536 states"
                 .into()
         }
+        Limit::Time { .. } => "analyse fewer concepts (SIM is the slowest), add feasibility rules, or use `detente analyze` on the command line".into(),
     }
 }
 

@@ -103,7 +103,7 @@ pub async fn graph(
     body: Body<GraphRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions| {
+    app.blocking(move |config, sessions, timer| {
         let session = sessions.open(&request.input, config)?;
         let conflict = &session.conflict;
         let space = conflict.space();
@@ -112,7 +112,7 @@ pub async fn graph(
             None => conflict.status_quo().unwrap_or(0),
         };
         let chosen = concepts(request.concepts.as_deref(), conflict.state_count())?;
-        let analysed = session.analysis(&chosen);
+        let analysed = session.analysis(&chosen, timer)?;
         let equilibria: Vec<_> = chosen
             .iter()
             .map(|&c| (c.key(), analysed.analysis.equilibria(c)))

@@ -27,7 +27,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use detente_app::Limits;
+use detente_app::{Limits, Timer};
 use session::Sessions;
 use std::sync::Arc;
 use std::time::Duration;
@@ -75,25 +75,17 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Runs engine work on a blocking thread, one of at most `config.workers` at a time, and
-    /// gives up waiting after `config.timeout` (the work itself finishes in the background
-    /// and keeps its worker slot until then, so a flood of slow requests cannot pile up).
+    /// Runs engine work on a blocking thread, one of at most `config.workers` at a time. The
+    /// work gets the request's [`Timer`], started before it waits for a worker: its analyses
+    /// stop when the time limit is up. Waiting is given up [`BACKSTOP`] later in any case
+    /// (parsing and compiling are not cut short; such work keeps its worker slot until it
+    /// ends, so a flood of slow requests cannot pile up).
     async fn blocking<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&Config, &Sessions) -> Result<T, ApiError> + Send + 'static,
+        work: impl FnOnce(&Config, &Sessions, &Timer) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let timeout = self.config.limits.time;
-        // A 4xx: the request asks for more than the workbench will do, like one over the state limit.
-        let too_slow = |timeout: Duration| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                format!(
-                    "the analysis did not finish within the workbench's time limit of {} s",
-                    timeout.as_secs()
-                ),
-            )
-            .with_help("analyse fewer concepts (SIM is the slowest), add feasibility rules, or use `detente analyze` on the command line")
-        };
+        let timer = self.config.limits.start();
         let run = async {
             let permit = self.workers.clone().acquire_owned().await.map_err(|_| {
                 ApiError::new(
@@ -104,7 +96,7 @@ impl AppState {
             let (config, sessions) = (self.config.clone(), self.sessions.clone());
             tokio::task::spawn_blocking(move || {
                 let _permit = permit;
-                work(&config, &sessions)
+                work(&config, &sessions, &timer)
             })
             .await
             .map_err(|e| {
@@ -115,13 +107,17 @@ impl AppState {
             })?
         };
         match timeout {
-            Some(timeout) => tokio::time::timeout(timeout, run)
+            Some(timeout) => tokio::time::timeout(timeout + BACKSTOP, run)
                 .await
-                .unwrap_or_else(|_| Err(too_slow(timeout))),
+                .unwrap_or_else(|_| Err(ApiError::too_slow(detente_app::whole_seconds(timeout)))),
             None => run.await,
         }
     }
 }
+
+/// How long after the time limit the workbench stops waiting for work that has not
+/// stopped itself: the analyses stop at the limit and answer first.
+const BACKSTOP: Duration = Duration::from_secs(1);
 
 /// The workbench's routes: the page, its assets and the API.
 pub fn router(config: Config) -> Router {

@@ -5,7 +5,7 @@
 
 use crate::Config;
 use crate::error::ApiError;
-use detente_app::{Prepared, Source};
+use detente_app::{Prepared, Source, Timer};
 use detente_engine::{Analysis, Concept};
 use serde::Deserialize;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -90,18 +90,19 @@ pub struct Analysed {
 }
 
 impl Session {
-    /// The analysis under exactly these concepts, run now or remembered from before.
-    pub fn analysis(&self, concepts: &[Concept]) -> Analysed {
+    /// The analysis under exactly these concepts, run now (within `timer`) or remembered
+    /// from before.
+    pub fn analysis(&self, concepts: &[Concept], timer: &Timer) -> Result<Analysed, ApiError> {
         let lookup = |list: &Vec<Analysed>| {
             list.iter()
                 .find(|a| a.analysis.concepts() == concepts)
                 .cloned()
         };
         if let Some(found) = lookup(&self.analyses.lock().unwrap_or_else(PoisonError::into_inner)) {
-            return found;
+            return Ok(found);
         }
         let started = Instant::now();
-        let analysis = Arc::new(Analysis::run(&self.conflict, concepts, &|| {}));
+        let analysis = Arc::new(self.prepared.analysis(concepts, timer, &|| {})?);
         let analysed = Analysed {
             analysis,
             elapsed: started.elapsed(),
@@ -111,7 +112,7 @@ impl Session {
             list.remove(0);
         }
         list.push(analysed.clone());
-        analysed
+        Ok(analysed)
     }
 }
 

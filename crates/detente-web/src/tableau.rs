@@ -119,12 +119,12 @@ pub async fn tableau(
     body: Body<TableauRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions| {
+    app.blocking(move |config, sessions, timer| {
         let session = sessions.open(&request.input, config)?;
         let (model, conflict) = (&session.loaded.model, &session.conflict);
         let space = conflict.space();
         let chosen = concepts(request.concepts.as_deref(), conflict.state_count())?;
-        let analysed = session.analysis(&chosen);
+        let analysed = session.analysis(&chosen, timer)?;
         let analysis = &analysed.analysis;
         let equilibria: Vec<(Concept, FixedBitSet)> =
             chosen.iter().map(|&c| (c, analysis.equilibria(c))).collect();

@@ -3,7 +3,7 @@
 
 use detente_app::Limits;
 use detente_engine::generate::{PreferenceKind, Shape, generate};
-use detente_engine::{Analysis, Concept};
+use detente_engine::{Analysis, Concept, NoDeadline};
 use detente_report::{Format, Render, Report};
 use detente_web::Config;
 use serde_json::{Value, json};
@@ -46,7 +46,7 @@ async fn get(base: &str, path: &str) -> (u16, Value) {
 fn engine_json(source: &str, concepts: &[Concept]) -> Value {
     let loaded = detente_format::parse_toml(source, "model.toml").unwrap();
     let conflict = loaded.compile(1 << 21).unwrap();
-    let analysis = Analysis::run(&conflict, concepts, &|| {});
+    let analysis = Analysis::run(&conflict, concepts, &NoDeadline, &|| {}).unwrap();
     let mut out = Vec::new();
     Report {
         model: &loaded.model,
@@ -275,9 +275,16 @@ async fn explain_evolve_coalitions_and_graph() {
         &conflict,
         &detente_engine::coalition::all_coalitions(4),
         Concept::Seq,
+        &detente_engine::NoDeadline,
     )
     .unwrap();
-    let analysis = Analysis::run(&conflict, &[Concept::Seq], &|| {});
+    let analysis = Analysis::run(
+        &conflict,
+        &[Concept::Seq],
+        &detente_engine::NoDeadline,
+        &|| {},
+    )
+    .unwrap();
     let expected = as_json(&detente_report::CoalitionReport {
         model: &loaded.model,
         conflict: &conflict,
@@ -702,8 +709,8 @@ async fn foresight_is_the_libraries_report_and_refuses_bad_horizons() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["schema"], "detente.foresight/1");
     let (loaded, conflict) = nrc_compiled();
-    let hopeful = Foresight::run(&conflict, 3, Outlook::Hopeful).unwrap();
-    let cautious = Foresight::run(&conflict, 3, Outlook::Cautious).unwrap();
+    let hopeful = Foresight::run(&conflict, 3, Outlook::Hopeful, &NoDeadline).unwrap();
+    let cautious = Foresight::run(&conflict, 3, Outlook::Cautious, &NoDeadline).unwrap();
     let expected = as_json(&detente_report::ForesightReport {
         model: &loaded.model,
         conflict: &conflict,
@@ -760,8 +767,9 @@ async fn robustness_is_the_libraries_report_and_refuses_bad_settings() {
         samples: 40,
         seed: 7,
     };
-    let robustness = Robustness::run(&loaded.model, &conflict, &settings, &|| {}).unwrap();
-    let written = Analysis::run(&conflict, robustness.concepts(), &|| {});
+    let robustness =
+        Robustness::run(&loaded.model, &conflict, &settings, &NoDeadline, &|| {}).unwrap();
+    let written = Analysis::run(&conflict, robustness.concepts(), &NoDeadline, &|| {}).unwrap();
     let expected = as_json(&detente_report::RobustnessReport {
         model: &loaded.model,
         conflict: &conflict,
@@ -804,14 +812,16 @@ async fn inverse_is_the_libraries_report_and_refuses_what_it_cannot_answer() {
     let us = loaded.model.find_dm("United States").unwrap();
     let question = Inverse::new(&conflict, 319, &[us]);
     let answers = [Concept::Nash, Concept::Gmr].map(|concept| {
-        let conditions = question.conditions(concept);
-        let count = Some(question.count(concept, conditions.as_ref().unwrap()));
-        let samples = Some(question.sample(concept, conditions.as_ref().unwrap(), 2, 5));
+        let conditions = question.conditions(concept, &NoDeadline);
+        let count = Some(question.count(concept, conditions.as_ref().unwrap(), &NoDeadline));
+        let samples =
+            Some(question.sample(concept, conditions.as_ref().unwrap(), 2, 5, &NoDeadline));
         detente_app::ConceptAnswer {
             concept,
             conditions,
             count,
             samples,
+            omitted: detente_app::Omitted::default(),
         }
     });
     let answer = detente_app::InverseAnswer {
@@ -825,6 +835,16 @@ async fn inverse_is_the_libraries_report_and_refuses_what_it_cannot_answer() {
         answer: &answer,
     });
     assert_eq!(body, expected);
+    // Short conditions are listed in full either way.
+    let (status, full) = post(
+        &base,
+        "/api/inverse",
+        json!({"model": nrc(), "state": 320, "vary": ["United States"], "concepts": ["nash", "gmr"],
+               "count": true, "sample": 2, "seed": 5, "full": true}),
+    )
+    .await;
+    assert_eq!(status, 200, "{full}");
+    assert_eq!(full, expected);
 
     let (status, body) = post(
         &base,

@@ -8,7 +8,7 @@
 //! on a machine without a browser (CI never sets it).
 
 use detente_engine::generate::{PreferenceKind, Shape, generate};
-use detente_engine::{Analysis, Concept};
+use detente_engine::{Analysis, Concept, NoDeadline};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use std::os::unix::process::CommandExt;
@@ -542,7 +542,7 @@ async fn an_analyst_builds_a_model_uploads_files_and_breaks_things() {
     let source = std::fs::read_to_string(&gmcr).unwrap();
     let loaded = detente_format::parse_gmcr(&source, "Prisoners.gmcr").unwrap();
     let conflict = loaded.compile(1 << 20).unwrap();
-    let analysis = Analysis::run(&conflict, &Concept::ALL, &|| {});
+    let analysis = Analysis::run(&conflict, &Concept::ALL, &NoDeadline, &|| {}).unwrap();
     let nash: Vec<usize> = analysis
         .equilibria(Concept::Nash)
         .ones()
@@ -723,7 +723,7 @@ fn analysis_json(source: &str, file_name: &str) -> Value {
     use detente_report::Render;
     let loaded = detente_format::parse(source, file_name).unwrap();
     let conflict = loaded.compile(1 << 21).unwrap();
-    let analysis = Analysis::run(&conflict, &Concept::ALL, &|| {});
+    let analysis = Analysis::run(&conflict, &Concept::ALL, &NoDeadline, &|| {}).unwrap();
     let mut out = Vec::new();
     detente_report::Report {
         model: &loaded.model,
@@ -849,7 +849,7 @@ async fn an_analyst_looks_ahead_weighs_uncertainty_and_asks_what_it_would_take()
         .unwrap();
     click(&client, Locator::Id("foresight-run")).await;
     panel_answer(&client, "foresight-body").await;
-    let engine = Foresight::run(&conflict, 2, Outlook::Hopeful).unwrap();
+    let engine = Foresight::run(&conflict, 2, Outlook::Hopeful, &NoDeadline).unwrap();
     let expected: Vec<usize> = (0..conflict.state_count())
         .filter(|&s| (0..conflict.dm_count()).all(|d| engine.is_stable(d, s as _)))
         .map(|s| s + 1)
@@ -893,9 +893,14 @@ async fn an_analyst_looks_ahead_weighs_uncertainty_and_asks_what_it_would_take()
     // The page's concepts: all six, as ticked for a model of this size.
     let all = Concept::ALL;
     let settings = detente_engine::robustness::Settings::new(&all);
-    let robustness =
-        detente_engine::robustness::Robustness::run(&loaded.model, &conflict, &settings, &|| {})
-            .unwrap();
+    let robustness = detente_engine::robustness::Robustness::run(
+        &loaded.model,
+        &conflict,
+        &settings,
+        &NoDeadline,
+        &|| {},
+    )
+    .unwrap();
     let somewhere: Vec<usize> = (0..conflict.state_count())
         .filter(|&s| all.iter().any(|&c| robustness.equilibrium_count(c, s) > 0))
         .map(|s| s + 1)
@@ -925,7 +930,7 @@ async fn an_analyst_looks_ahead_weighs_uncertainty_and_asks_what_it_would_take()
     panel_answer(&client, "inverse-body").await;
     let question = Inverse::new(&conflict, package as u32 - 1, &[0]);
     for concept in detente_engine::inverse::CONCEPTS {
-        let expected = match question.conditions(concept).unwrap() {
+        let expected = match question.conditions(concept, &NoDeadline).unwrap() {
             Conditions::Never(_) => "never",
             Conditions::When {
                 required,

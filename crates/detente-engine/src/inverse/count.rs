@@ -3,6 +3,7 @@
 //! group branch on the most used variable (a model counter in the DPLL style).
 
 use super::natural::Natural;
+use crate::deadline::{Deadline, OutOfTime};
 use crate::generate::SplitMix;
 use std::collections::HashMap;
 
@@ -12,14 +13,32 @@ pub type Clause = Vec<Vec<u32>>;
 /// Most branching steps one count may take before it is refused.
 pub const STEP_LIMIT: u64 = 2_000_000;
 
-/// The count needed more than [`STEP_LIMIT`] steps.
+/// Why a count stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TooHard;
+pub enum Halt {
+    /// It needed more than [`STEP_LIMIT`] steps.
+    TooHard,
+    /// Its deadline passed.
+    OutOfTime,
+}
+
+impl From<OutOfTime> for Halt {
+    fn from(_: OutOfTime) -> Halt {
+        Halt::OutOfTime
+    }
+}
 
 /// `by_size[j]`: how many sets of exactly `j` true variables among `variables` satisfy `clauses`.
-/// Every variable of a clause must be in `variables`.
-pub fn by_size(clauses: &[Clause], variables: &[u32]) -> Result<Vec<Natural>, TooHard> {
-    let mut steps = STEP_LIMIT;
+/// Every variable of a clause must be in `variables`. Polls `deadline` between steps.
+pub fn by_size(
+    clauses: &[Clause],
+    variables: &[u32],
+    deadline: &dyn Deadline,
+) -> Result<Vec<Natural>, Halt> {
+    let mut steps = Steps {
+        left: STEP_LIMIT,
+        deadline,
+    };
     let mut weights = Weights {
         merged: HashMap::new(),
         next: variables.iter().max().map_or(0, |&v| v + 1),
@@ -151,13 +170,27 @@ impl Weights {
     }
 }
 
+/// The steps a count has left, and its deadline.
+struct Steps<'a> {
+    left: u64,
+    deadline: &'a dyn Deadline,
+}
+
+impl Steps<'_> {
+    fn take(&mut self) -> Result<(), Halt> {
+        self.deadline.check_at((STEP_LIMIT - self.left) as usize)?;
+        self.left = self.left.checked_sub(1).ok_or(Halt::TooHard)?;
+        Ok(())
+    }
+}
+
 fn count(
     clauses: Vec<Clause>,
     mut variables: Vec<u32>,
     weights: &mut Weights,
-    steps: &mut u64,
-) -> Result<Vec<Natural>, TooHard> {
-    *steps = steps.checked_sub(1).ok_or(TooHard)?;
+    steps: &mut Steps,
+) -> Result<Vec<Natural>, Halt> {
+    steps.take()?;
     let mut open = Vec::with_capacity(clauses.len());
     for clause in clauses {
         if clause.is_empty() {
@@ -305,7 +338,8 @@ pub fn sample(
     variables: &[u32],
     weight: &dyn Fn(usize) -> Natural,
     rng: &mut SplitMix,
-) -> Result<Vec<u32>, TooHard> {
+    deadline: &dyn Deadline,
+) -> Result<Vec<u32>, Halt> {
     let total_weight = |poly: &[Natural], already: usize| {
         poly.iter()
             .enumerate()
@@ -319,8 +353,8 @@ pub fn sample(
         let rest = &variables[k + 1..];
         let if_true = assign(&clauses, v, true);
         let if_false = assign(&clauses, v, false);
-        let weight_true = total_weight(&by_size(&if_true, rest)?, chosen.len() + 1);
-        let weight_false = total_weight(&by_size(&if_false, rest)?, chosen.len());
+        let weight_true = total_weight(&by_size(&if_true, rest, deadline)?, chosen.len() + 1);
+        let weight_false = total_weight(&by_size(&if_false, rest, deadline)?, chosen.len());
         let total = weight_true.add(&weight_false);
         let uniform = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
         if !weight_true.is_zero() && uniform < weight_true.ratio(&total) {
@@ -336,6 +370,7 @@ pub fn sample(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::deadline::NoDeadline;
 
     fn plain(clauses: &[Clause], variables: &[u32]) -> Vec<u64> {
         let mut counts = vec![0u64; variables.len() + 1];
@@ -390,7 +425,7 @@ mod tests {
                 .iter()
                 .map(u64::to_string)
                 .collect();
-            let counted = by_size(&clauses, &variables).unwrap();
+            let counted = by_size(&clauses, &variables, &NoDeadline).unwrap();
             assert_eq!(decimal(&counted, variables.len() + 1), expected);
         }
     }
@@ -400,7 +435,8 @@ mod tests {
         let clauses: Vec<Clause> = vec![vec![vec![0], vec![1, 2]], vec![vec![2], vec![3]]];
         let mut rng = SplitMix::new(7);
         for _ in 0..50 {
-            let set = sample(&clauses, &[0, 1, 2, 3], &|_| Natural::from_u64(1), &mut rng).unwrap();
+            let one = |_| Natural::from_u64(1);
+            let set = sample(&clauses, &[0, 1, 2, 3], &one, &mut rng, &NoDeadline).unwrap();
             assert!(
                 clauses
                     .iter()
