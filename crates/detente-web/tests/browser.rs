@@ -151,9 +151,14 @@ async fn shown_equilibria(client: &Client) -> Value {
         .unwrap()
 }
 
-/// The engine's equilibria of a model, per concept key.
+/// The engine's equilibria of a model, per concept key, as the page lists them: the
+/// first 200 of each (the tableau API's limit; the page shows the count beside them).
 fn engine_equilibria(source: &str) -> Value {
-    analysis_json(source, "nrc.toml")["equilibria"].clone()
+    let mut equilibria = analysis_json(source, "nrc.toml")["equilibria"].clone();
+    for list in equilibria.as_object_mut().unwrap().values_mut() {
+        list.as_array_mut().unwrap().truncate(200);
+    }
+    equilibria
 }
 
 /// A workbench on a free local port and a browser session, or `None` when
