@@ -49,6 +49,8 @@ pub struct Converted {
     pub text: String,
     /// `.gmcr` has no place for uncertain preferences: they were dropped, the order as written kept.
     pub dropped_uncertainty: bool,
+    /// `.gmcr` has no place for a status quo or named states: they were dropped.
+    pub dropped_states: bool,
 }
 
 /// Writes `loaded` in `format` (a `.gmcr` file needs the compiled state numbering).
@@ -66,6 +68,7 @@ pub fn convert(
                 detente_format::to_toml(&loaded.model)
             },
             dropped_uncertainty: false,
+            dropped_states: false,
         }),
         ModelFormat::Gmcr => {
             let prepared = source::compile(loaded, limits)?;
@@ -76,6 +79,7 @@ pub fn convert(
                     .decision_makers
                     .iter()
                     .any(|d| !d.uncertain.is_empty()),
+                dropped_states: model.status_quo.is_some() || !model.named_states.is_empty(),
             })
         }
     }

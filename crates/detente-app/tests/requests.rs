@@ -379,8 +379,9 @@ fn conversion_tells_the_format_by_extension_and_says_what_gmcr_drops() {
         gmcr.dropped_uncertainty,
         "the NRC model has priority ranges"
     );
+    assert!(gmcr.dropped_states, "the NRC model has a status quo");
     let toml = detente_app::convert(nrc.clone(), ModelFormat::Toml, &limits).unwrap();
-    assert!(!toml.dropped_uncertainty);
+    assert!(!toml.dropped_uncertainty && !toml.dropped_states);
     let again = detente_format::parse_toml(&toml.text, "again.toml").unwrap();
     assert_eq!(again.model, nrc.model);
     assert_eq!(

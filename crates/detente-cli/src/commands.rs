@@ -188,6 +188,11 @@ fn write_model(loaded: Loaded, output: &Path, limits: &Limits) -> Result<(), Fai
             "note: .gmcr has no place for uncertain preferences (`priority` ranges); they are dropped and the order as written is exported"
         );
     }
+    if converted.dropped_states {
+        eprintln!(
+            "note: .gmcr has no place for a status quo or named states (`[[state]]`); they are dropped"
+        );
+    }
     std::fs::write(output, converted.text).map_err(|e| {
         Failure::Output(anyhow::anyhow!("cannot write `{}`: {e}", output.display()))
     })?;

@@ -561,3 +561,24 @@ fn exporting_uncertainty_to_gmcr_says_it_is_dropped() {
         "{stderr}"
     );
 }
+
+/// The inputs the fuzzer found panics with (tests/fuzz-regressions/) never crash the
+/// binary either: each command ends in success (0) or a reported error (2), never a
+/// panic (101).
+#[test]
+fn the_binary_never_panics_on_fuzz_findings() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fuzz-regressions");
+    let entries = std::fs::read_dir(dir).expect("read tests/fuzz-regressions");
+    for path in entries.map(|e| e.expect("list tests/fuzz-regressions").path()) {
+        let file = path.to_str().expect("a UTF-8 path");
+        for command in ["analyze", "foresight", "check"] {
+            let out = detente(&[command, file]);
+            assert!(
+                matches!(out.status.code(), Some(0 | 2)),
+                "detente {command} {file}: {:?}\n{}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use miette::{NamedSource, SourceSpan};
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
 /// A byte range in the source text.
 pub(crate) type Span = Range<usize>;
@@ -14,7 +14,7 @@ pub(crate) type Span = Range<usize>;
 pub struct FormatError {
     message: String,
     #[source_code]
-    source_code: NamedSource<String>,
+    source_code: Shown,
     #[label("{label}")]
     span: Option<SourceSpan>,
     label: String,
@@ -28,7 +28,7 @@ impl FormatError {
     /// 1-based (line, column) of the primary span, if any; the column counts characters.
     pub fn line_col(&self) -> Option<(usize, usize)> {
         let offset = self.span?.offset();
-        let text = self.source_code.inner();
+        let text = &self.source_code.text;
         let before = text.get(..offset.min(text.len()))?;
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -36,7 +36,7 @@ impl FormatError {
     }
 
     pub fn file_name(&self) -> &str {
-        self.source_code.name()
+        &self.source_code.name
     }
 
     pub fn message(&self) -> &str {
@@ -61,7 +61,7 @@ impl FormatError {
 
     /// The text the error is located in.
     pub(crate) fn source_text(&self) -> &str {
-        self.source_code.inner()
+        &self.source_code.text
     }
 
     /// Marks the error as one in a model form, at the element `path` points at.
@@ -80,6 +80,112 @@ impl FormatError {
     pub(crate) fn label(mut self: Box<Self>, label: impl Into<String>) -> Box<Self> {
         self.label = label.into();
         self
+    }
+}
+
+/// Lines longer than this many bytes are shown only around an error's span.
+const SHOWN_LINE_BYTES: usize = 1_000;
+
+/// How many bytes of an overlong line are shown on either side of an error's span.
+const SHOWN_CONTEXT_BYTES: usize = 80;
+
+/// The source as a diagnostic shows it: the whole text, or, when the error sits on
+/// an overlong line, a window of that line around it. miette pads up to a label's
+/// column with `format!`, which panics past 65,535, and a one-line `.gmcr` file or
+/// a long string puts an error that far in; nobody reads such a line whole anyway.
+#[derive(Debug)]
+struct Shown {
+    name: String,
+    text: String,
+    window: Window,
+}
+
+/// The part of the text shown: `bytes`, starting at 0-based `line` and byte `column`.
+#[derive(Debug)]
+struct Window {
+    bytes: Span,
+    line: usize,
+    column: usize,
+}
+
+impl Shown {
+    fn new(name: &str, text: &str, span: Option<SourceSpan>) -> Shown {
+        let whole = Window {
+            bytes: 0..text.len(),
+            line: 0,
+            column: 0,
+        };
+        Shown {
+            name: name.to_string(),
+            text: text.to_string(),
+            window: span.and_then(|s| window(text, s)).unwrap_or(whole),
+        }
+    }
+}
+
+/// Around `span`, if the line it starts on is overlong: from a little before it on
+/// that line to a little after it.
+fn window(text: &str, span: SourceSpan) -> Option<Window> {
+    let (start, end) = (span.offset(), span.offset() + span.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    if line_end - line_start <= SHOWN_LINE_BYTES {
+        return None;
+    }
+    let last_line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let from = char_boundary(
+        text,
+        start.saturating_sub(SHOWN_CONTEXT_BYTES).max(line_start),
+    );
+    let to = char_boundary(text, (end + SHOWN_CONTEXT_BYTES).min(last_line_end));
+    Some(Window {
+        bytes: from..to,
+        line: text[..line_start].matches('\n').count(),
+        column: from - line_start,
+    })
+}
+
+/// `offset` moved back to the start of the character it falls in.
+fn char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Spans are read relative to the window and reported relative to the whole text, so
+/// labels and line numbers stay where they are in the file.
+impl SourceCode for Shown {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        lines_before: usize,
+        lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let Window {
+            bytes,
+            line,
+            column,
+        } = &self.window;
+        let start = span.offset().clamp(bytes.start, bytes.end);
+        let end = (span.offset() + span.len()).clamp(start, bytes.end);
+        let contents = self.text[bytes.clone()].read_span(
+            &SourceSpan::from(start - bytes.start..end - bytes.start),
+            lines_before,
+            lines_after,
+        )?;
+        let on_first_line = contents.line() == 0;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            contents.data(),
+            SourceSpan::new(
+                (contents.span().offset() + bytes.start).into(),
+                contents.span().len(),
+            ),
+            line + contents.line(),
+            contents.column() + if on_first_line { *column } else { 0 },
+            contents.line_count(),
+        )))
     }
 }
 
@@ -107,7 +213,7 @@ impl SourceFile {
         });
         Box::new(FormatError {
             message: message.into(),
-            source_code: NamedSource::new(&self.name, self.text.clone()),
+            source_code: Shown::new(&self.name, &self.text, span),
             span,
             label: "here".into(),
             help: None,
@@ -229,6 +335,20 @@ mod tests {
         assert_eq!(err.line_col(), Some((2, 4)));
         assert_eq!(err.file_name(), "m.toml");
         assert_eq!(src.error("x", None).line_col(), None);
+    }
+
+    #[test]
+    fn errors_far_into_a_long_line_are_drawn_around_their_span() {
+        let text = format!("a = \"{}\" b\nc = 1\n", "é".repeat(50_000));
+        let at = text.find(" b").unwrap() + 1;
+        let err = SourceFile::new("m.toml", &text).error("x", Some(at..at + 1));
+        let mut drawn = String::new();
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .render_report(&mut drawn, err.as_ref())
+            .unwrap();
+        assert!(drawn.contains(&format!("[m.toml:1:{}]", at + 1)), "{drawn}");
+        assert!(drawn.contains(" 1 │ éé") && drawn.len() < 1_000, "{drawn}");
+        assert_eq!(err.line_col(), Some((1, 50_008)));
     }
 
     #[test]

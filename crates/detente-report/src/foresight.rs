@@ -4,7 +4,7 @@
 use crate::csv::{header_start, write_row_start};
 use crate::describe::{compress_ids, describe_change, describe_state};
 use crate::json::LazyMap;
-use crate::text::Flavour;
+use crate::text::{Flavour, padded};
 use crate::{Format, Render, json_body};
 use detente_engine::foresight::{Foresight, NonMyopic, Step};
 use detente_engine::{Conflict, Model, StateIndex};
@@ -288,12 +288,8 @@ impl Render for ForesightReport<'_> {
         )?;
         writeln!(out, "\n{heading}L_{h}-stable states")?;
         for (name, ids) in body.dms.iter().zip(&body.stable) {
-            let label = format!("{name}:");
-            writeln!(
-                out,
-                "{item}{label:width$} {}",
-                compress_ids(ids.iter().copied())
-            )?;
+            let label = padded(&format!("{name}:"), width);
+            writeln!(out, "{item}{label} {}", compress_ids(ids.iter().copied()))?;
         }
         writeln!(
             out,
@@ -306,11 +302,11 @@ impl Render for ForesightReport<'_> {
             "\n{heading}Non-myopic stability (L_h for every large h)"
         )?;
         for (d, name) in body.dms.iter().enumerate() {
-            let label = format!("{name}:");
+            let label = padded(&format!("{name}:"), width);
             match &body.cycles[d] {
                 None => writeln!(
                     out,
-                    "{item}{label:width$} unknown: the anticipations did not settle within the foresight limit"
+                    "{item}{label} unknown: the anticipations did not settle within the foresight limit"
                 )?,
                 Some(cycle) => {
                     let oscillating = if body.nm_oscillating[d].is_empty() {
@@ -323,7 +319,7 @@ impl Render for ForesightReport<'_> {
                     };
                     writeln!(
                         out,
-                        "{item}{label:width$} {}{oscillating} (settled from horizon {}, period {})",
+                        "{item}{label} {}{oscillating} (settled from horizon {}, period {})",
                         compress_ids(body.nm_stable[d].iter().copied()),
                         cycle.start,
                         cycle.period

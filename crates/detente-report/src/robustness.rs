@@ -2,7 +2,7 @@
 //! profiles under which it is an equilibrium, as tables, Markdown, CSV or JSON.
 
 use crate::describe::{compress_ids, describe_state};
-use crate::text::Flavour;
+use crate::text::{Flavour, cell_text};
 use crate::{Format, Render, csv_field, json_body};
 use comfy_table::{Cell, CellAlignment};
 use detente_engine::robustness::{Method, Robustness};
@@ -340,7 +340,7 @@ impl Render for RobustnessReport<'_> {
             header.extend(r.concepts().iter().map(|c| Cell::new(c.label())));
             table.set_header(header);
             for (d, dm) in self.model.decision_makers.iter().enumerate() {
-                let mut row = vec![Cell::new(&dm.name)];
+                let mut row = vec![Cell::new(cell_text(&dm.name))];
                 row.extend(r.concepts().iter().map(|&c| {
                     Cell::new(percent(r.share(r.stable_count(c, d, s as usize))))
                         .set_alignment(CellAlignment::Right)

@@ -5,6 +5,7 @@ use crate::describe::compress_ids;
 use comfy_table::presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED};
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 use detente_engine::{Conflict, Direction, Model, StateIndex};
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// Width terminal tables wrap to.
@@ -12,6 +13,26 @@ const TABLE_WIDTH: u16 = 120;
 
 /// How many states one block of the tableau holds before it wraps.
 const TABLEAU_COLUMNS: usize = 16;
+
+/// `text` followed by spaces up to `width` characters, as `{:width$}` pads, but for
+/// any width: `format!` cannot pad past 65,535 and a DM's name may be longer.
+pub(crate) fn padded(text: &str, width: usize) -> String {
+    let fill = width.saturating_sub(text.chars().count());
+    format!("{text}{}", " ".repeat(fill))
+}
+
+/// Most characters of a name or label a wrapping table shows: comfy-table splits a
+/// long word in time quadratic in its length (seconds for a 70,000-character label).
+const CELL_MAX_CHARS: usize = 1_000;
+
+/// `text` as a wrapping table shows it: past [`CELL_MAX_CHARS`], cut with an ellipsis
+/// (the JSON and CSV forms keep it whole).
+pub(crate) fn cell_text(text: &str) -> Cow<'_, str> {
+    match text.char_indices().nth(CELL_MAX_CHARS) {
+        Some((cut, _)) => Cow::Owned(format!("{}…", &text[..cut])),
+        None => Cow::Borrowed(text),
+    }
+}
 
 /// The two forms of human-readable text, which share one layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,10 +149,10 @@ fn write_options(model: &Model, flavour: Flavour, out: &mut dyn Write) -> io::Re
     table.set_header(vec!["Decision maker", "Option", "Id", "Irreversible"]);
     for (d, o) in model.options() {
         table.add_row(vec![
-            model.decision_makers[d].name.as_str(),
-            o.label.as_str(),
-            o.id.as_str(),
-            direction_text(o.direction),
+            cell_text(&model.decision_makers[d].name),
+            cell_text(&o.label),
+            cell_text(&o.id),
+            Cow::Borrowed(direction_text(o.direction)),
         ]);
     }
     writeln!(out, "{table}")
@@ -260,7 +281,7 @@ pub(crate) fn write_analysis(
         for (d, dm) in model.decision_makers.iter().enumerate() {
             table.add_row(vec![
                 c.label().to_string(),
-                dm.name.clone(),
+                cell_text(&dm.name).into_owned(),
                 compress_ids(analysis.stable(c, d).ones().map(|s| s + 1)),
             ]);
         }

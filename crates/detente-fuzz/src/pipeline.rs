@@ -1,0 +1,214 @@
+//! Everything detente does with a model, in-process, as the front ends drive it
+//! through the application layer: load, convert both ways and back, compile,
+//! every request, and every report in every format it has. Errors are drawn as
+//! the command line draws them, since drawing them is part of what must not panic.
+
+use detente_app::{
+    AppError, CoalitionChoice, ExplainRequest, InverseRequest, Limits, ModelFormat, Prepared,
+    Source, robustness_settings,
+};
+use detente_engine::foresight::Outlook;
+use detente_engine::{Analysis, Concept, StateIndex};
+use detente_format::Loaded;
+use detente_report::{
+    CoalitionReport, EvolutionReport, Explanation, ForesightReport, Format, InverseReport, Render,
+    Report, RobustnessReport, StatesReport,
+};
+use miette::{GraphicalReportHandler, GraphicalTheme};
+
+/// Small enough that every analysis of every case takes milliseconds.
+pub const LIMITS: Limits = Limits {
+    max_states: 4096,
+    time: None,
+    body_bytes: None,
+};
+
+/// Inverse answers are counted on models of at most this many states.
+const COUNTED_STATES: usize = 32;
+
+/// Runs the pipeline on `text`, read as the file `name`: `Err` when the model is
+/// refused (every request is still tried on a model that compiles; those a model
+/// cannot answer are refused cleanly and their errors drawn).
+pub fn run(text: &str, name: &str) -> Result<(), AppError> {
+    let source = Source::Text {
+        text: text.to_string(),
+        name: name.to_string(),
+    };
+    let loaded = detente_app::load(&source, &LIMITS).inspect_err(draw)?;
+    for format in [ModelFormat::Toml, ModelFormat::Gmcr] {
+        round_trip(&loaded, format);
+    }
+    let prepared = detente_app::compile(loaded, &LIMITS).inspect_err(draw)?;
+    requests(&prepared);
+    Ok(())
+}
+
+/// Draws an error as the command line does; a diagnostic that cannot be drawn panics here.
+pub fn draw(error: &AppError) {
+    let mut out = String::new();
+    match error {
+        AppError::Model(located) => {
+            GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+                .render_report(&mut out, located.as_ref())
+                .expect("a located error can be drawn");
+            let _ = (located.line_col(), located.form_path());
+        }
+        other => out.push_str(&other.to_string()),
+    }
+    out.push_str(error.help_text().unwrap_or_default());
+}
+
+/// Writes `loaded` in `format`, reads it back and writes that in the other format:
+/// what detente writes, it must read.
+fn round_trip(loaded: &Loaded, format: ModelFormat) {
+    let Ok(written) = detente_app::convert(loaded.clone(), format, &LIMITS).inspect_err(draw)
+    else {
+        return;
+    };
+    let source = Source::Text {
+        text: written.text,
+        name: format!("converted.{}", format.extension()),
+    };
+    let back = detente_app::load(&source, &LIMITS)
+        .unwrap_or_else(|e| panic!("detente cannot read the {format:?} it wrote: {e}"));
+    let other = match format {
+        ModelFormat::Toml => ModelFormat::Gmcr,
+        ModelFormat::Gmcr => ModelFormat::Toml,
+    };
+    let _ = detente_app::convert(back, other, &LIMITS).inspect_err(draw);
+}
+
+/// Every request on a compiled model, each report rendered in all its formats.
+fn requests(prepared: &Prepared) {
+    let (model, conflict) = (prepared.model(), &prepared.conflict);
+    let last = conflict.state_count().to_string();
+    let named = model.named_states.iter().map(|s| s.name.as_str());
+    let states: Vec<StateIndex> = ["1", "sq", &last, "0", "NY", "unknown"]
+        .into_iter()
+        .chain(named)
+        .filter_map(|text| prepared.state(text).inspect_err(draw).ok())
+        .collect();
+    let analysis = Analysis::run(conflict, &Concept::ALL, &|| {});
+    for all_states in [false, true] {
+        render_all(&Report {
+            model,
+            conflict,
+            analysis: &analysis,
+            all_states,
+        });
+    }
+    render_all(&StatesReport { model, conflict });
+    for &state in &states {
+        explain(prepared, state);
+        inverse(prepared, state);
+    }
+    for (from, coalitions) in [
+        (None, CoalitionChoice::Listed),
+        (states.first().copied(), CoalitionChoice::All),
+    ] {
+        if let Ok((evolution, coalitions)) =
+            prepared.evolve(from, Some(&coalitions)).inspect_err(draw)
+        {
+            render_all(&EvolutionReport {
+                model,
+                conflict,
+                analysis: &analysis,
+                evolution: &evolution,
+                coalitions: &coalitions,
+            });
+        }
+    }
+    for concept in [Concept::Nash, Concept::Gmr, Concept::Smr, Concept::Seq] {
+        if let Ok(coalitions) = prepared
+            .coalitional(concept, &CoalitionChoice::All)
+            .inspect_err(draw)
+        {
+            render_all(&CoalitionReport {
+                model,
+                conflict,
+                analysis: &analysis,
+                coalitions: &coalitions,
+            });
+        }
+    }
+    for horizon in [0, 1, 2, 3] {
+        if let Ok((foresight, other)) = prepared
+            .foresight(horizon, Outlook::Cautious)
+            .inspect_err(draw)
+        {
+            render_all(&ForesightReport {
+                model,
+                conflict,
+                foresight: &foresight,
+                other: &other,
+                lines_for: states.clone(),
+            });
+        }
+    }
+    let settings = robustness_settings(Concept::ALL.to_vec(), Some(64), Some(16), Some(1));
+    if let Ok(robustness) = prepared.robustness(&settings, &|| {}).inspect_err(draw) {
+        render_all(&RobustnessReport {
+            model,
+            conflict,
+            written: &analysis,
+            robustness: &robustness,
+        });
+    }
+}
+
+/// Why `state` is or is not stable, for every DM and concept.
+fn explain(prepared: &Prepared, state: StateIndex) {
+    if let Ok(plan) = prepared
+        .explain(&ExplainRequest::default())
+        .inspect_err(draw)
+    {
+        render_all(&Explanation {
+            model: prepared.model(),
+            conflict: &prepared.conflict,
+            state,
+            dms: plan.dms,
+            concepts: plan.concepts,
+        });
+    }
+}
+
+/// The preferences that make `state` an equilibrium: for every DM varied, and counted
+/// and sampled for the first on small models (exact counts grow with the states' factorial).
+fn inverse(prepared: &Prepared, target: StateIndex) {
+    let first = prepared
+        .model()
+        .decision_makers
+        .first()
+        .map(|d| vec![d.id.clone()]);
+    let small = prepared.conflict.state_count() <= COUNTED_STATES;
+    for (vary, counted) in [(None, false), (first, small)] {
+        let request = InverseRequest {
+            target,
+            vary,
+            concepts: None,
+            count: counted,
+            sample: counted.then_some(2),
+            seed: 1,
+        };
+        if let Ok(answer) = prepared.inverse(&request).inspect_err(draw) {
+            render_all(&InverseReport {
+                model: prepared.model(),
+                conflict: &prepared.conflict,
+                answer: &answer,
+            });
+        }
+    }
+}
+
+/// Renders `report` in every format it has; its JSON must parse.
+fn render_all(report: &dyn Render) {
+    for &format in report.formats() {
+        let mut out = Vec::new();
+        report
+            .render(format, &mut out)
+            .expect("a report renders in the formats it lists");
+        if format == Format::Json {
+            serde_json::from_slice::<serde_json::Value>(&out).expect("JSON reports are JSON");
+        }
+    }
+}
