@@ -5,10 +5,10 @@
 
 use detente_app::{
     AppError, CoalitionChoice, ExplainRequest, InverseRequest, Limits, ModelFormat, Prepared,
-    Source, robustness_settings,
+    Source, Timer, robustness_settings,
 };
 use detente_engine::foresight::Outlook;
-use detente_engine::{Analysis, Concept, StateIndex};
+use detente_engine::{Concept, StateIndex};
 use detente_format::Loaded;
 use detente_report::{
     CoalitionReport, EvolutionReport, Explanation, ForesightReport, Format, InverseReport, Render,
@@ -88,26 +88,35 @@ fn requests(prepared: &Prepared) {
         .chain(named)
         .filter_map(|text| prepared.state(text).inspect_err(draw).ok())
         .collect();
-    let analysis = Analysis::run(conflict, &Concept::ALL, &|| {});
+    let timer = LIMITS.start();
+    let Ok(analysis) = prepared
+        .analysis(&Concept::ALL, &timer, &|| {})
+        .inspect_err(draw)
+    else {
+        return;
+    };
+    let robustness = detente_app::verdict_robustness(model, conflict, &Concept::ALL, &timer);
     for all_states in [false, true] {
         render_all(&Report {
             model,
             conflict,
             analysis: &analysis,
             all_states,
+            robustness: robustness.as_ref(),
         });
     }
     render_all(&StatesReport { model, conflict });
     for &state in &states {
-        explain(prepared, state);
-        inverse(prepared, state);
+        explain(prepared, state, &timer);
+        inverse(prepared, state, &timer);
     }
     for (from, coalitions) in [
         (None, CoalitionChoice::Listed),
         (states.first().copied(), CoalitionChoice::All),
     ] {
-        if let Ok((evolution, coalitions)) =
-            prepared.evolve(from, Some(&coalitions)).inspect_err(draw)
+        if let Ok((evolution, coalitions)) = prepared
+            .evolve(from, Some(&coalitions), &timer)
+            .inspect_err(draw)
         {
             render_all(&EvolutionReport {
                 model,
@@ -120,7 +129,7 @@ fn requests(prepared: &Prepared) {
     }
     for concept in [Concept::Nash, Concept::Gmr, Concept::Smr, Concept::Seq] {
         if let Ok(coalitions) = prepared
-            .coalitional(concept, &CoalitionChoice::All)
+            .coalitional(concept, &CoalitionChoice::All, &timer)
             .inspect_err(draw)
         {
             render_all(&CoalitionReport {
@@ -133,7 +142,7 @@ fn requests(prepared: &Prepared) {
     }
     for horizon in [0, 1, 2, 3] {
         if let Ok((foresight, other)) = prepared
-            .foresight(horizon, Outlook::Cautious)
+            .foresight(horizon, Outlook::Cautious, &timer)
             .inspect_err(draw)
         {
             render_all(&ForesightReport {
@@ -146,7 +155,10 @@ fn requests(prepared: &Prepared) {
         }
     }
     let settings = robustness_settings(Concept::ALL.to_vec(), Some(64), Some(16), Some(1));
-    if let Ok(robustness) = prepared.robustness(&settings, &|| {}).inspect_err(draw) {
+    if let Ok(robustness) = prepared
+        .robustness(&settings, &timer, &|| {})
+        .inspect_err(draw)
+    {
         render_all(&RobustnessReport {
             model,
             conflict,
@@ -157,24 +169,22 @@ fn requests(prepared: &Prepared) {
 }
 
 /// Why `state` is or is not stable, for every DM and concept.
-fn explain(prepared: &Prepared, state: StateIndex) {
-    if let Ok(plan) = prepared
-        .explain(&ExplainRequest::default())
+fn explain(prepared: &Prepared, state: StateIndex, timer: &Timer) {
+    if let Ok(explained) = prepared
+        .explain(state, &ExplainRequest::default(), timer)
         .inspect_err(draw)
     {
         render_all(&Explanation {
             model: prepared.model(),
             conflict: &prepared.conflict,
-            state,
-            dms: plan.dms,
-            concepts: plan.concepts,
+            explained: &explained,
         });
     }
 }
 
 /// The preferences that make `state` an equilibrium: for every DM varied, and counted
 /// and sampled for the first on small models (exact counts grow with the states' factorial).
-fn inverse(prepared: &Prepared, target: StateIndex) {
+fn inverse(prepared: &Prepared, target: StateIndex, timer: &Timer) {
     let first = prepared
         .model()
         .decision_makers
@@ -189,8 +199,9 @@ fn inverse(prepared: &Prepared, target: StateIndex) {
             count: counted,
             sample: counted.then_some(2),
             seed: 1,
+            full: false,
         };
-        if let Ok(answer) = prepared.inverse(&request).inspect_err(draw) {
+        if let Ok(answer) = prepared.inverse(&request, timer).inspect_err(draw) {
             render_all(&InverseReport {
                 model: prepared.model(),
                 conflict: &prepared.conflict,

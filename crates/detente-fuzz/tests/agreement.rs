@@ -59,11 +59,14 @@ fn text(text: String, name: &str) -> Source {
     }
 }
 
-/// What a full analysis says: the states' patterns, then per concept and DM (by
-/// name) the stable states.
-fn verdicts(prepared: &Prepared) -> (Vec<u64>, Vec<(Concept, String, Vec<usize>)>) {
+/// Per concept and DM (by name), the states stable for that DM.
+type Stable = Vec<(Concept, String, Vec<usize>)>;
+
+/// What a full analysis says: the states' patterns, then the stable states.
+fn verdicts(prepared: &Prepared) -> (Vec<u64>, Stable) {
     let conflict = &prepared.conflict;
-    let analysis = Analysis::run(conflict, &Concept::ALL, &|| {});
+    let analysis =
+        Analysis::run(conflict, &Concept::ALL, &detente_engine::NoDeadline, &|| {}).unwrap();
     let stable = Concept::ALL
         .iter()
         .flat_map(|&c| {
