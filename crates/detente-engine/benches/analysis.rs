@@ -5,8 +5,12 @@
 //! times `Conflict::move_count` (every DM's moves enumerated once) on the
 //! ~1M-state target model, the lower bound the concepts are compared with.
 //!
-//! Run: `cargo bench -p detente-engine --bench analysis` (about 3 minutes on
-//! 2 cores); filter with e.g. `-- 'concept/gmr'`.
+//! The `options` group times models of about 2^20 states whose DMs each own
+//! many options, with and without preferences (all states tied), against four
+//! DMs of five options: Nash alone and the four concepts of the targets.
+//!
+//! Run: `cargo bench -p detente-engine --bench analysis` (about 4 minutes on
+//! 2 cores); filter with e.g. `-- 'concept/gmr'` or `-- options/`.
 
 use criterion::measurement::WallTime;
 use criterion::{
@@ -142,21 +146,76 @@ fn bench_floor(c: &mut Criterion) {
     let conflict = compile(&target_1m());
     let states = conflict.state_count();
     let id = format!("2^20 ({states} states)");
-    let mut group = c.benchmark_group("floor");
-    group
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(200))
-        .measurement_time(Duration::from_secs(2))
-        .throughput(Throughput::Elements(states as u64));
+    let mut group = million(c, "floor", states, Duration::from_secs(2));
     group.bench_function(BenchmarkId::new("move_count", &id), |b| {
         b.iter(|| black_box(&conflict).move_count())
     });
-    let four = [Concept::Nash, Concept::Gmr, Concept::Smr, Concept::Seq];
     group.bench_function(BenchmarkId::new("nash+gmr+smr+seq", &id), |b| {
-        b.iter(|| Analysis::run(black_box(&conflict), &four, &NoDeadline, &|| {}).unwrap())
+        b.iter(|| {
+            Analysis::run(black_box(&conflict), &TARGET_CONCEPTS, &NoDeadline, &|| {}).unwrap()
+        })
     });
     group.finish();
 }
 
-criterion_group!(benches, bench_sizes, bench_floor);
+/// The concepts of the performance targets, as the CLI runs them by default.
+const TARGET_CONCEPTS: [Concept; 4] = [Concept::Nash, Concept::Gmr, Concept::Smr, Concept::Seq];
+
+/// A group for models of a million states or more: ten samples, `measure` long.
+fn million<'a>(
+    c: &'a mut Criterion,
+    name: &str,
+    states: usize,
+    measure: Duration,
+) -> BenchmarkGroup<'a, WallTime> {
+    let mut group = c.benchmark_group(name);
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(200))
+        .measurement_time(measure)
+        .throughput(Throughput::Elements(states as u64));
+    group
+}
+
+/// Many options per DM: `dms` × `options_per_dm`, no rules or irreversible
+/// options, and no preference statements (every state tied) unless `statements`.
+fn many_options(dms: usize, options_per_dm: usize, statements: usize) -> Shape {
+    Shape {
+        dms,
+        options_per_dm,
+        rules: 0,
+        rule_width: 4,
+        irreversible_percent: 0,
+        preferences: PreferenceKind::Prioritization { statements },
+        seed: 7,
+    }
+}
+
+fn bench_many_options(c: &mut Criterion) {
+    let models = [
+        ("2x10 tied", many_options(2, 10, 0)),
+        ("2x10 six statements", many_options(2, 10, 6)),
+        ("2x11 tied", many_options(2, 11, 0)),
+        ("4x5 tied", many_options(4, 5, 0)),
+    ];
+    for (label, shape) in models {
+        let conflict = compile(&shape);
+        let states = conflict.state_count();
+        let mut group = million(c, "options", states, Duration::from_secs(3));
+        let id = format!("{label} ({states} states)");
+        group.bench_function(BenchmarkId::new("nash", &id), |b| {
+            b.iter(|| {
+                Analysis::run(black_box(&conflict), &[Concept::Nash], &NoDeadline, &|| {}).unwrap()
+            })
+        });
+        group.bench_function(BenchmarkId::new("nash+gmr+smr+seq", &id), |b| {
+            b.iter(|| {
+                Analysis::run(black_box(&conflict), &TARGET_CONCEPTS, &NoDeadline, &|| {}).unwrap()
+            })
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, bench_sizes, bench_floor, bench_many_options);
 criterion_main!(benches);

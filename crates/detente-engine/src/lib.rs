@@ -13,6 +13,7 @@ pub mod explain;
 pub mod expr;
 pub mod foresight;
 pub mod generate;
+mod groups;
 pub mod inverse;
 pub mod model;
 pub mod reference;

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub type StateIndex = u32;
 
 /// Marks an infeasible pattern in the dense lookup table.
-const ABSENT: u32 = u32::MAX;
+pub(crate) const ABSENT: u32 = u32::MAX;
 
 /// Largest option count for which the dense lookup table is always used (4 MiB).
 const DENSE_ALWAYS_BITS: usize = 20;
@@ -148,6 +148,15 @@ impl StateSpace {
                 .copied()
                 .filter(|&i| i != ABSENT),
             Lookup::Sorted => self.patterns.binary_search(&pattern).ok().map(|i| i as u32),
+        }
+    }
+
+    /// `table[pattern]`: the state's index or [`ABSENT`], when the space keeps
+    /// a dense table; for scans of whole sub-cubes of patterns in memory order.
+    pub(crate) fn dense_table(&self) -> Option<&[StateIndex]> {
+        match &self.lookup {
+            Lookup::Dense(table) => Some(table),
+            Lookup::Sorted => None,
         }
     }
 

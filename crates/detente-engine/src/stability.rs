@@ -13,6 +13,7 @@
 
 use crate::conflict::Conflict;
 use crate::deadline::{Deadline, OutOfTime, Ticker};
+use crate::groups::best_in_one_move;
 use crate::space::StateIndex;
 use fixedbitset::FixedBitSet;
 use rayon::prelude::*;
@@ -247,15 +248,11 @@ pub(crate) fn best_within_one_move(
     dm: usize,
     deadline: &dyn Deadline,
 ) -> Result<Vec<u32>, OutOfTime> {
-    (0..conflict.state_count() as StateIndex)
-        .into_par_iter()
-        .map(|w| {
-            deadline.check_at(w as usize)?;
-            let mut best = conflict.rank(dm, w);
-            conflict.for_each_move(dm, w, |t| best = best.max(conflict.rank(dm, t)));
-            Ok(best)
-        })
-        .collect()
+    // One pass over the states by groups: cheap next to what callers do with it.
+    deadline.check_at(0)?;
+    Ok(best_in_one_move(conflict, dm, &[conflict.ranks(dm)])
+        .pop()
+        .expect("one array in, one out"))
 }
 
 fn others(conflict: &Conflict, dm: usize) -> Vec<usize> {
@@ -289,49 +286,58 @@ fn least_for(
 /// The states stable for `dm` under each of `concepts` (sorted, distinct),
 /// given the least reachable values each concept needs (`least_for`).
 ///
-/// A single pass over the states enumerates each improvement of `dm` once and
-/// tests it against every concept: s is stable iff every improvement s1 has a
-/// least reachable value at most `dm`'s rank at s (Nash: iff there is no
-/// improvement; SIM: the simultaneous search, which polls `deadline` itself).
+/// A move s → t is an improvement that no sanction answers iff
+/// min(P(t), least(t)) > P(s) (Nash: P(t) > P(s)), so s is stable iff the
+/// largest such value over R_dm(s) is at most P(s): [`best_in_one_move`]
+/// finds it for all states and concepts in one go, by groups where that pays.
+/// SIM searches the others' simultaneous responses, only where `dm` can improve,
+/// and polls `deadline` itself.
 fn stable_for_dm(
     conflict: &Conflict,
     dm: usize,
     concepts: &[Concept],
-    least: &[Option<Vec<u32>>],
+    least: Vec<Option<Vec<u32>>>,
     deadline: &dyn Deadline,
 ) -> Result<Vec<FixedBitSet>, OutOfTime> {
     let movers = others(conflict, dm);
-    // Positions of the concepts decided after the improvement pass, found once.
+    let ranks = conflict.ranks(dm);
+    // Column 0: the ranks (is there an improvement); then one per concept with least values.
+    let mut columns = vec![0; concepts.len()];
+    let mut values = vec![ranks.to_vec()];
+    for (c, l) in least.into_iter().enumerate() {
+        if let Some(mut l) = l {
+            l.par_iter_mut()
+                .zip(ranks)
+                .for_each(|(least, &rank)| *least = (*least).min(rank));
+            columns[c] = values.len();
+            values.push(l);
+        }
+    }
+    let values: Vec<&[u32]> = values.iter().map(Vec::as_slice).collect();
+    let best = best_in_one_move(conflict, dm, &values);
+    // Positions of SEQ and SIM, which SEQ&SIM (sorted after both) combines.
     let bit = |concept: Concept| concepts.iter().position(|&c| c == concept);
-    let (seq_bit, sim_bit, seqsim_bit) =
-        (bit(Concept::Seq), bit(Concept::Sim), bit(Concept::SeqSim));
-    let flags: Vec<u8> = (0..conflict.state_count() as StateIndex)
+    let (seq_bit, sim_bit) = (bit(Concept::Seq), bit(Concept::Sim));
+    let flags: Vec<u8> = (0..conflict.state_count())
         .into_par_iter()
         .map(|s| {
-            deadline.check_at(s as usize)?;
-            let here = conflict.rank(dm, s);
-            let mut stable: u8 = (1 << concepts.len()) - 1;
-            conflict.for_each_improvement(dm, s, |s1| {
-                for (c, concept_least) in least.iter().enumerate() {
-                    let deterred = concept_least
-                        .as_ref()
-                        .is_some_and(|l| l[s1 as usize] <= here);
-                    if !deterred && !matches!(concepts[c], Concept::Sim | Concept::SeqSim) {
-                        stable &= !(1 << c);
+            deadline.check_at(s)?;
+            let here = ranks[s];
+            let improves = best[0][s] > here;
+            let mut stable: u8 = 0;
+            for (c, &concept) in concepts.iter().enumerate() {
+                let holds = match concept {
+                    Concept::Nash => !improves,
+                    Concept::Sim => {
+                        !improves || sim_stable(conflict, dm, &movers, s as StateIndex, deadline)?
                     }
-                }
-            });
-            if let Some(c) = sim_bit
-                && stable >> c & 1 == 1
-                && !sim_stable(conflict, dm, &movers, s, deadline)?
-            {
-                stable &= !(1 << c);
-            }
-            // SEQ&SIM: both hold (`run` always analyses SEQ and SIM with it).
-            if let (Some(both), Some(seq), Some(sim)) = (seqsim_bit, seq_bit, sim_bit)
-                && (stable >> seq & stable >> sim & 1) == 0
-            {
-                stable &= !(1 << both);
+                    // `run` always analyses SEQ and SIM with SEQ&SIM.
+                    Concept::SeqSim => [seq_bit, sim_bit]
+                        .iter()
+                        .all(|b| b.is_some_and(|b| stable >> b & 1 == 1)),
+                    Concept::Gmr | Concept::Smr | Concept::Seq => best[columns[c]][s] <= here,
+                };
+                stable |= u8::from(holds) << c;
             }
             Ok(stable)
         })
@@ -473,7 +479,7 @@ impl Analysis {
                     .iter_mut()
                     .map(Option::take)
                     .collect();
-                per_dm.push(stable_for_dm(conflict, d, &concepts, &mine, deadline)?);
+                per_dm.push(stable_for_dm(conflict, d, &concepts, mine, deadline)?);
                 on_done();
             }
         }

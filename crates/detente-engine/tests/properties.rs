@@ -214,6 +214,39 @@ proptest! {
     }
 }
 
+/// Two or three DMs of three to five options: groups of up to 32 states, which the
+/// engine answers a group at a time (docs/ALGORITHMS.md, "Moves by groups"), with
+/// irreversible options, rules, and ties (no statements or one tier: all states tied).
+fn many_options() -> impl Strategy<Value = Shape> {
+    common::shapes(common::Ranges {
+        dms: 2..=3,
+        options_per_dm: 3..=5,
+        max_options: 10,
+        rules: 0..=4,
+        rule_width: 1..=4,
+        irreversible_percent: 0..=70,
+        preference_size: 0..=4,
+        tiers_per_size: Some(2),
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn many_options_per_dm_keep_engine_and_definitions_equal(
+        shape in many_options(),
+        misperceived in prop::option::of(any::<u64>()),
+    ) {
+        let mut model = generate(&shape);
+        if let Some(seed) = misperceived {
+            detente_engine::generate::add_misperceptions(&mut model, seed, 70);
+        }
+        let Some((model, conflict)) = common::compile(model, 1 << 20) else { return Ok(()) };
+        engine_matches_reference(&model, &conflict)?;
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(100))]
 
