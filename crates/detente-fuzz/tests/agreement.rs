@@ -61,7 +61,10 @@ fn text(text: String, name: &str) -> Source {
 
 /// What a full analysis says: the states' patterns, then per concept and DM (by
 /// name) the stable states.
-fn verdicts(prepared: &Prepared) -> (Vec<u64>, Vec<(Concept, String, Vec<usize>)>) {
+type Verdicts = (Vec<u64>, Vec<(Concept, String, Vec<usize>)>);
+
+/// The verdicts of a full analysis of `prepared`, with every concept.
+fn verdicts(prepared: &Prepared) -> Verdicts {
     let conflict = &prepared.conflict;
     let analysis = Analysis::run(conflict, &Concept::ALL, &|| {});
     let stable = Concept::ALL
@@ -81,7 +84,7 @@ fn verdicts(prepared: &Prepared) -> (Vec<u64>, Vec<(Concept, String, Vec<usize>)
 
 proptest! {
     // The whole pipeline takes a while in a test build.
-    #![proptest_config(ProptestConfig::with_cases(16))]
+    #![proptest_config(ProptestConfig::with_cases(8))]
 
     /// A model `check` accepts is analysed in full: every request, report and format.
     #[test]
