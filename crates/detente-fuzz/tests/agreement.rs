@@ -84,7 +84,7 @@ fn verdicts(prepared: &Prepared) -> Verdicts {
 
 proptest! {
     // The whole pipeline takes a while in a test build.
-    #![proptest_config(ProptestConfig::with_cases(8))]
+    #![proptest_config(ProptestConfig::with_cases(16))]
 
     /// A model `check` accepts is analysed in full: every request, report and format.
     #[test]
