@@ -182,32 +182,30 @@ fn explain(prepared: &Prepared, state: StateIndex, timer: &Timer) {
     }
 }
 
-/// The preferences that make `state` an equilibrium: for every DM varied, and counted
-/// and sampled for the first on small models (exact counts grow with the states' factorial).
+/// The preferences of the first DM that make `state` an equilibrium, counted and
+/// sampled on small models. Varying every DM can take minutes even on 64 states, and
+/// exact counts grow with the states' factorial: both are for the time bounds to stop.
 fn inverse(prepared: &Prepared, target: StateIndex, timer: &Timer) {
-    let first = prepared
-        .model()
-        .decision_makers
-        .first()
-        .map(|d| vec![d.id.clone()]);
     let small = prepared.conflict.state_count() <= COUNTED_STATES;
-    for (vary, counted) in [(None, false), (first, small)] {
-        let request = InverseRequest {
-            target,
-            vary,
-            concepts: None,
-            count: counted,
-            sample: counted.then_some(2),
-            seed: 1,
-            full: false,
-        };
-        if let Ok(answer) = prepared.inverse(&request, timer).inspect_err(draw) {
-            render_all(&InverseReport {
-                model: prepared.model(),
-                conflict: &prepared.conflict,
-                answer: &answer,
-            });
-        }
+    let request = InverseRequest {
+        target,
+        vary: prepared
+            .model()
+            .decision_makers
+            .first()
+            .map(|d| vec![d.id.clone()]),
+        concepts: None,
+        count: small,
+        sample: small.then_some(2),
+        seed: 1,
+        full: false,
+    };
+    if let Ok(answer) = prepared.inverse(&request, timer).inspect_err(draw) {
+        render_all(&InverseReport {
+            model: prepared.model(),
+            conflict: &prepared.conflict,
+            answer: &answer,
+        });
     }
 }
 

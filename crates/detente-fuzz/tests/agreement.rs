@@ -59,11 +59,12 @@ fn text(text: String, name: &str) -> Source {
     }
 }
 
-/// Per concept and DM (by name), the states stable for that DM.
-type Stable = Vec<(Concept, String, Vec<usize>)>;
+/// What a full analysis says: the states' patterns, then per concept and DM (by
+/// name) the stable states.
+type Verdicts = (Vec<u64>, Vec<(Concept, String, Vec<usize>)>);
 
-/// What a full analysis says: the states' patterns, then the stable states.
-fn verdicts(prepared: &Prepared) -> (Vec<u64>, Stable) {
+/// The verdicts of a full analysis of `prepared`, with every concept.
+fn verdicts(prepared: &Prepared) -> Verdicts {
     let conflict = &prepared.conflict;
     let analysis =
         Analysis::run(conflict, &Concept::ALL, &detente_engine::NoDeadline, &|| {}).unwrap();
