@@ -183,7 +183,12 @@ pub(crate) fn write_analysis(report: &Report, out: &mut dyn Write) -> io::Result
         concepts: concepts.iter().map(|c| c.key()).collect(),
         stability,
         equilibria,
-        summary: crate::summary(model, conflict, analysis),
+        summary: crate::summary(
+            model,
+            conflict,
+            analysis,
+            &detente_app::verdicts(model, conflict, analysis),
+        ),
     };
     json_body(out, &body, conflict.state_count())
 }

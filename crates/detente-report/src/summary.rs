@@ -16,8 +16,14 @@ fn list_concepts(concepts: &[Concept]) -> String {
     }
 }
 
-/// The summary as paragraphs.
-pub fn summary(model: &Model, conflict: &Conflict, analysis: &Analysis) -> Vec<String> {
+/// The summary as paragraphs; `verdicts` are the application layer's on the status quo
+/// and named states (the analysis report computes them once for its opening as well).
+pub fn summary(
+    model: &Model,
+    conflict: &Conflict,
+    analysis: &Analysis,
+    verdicts: &[Verdict],
+) -> Vec<String> {
     let mut out = Vec::new();
     let concepts = analysis.concepts();
     out.push(format!(
@@ -67,8 +73,8 @@ pub fn summary(model: &Model, conflict: &Conflict, analysis: &Analysis) -> Vec<S
             more
         ));
     }
-    for verdict in detente_app::verdicts(model, conflict, analysis) {
-        out.extend(state_verdict(model, conflict, &verdict));
+    for verdict in verdicts {
+        out.extend(state_verdict(model, conflict, verdict));
     }
     out
 }

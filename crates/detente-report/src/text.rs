@@ -294,7 +294,7 @@ pub(crate) fn write_analysis(
     writeln!(out, "{table}")?;
 
     flavour.heading(&mut out, "Summary")?;
-    for paragraph in crate::summary(model, conflict, analysis) {
+    for paragraph in crate::summary(model, conflict, analysis, &verdicts) {
         match flavour {
             Flavour::Terminal => writeln!(out, "{paragraph}")?,
             Flavour::Markdown => writeln!(out, "- {paragraph}")?,

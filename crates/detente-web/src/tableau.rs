@@ -259,7 +259,9 @@ pub async fn tableau(
                 count: set.count_ones(..),
                 states: set.ones().take(LISTED_EQUILIBRIA).map(|s| s + 1).collect(),
             })).collect::<BTreeMap<_, _>>(),
-            "summary": request.summary.then(|| detente_report::summary(model, conflict, analysis)),
+            "summary": request.summary.then(|| {
+                detente_report::summary(model, conflict, analysis, &detente_app::verdicts(model, conflict, analysis))
+            }),
             "rows": rows,
         });
         Ok(Json(body).into_response())
