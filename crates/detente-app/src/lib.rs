@@ -9,6 +9,7 @@
 //! the front end says it in its own words.
 
 mod analyses;
+mod brief;
 mod choose;
 mod error;
 mod limits;
@@ -21,6 +22,7 @@ pub use analyses::{
     ConceptAnswer, ExplainRequest, Explained, INVERSE_SHOWN_COMPARISONS, InverseAnswer,
     InverseRequest, Omitted, robustness_settings,
 };
+pub use brief::{BriefAnswer, BriefFormat};
 pub use choose::{
     CoalitionChoice, ConceptChoice, MAX_DMS_FOR_ALL_COALITIONS, SIM_DEFAULT_MAX_STATES,
     concept_by_key, concepts_by_key, default_concepts,
@@ -34,6 +36,6 @@ pub use models::{
 pub use source::{Prepared, Source, compile, load, prepare};
 pub use sources::{Document, Evidence, Quote, SourcesAnswer, check_sources};
 pub use verdict::{
-    DETERRENCE_SEARCH_MAX_STATES, Subject, Temptation, VERDICT_PROFILES_MAX, Verdict, verdict,
-    verdict_robustness, verdicts,
+    Change, DETERRENCE_SEARCH_MAX_STATES, Need, Subject, Temptation, VERDICT_PROFILES_MAX, Verdict,
+    verdict, verdict_robustness, verdicts,
 };

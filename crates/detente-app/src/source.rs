@@ -22,6 +22,23 @@ pub enum Source {
     Form(serde_json::Value),
 }
 
+impl Source {
+    /// The source as a reader would name it to find the model again: a path, a
+    /// file's name, or "the built-in example nrc".
+    pub fn describe(&self) -> String {
+        match self {
+            Source::File(path) => path.display().to_string(),
+            Source::Text { name, .. } => name.clone(),
+            Source::Example(name) => format!(
+                "the built-in example {}",
+                name.as_deref()
+                    .unwrap_or(detente_examples::default_example().name)
+            ),
+            Source::Form(_) => "the model edited in the workbench".to_string(),
+        }
+    }
+}
+
 /// A model read and compiled, ready for any analysis.
 pub struct Prepared {
     pub loaded: Loaded,

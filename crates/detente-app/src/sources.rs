@@ -41,6 +41,8 @@ pub struct Quote {
 pub struct Evidence {
     /// The element in words: "option `us_propose_nrc` of United States".
     pub element: String,
+    /// The element's `source` note, empty when it has none.
+    pub source: String,
     /// The element has a `source` note at all.
     pub sourced: bool,
     /// The note says that (part of) it is the analyst's assumption.
@@ -82,6 +84,7 @@ pub fn check_sources(model: &Model, documents: &[Document]) -> SourcesAnswer {
         let source = notes.source.as_deref().unwrap_or_default();
         Evidence {
             element,
+            source: source.to_string(),
             sourced: !source.trim().is_empty(),
             assumption: source.to_lowercase().contains("assumption"),
             quotes: quotations(source)

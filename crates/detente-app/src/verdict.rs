@@ -4,6 +4,7 @@
 //! CLI's opening, the workbench and the brief; detente-report puts it in words.
 
 use detente_engine::explain::{Sanction, explain};
+use detente_engine::inverse::{self, Comparison, Conditions, Inverse};
 use detente_engine::robustness::{self, Robustness, Settings};
 use detente_engine::{Analysis, Concept, Conflict, Deadline, Model, NoDeadline, StateIndex};
 
@@ -57,6 +58,33 @@ pub struct Verdict {
     pub fails: Vec<Concept>,
     /// One per DM that gains by leaving it, in model order.
     pub temptations: Vec<Temptation>,
+    /// What each tempted DM would have to come to prefer for the state to hold for
+    /// it, per concept of inverse analysis; empty when not searched (models over
+    /// [`DETERRENCE_SEARCH_MAX_STATES`] states).
+    pub changes: Vec<Change>,
+}
+
+/// What one DM would have to prefer, under some concepts, for a state to be stable
+/// for it, the others keeping their preferences: the inverse answer for that DM,
+/// reduced to what it does not prefer today.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub dm: usize,
+    /// The concepts (of inverse analysis, under which the state is not stable for
+    /// `dm` today) that need exactly these preferences.
+    pub concepts: Vec<Concept>,
+    /// One per move that `dm` would still make: all are needed.
+    pub needs: Vec<Need>,
+}
+
+/// One of a DM's moves away from the state, and the ways it could stop paying: `dm`
+/// ranking the state above the move's end (`move_to`), or above every state of one of
+/// `answers` (the outcomes the others' answers lead to). Only comparisons `dm` does
+/// not make today are listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Need {
+    pub move_to: StateIndex,
+    pub answers: Vec<Vec<StateIndex>>,
 }
 
 /// A DM's best unilateral improvement from the state, and what deters it.
@@ -103,7 +131,7 @@ pub fn verdict(
         .iter()
         .partition(|&&c| analysis.equilibria(c).contains(s as usize));
     let searched = conflict.state_count() <= DETERRENCE_SEARCH_MAX_STATES;
-    let temptations = (0..model.decision_makers.len())
+    let temptations: Vec<Temptation> = (0..model.decision_makers.len())
         .filter_map(|dm| {
             let &to = conflict.improvements(dm, s).first()?;
             let mut temptation = Temptation {
@@ -119,13 +147,83 @@ pub fn verdict(
             Some(temptation)
         })
         .collect();
+    let changes = if searched {
+        temptations
+            .iter()
+            .flat_map(|t| changes_for(conflict, analysis, s, t.dm))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Verdict {
         subject,
         state: s,
         holds,
         fails,
         temptations,
+        changes,
     }
+}
+
+/// What `dm` would have to come to prefer for `s` to be stable for it, under each
+/// concept of inverse analysis that was analysed and under which it is not stable
+/// today; concepts needing the same change are grouped.
+fn changes_for(conflict: &Conflict, analysis: &Analysis, s: StateIndex, dm: usize) -> Vec<Change> {
+    let question = Inverse::stable_for(conflict, s, dm);
+    let mut changes: Vec<Change> = Vec::new();
+    for &concept in analysis.concepts() {
+        if !inverse::CONCEPTS.contains(&concept) || analysis.is_stable(concept, dm, s) {
+            continue;
+        }
+        // Models up to DETERRENCE_SEARCH_MAX_STATES only, one DM varied: quick; a
+        // model whose conditions are over the inverse limits goes without.
+        let Ok(Conditions::When {
+            required,
+            requirements,
+        }) = question.conditions(concept, &NoDeadline)
+        else {
+            continue;
+        };
+        let made_today = |c: &Comparison| conflict.rank(dm, c.below) <= conflict.rank(dm, c.above);
+        let unmet = |alternative: &[Comparison]| -> Vec<StateIndex> {
+            alternative
+                .iter()
+                .filter(|c| !made_today(c))
+                .map(|c| c.below)
+                .collect()
+        };
+        let mut needs: Vec<Need> = required
+            .iter()
+            .filter(|c| !made_today(c))
+            .map(|c| Need {
+                move_to: c.below,
+                answers: Vec::new(),
+            })
+            .collect();
+        for requirement in &requirements {
+            let open: Vec<Vec<StateIndex>> =
+                requirement.alternatives.iter().map(|a| unmet(a)).collect();
+            if open.iter().any(Vec::is_empty) {
+                continue;
+            }
+            needs.push(Need {
+                move_to: requirement.move_to,
+                answers: open
+                    .into_iter()
+                    .filter(|states| states != &[requirement.move_to])
+                    .collect(),
+            });
+        }
+        match changes.iter_mut().find(|c| c.needs == needs) {
+            Some(same) => same.concepts.push(concept),
+            None => changes.push(Change {
+                dm,
+                concepts: vec![concept],
+                needs,
+            }),
+        }
+    }
+    changes
 }
 
 /// Fills in which answers deter `temptation` under each concept: one entry per

@@ -77,6 +77,10 @@ pub enum Command {
     #[command(long_about = ROBUSTNESS_LONG_ABOUT, after_help = ROBUSTNESS_AFTER_HELP)]
     Robustness(RobustnessArgs),
 
+    /// Write a printable brief (PDF or HTML): the bottom line first, then the detail.
+    #[command(after_help = REPORT_AFTER_HELP)]
+    Report(ReportArgs),
+
     /// Check a model's quoted sources against the documents they cite.
     #[command(after_help = SOURCES_AFTER_HELP)]
     Sources(SourcesArgs),
@@ -121,6 +125,27 @@ found.
 
 Example:
   detente sources models/nrc-2025.toml --against article.txt";
+
+const REPORT_AFTER_HELP: &str = "\
+The brief's first page answers whether the model's first named state (the
+proposal it was built to judge; else the status quo) can hold and what it would
+take; then come the verdicts in full, the paths from the status quo, robustness
+as a chart, what each party would have to accept, the parties and their sources,
+assumptions and limitations, and the method with a glossary. The PDF is typeset
+by detente itself (no browser or other program needed).
+
+Examples:
+  detente report -o brief.pdf                     the NRC scenario
+  detente report models/nrc-2025.toml -o brief.html";
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub source: ModelSource,
+    /// Where to write the brief; the extension (.pdf or .html) picks the format.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+}
 
 #[derive(Debug, Args)]
 pub struct SourcesArgs {

@@ -3,13 +3,13 @@
 use crate::Failure;
 use crate::args::{
     AnalyzeArgs, CheckArgs, Cli, CoalitionsArgs, Command, ConvertArgs, EvolveArgs, EvolveFormat,
-    ExplainArgs, GenerateArgs, OutputFormat, PreferenceArg, SourcesArgs, StatesArgs,
+    ExplainArgs, GenerateArgs, OutputFormat, PreferenceArg, ReportArgs, SourcesArgs, StatesArgs,
 };
 use crate::args::{ModelSource, Timeout};
 use crate::input::prepare;
 use detente_app::{
-    CoalitionChoice, ConceptChoice, Document, ExplainRequest, Limits, ModelFormat, Prepared,
-    SIM_DEFAULT_MAX_STATES, Source, Timer,
+    BriefFormat, CoalitionChoice, ConceptChoice, Document, ExplainRequest, Limits, ModelFormat,
+    Prepared, SIM_DEFAULT_MAX_STATES, Source, Timer,
 };
 use detente_engine::generate::{PreferenceKind, Shape};
 use detente_engine::{Analysis, Concept, StateIndex};
@@ -43,6 +43,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Examples => examples(),
         Command::Generate(args) => generate(args),
         Command::Robustness(args) => crate::robustness::run(args),
+        Command::Report(args) => report(args),
         Command::Sources(args) => sources(args),
         Command::Serve(args) => crate::serve::serve(args),
     }
@@ -113,6 +114,29 @@ fn analyze(args: AnalyzeArgs) -> Result<(), Failure> {
         robustness: robustness.as_ref(),
     };
     report.render(format_of(args.format), &mut std::io::stdout().lock())?;
+    Ok(())
+}
+
+fn report(args: ReportArgs) -> Result<(), Failure> {
+    let format = BriefFormat::for_path(&args.output)?;
+    let (prepared, timer) = prepare(&args.source)?;
+    let answer = prepared.brief(&timer)?;
+    let brief = detente_brief::Brief {
+        model: prepared.model(),
+        conflict: &prepared.conflict,
+        answer: &answer,
+        source: &args.source.source().describe(),
+    };
+    let bytes = match format {
+        BriefFormat::Pdf => brief.pdf().map_err(|e| Failure::Output(e.into()))?,
+        BriefFormat::Html => brief.html().into_bytes(),
+    };
+    std::fs::write(&args.output, bytes).map_err(|e| {
+        Failure::Output(anyhow::anyhow!(
+            "cannot write `{}`: {e}",
+            args.output.display()
+        ))
+    })?;
     Ok(())
 }
 

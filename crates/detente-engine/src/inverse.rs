@@ -137,11 +137,14 @@ enum Fact {
     Open(Comparison),
 }
 
-/// An inverse question: which preferences of the `varied` DMs make `target` an equilibrium.
+/// An inverse question: which preferences of the `varied` DMs make `target` an
+/// equilibrium (or, from [`Inverse::stable_for`], stable for one DM).
 pub struct Inverse<'a> {
     conflict: &'a Conflict,
     target: StateIndex,
     varied: Vec<bool>,
+    /// The DM whose stability alone is asked about; `None`: every DM's (an equilibrium).
+    only: Option<usize>,
 }
 
 impl<'a> Inverse<'a> {
@@ -154,6 +157,17 @@ impl<'a> Inverse<'a> {
             conflict,
             target,
             varied: flags,
+            only: None,
+        }
+    }
+
+    /// Which preferences of `dm` make `target` stable for `dm`, the others keeping
+    /// theirs: what that one party would have to come to prefer, whatever the
+    /// others' stability.
+    pub fn stable_for(conflict: &'a Conflict, target: StateIndex, dm: usize) -> Inverse<'a> {
+        Inverse {
+            only: Some(dm),
+            ..Inverse::new(conflict, target, &[dm])
         }
     }
 
@@ -211,7 +225,11 @@ impl<'a> Inverse<'a> {
             ticker: Ticker::new(deadline),
         };
         let mut requirements = Vec::new();
-        for dm in 0..self.conflict.dm_count() {
+        let asked = match self.only {
+            Some(dm) => dm..dm + 1,
+            None => 0..self.conflict.dm_count(),
+        };
+        for dm in asked {
             for move_to in self.conflict.moves_from(dm, self.target) {
                 let mut alternatives = Alternatives::default();
                 alternatives.add([self.not_above(dm, move_to)], &mut budget)?;

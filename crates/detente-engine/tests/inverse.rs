@@ -180,4 +180,43 @@ proptest! {
             }
         }
     }
+
+    /// One DM's own question: with only that DM's ranking replaced, the conditions
+    /// of `Inverse::stable_for` hold exactly when the target is stable for it,
+    /// whatever the others' stability.
+    #[test]
+    fn one_dms_conditions_agree_with_its_stability(
+        shape in shapes(6),
+        target_pick in any::<usize>(),
+        dm_pick in any::<usize>(),
+        seed in any::<u64>(),
+    ) {
+        let Some((_, conflict)) = compile(&shape) else { return Ok(()) };
+        let n = conflict.state_count();
+        let dm = dm_pick % shape.dms;
+        let target = (target_pick % n) as u32;
+        let inverse = Inverse::stable_for(&conflict, target, dm);
+        let mut rng = SplitMix::new(seed);
+        for concept in CONCEPTS {
+            let conditions = match inverse.conditions(concept, &NoDeadline) {
+                Ok(c) => c,
+                Err(InverseError::TooLarge { .. }) if concept == Concept::Seq => continue,
+                Err(e) => panic!("{e}"),
+            };
+            for _ in 0..20 {
+                let mut ranks: Vec<u32> = (0..n as u32).collect();
+                for k in (1..n).rev() {
+                    ranks.swap(k, rng.below(k + 1));
+                }
+                let substituted = conflict.with_ranks(dm, ranks.clone());
+                let analysis = Analysis::run(&substituted, &[concept], &NoDeadline, &|| {}).unwrap();
+                let rank = |_: usize, x: u32| ranks[x as usize];
+                prop_assert_eq!(
+                    conditions.hold(&rank),
+                    analysis.is_stable(concept, dm, target),
+                    "{:?} for DM {}", concept, dm
+                );
+            }
+        }
+    }
 }

@@ -33,7 +33,9 @@ pub use robustness::{ROBUSTNESS_SCHEMA, RobustnessReport};
 pub use sources::{SOURCES_SCHEMA, SourcesReport};
 pub use summary::summary;
 pub use text::Flavour;
-pub use verdict::{VERDICTS_SCHEMA, VerdictsReport, assumes, glossary};
+pub use verdict::{
+    VERDICTS_SCHEMA, VerdictText, VerdictsReport, and_list, assumes, glossary, labels,
+};
 
 use detente_engine::{Analysis, Concept, Conflict, Model, StateIndex};
 use std::io::{self, Write};

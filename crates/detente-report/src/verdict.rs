@@ -5,7 +5,7 @@
 use crate::describe::{ChangeText, describe_change, describe_state};
 use crate::text::Flavour;
 use crate::{Format, Render, json_body};
-use detente_app::{Subject, Temptation, Verdict};
+use detente_app::{Change, Subject, Temptation, Verdict};
 use detente_engine::explain::Sanction;
 use detente_engine::robustness::Robustness;
 use detente_engine::{Concept, Conflict, Model, StateIndex};
@@ -62,7 +62,7 @@ pub struct VerdictsReport<'a> {
 }
 
 /// "A", "A and B", "A, B and C".
-fn and_list<S: AsRef<str>>(items: &[S]) -> String {
+pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
     match items {
         [] => String::new(),
         [one] => one.as_ref().to_string(),
@@ -73,9 +73,18 @@ fn and_list<S: AsRef<str>>(items: &[S]) -> String {
     }
 }
 
-fn labels(concepts: &[Concept]) -> String {
+/// The concepts' labels as a list in words: "GMR, SMR and SEQ".
+pub fn labels(concepts: &[Concept]) -> String {
     let names: Vec<&str> = concepts.iter().map(|c| c.label()).collect();
     and_list(&names)
+}
+
+/// "the others' one possible answer", "one of the others' 6 possible answers".
+fn answers(n: usize) -> String {
+    match n {
+        1 => "the others' one possible answer".to_string(),
+        _ => format!("one of the others' {n} possible answers"),
+    }
 }
 
 /// A change as gerunds: "taking up X and dropping Y".
@@ -222,6 +231,83 @@ impl VerdictsReport<'_> {
         text
     }
 
+    /// What one party would have to come to prefer for the state to hold for it.
+    fn change_sentence(&self, s: StateIndex, change: &Change) -> String {
+        /// Moves listed by name; the rest are counted.
+        const LISTED: usize = 3;
+        let dm = &self.model.decision_makers[change.dm].name;
+        // Answers are said once for all moves when every move has some, else per move.
+        let answered = change.needs.iter().all(|n| !n.answers.is_empty());
+        let unanswered = change.needs.iter().all(|n| n.answers.is_empty());
+        let mut moves: Vec<String> = change
+            .needs
+            .iter()
+            .take(LISTED)
+            .map(|need| {
+                let mut text = self.move_words(s, need.move_to);
+                if !answered && let Some(first) = need.answers.first().and_then(|a| a.first()) {
+                    text.push_str(&format!(
+                        ", or to where {} to that move leads (such as state {})",
+                        answers(need.answers.len()),
+                        first + 1
+                    ));
+                }
+                text
+            })
+            .collect();
+        let rest = change.needs.len().saturating_sub(LISTED);
+        if rest > 0 {
+            moves.push(match rest {
+                1 => "1 other move".to_string(),
+                _ => format!("{rest} other moves"),
+            });
+        }
+        let mut sentence = format!(
+            "For it to hold for {dm} under {}, {dm} would have to prefer it to {}",
+            labels(&change.concepts),
+            if answered || unanswered {
+                and_list(&moves)
+            } else {
+                moves.join("; and to ")
+            }
+        );
+        if answered {
+            let counts: Vec<usize> = change.needs.iter().map(|n| n.answers.len()).collect();
+            let (least, most) = (
+                counts.iter().min().copied().unwrap_or(0),
+                counts.iter().max().copied().unwrap_or(0),
+            );
+            let each = if change.needs.len() == 1 {
+                format!(" to where {} to that move leads", answers(least))
+            } else if least == most {
+                format!(
+                    ", for each move, to where one of the others' {least} possible answers to it leads"
+                )
+            } else {
+                format!(
+                    ", for each move, to where one of the others' {least} to {most} possible answers to it leads"
+                )
+            };
+            sentence.push_str(&format!(", or{each}"));
+        }
+        // SMR: an answer deters only if the party could not escape it either.
+        if change
+            .needs
+            .iter()
+            .any(|n| n.answers.iter().any(|a| a.len() > 1))
+        {
+            sentence.push_str(" (and to every move it could make from there)");
+        }
+        sentence.push('.');
+        sentence
+    }
+
+    /// A move away from `s` in words: "dropping X (state 296)".
+    fn move_words(&self, s: StateIndex, to: StateIndex) -> String {
+        let change = describe_change(self.model, self.conflict, s, to);
+        format!("{} (state {})", doing(&change), to + 1)
+    }
+
     /// How often the state holds across the preference orders the model allows.
     fn robustness_sentence(&self, robustness: &Robustness, s: StateIndex) -> String {
         let parts: Vec<String> = robustness
@@ -265,20 +351,60 @@ struct Body {
     glossary: Vec<(&'static str, &'static str)>,
 }
 
+/// One verdict in words, piece by piece, for layouts of their own (the brief).
+#[derive(Debug, Clone)]
+pub struct VerdictText {
+    /// Which state: "\"Proposed package\"" or "The status quo".
+    pub subject: String,
+    /// The state's number and options: "state 320: US proposes NRC revival; ...".
+    pub state: String,
+    /// Whether it holds, under which assumptions.
+    pub holds: String,
+    /// Each tempted party: where it would go and what holds it back.
+    pub temptations: Vec<String>,
+    /// What a party would have to come to prefer, with that party's index.
+    pub changes: Vec<(usize, String)>,
+    /// How often it holds across the orders the model's uncertainty allows.
+    pub robustness: Option<String>,
+}
+
 impl VerdictsReport<'_> {
-    /// The verdict on one state as sentences: the state, whether it holds, each temptation,
-    /// and the robustness where known.
-    fn sentences(&self, verdict: &Verdict) -> Vec<String> {
+    /// The verdict on one state in words.
+    pub fn words(&self, verdict: &Verdict) -> VerdictText {
         let s = verdict.state;
-        let mut lines = vec![self.holds_sentence(verdict)];
-        lines.extend(verdict.temptations.iter().map(|t| self.temptation(s, t)));
-        if let Some(robustness) = self.robustness {
-            lines.push(self.robustness_sentence(robustness, s));
+        VerdictText {
+            subject: self.subject(verdict),
+            state: self.state_words(s),
+            holds: self.holds_sentence(verdict),
+            temptations: verdict
+                .temptations
+                .iter()
+                .map(|t| self.temptation(s, t))
+                .collect(),
+            changes: verdict
+                .changes
+                .iter()
+                .map(|c| (c.dm, self.change_sentence(s, c)))
+                .collect(),
+            robustness: self
+                .robustness
+                .map(|robustness| self.robustness_sentence(robustness, s)),
         }
-        lines
     }
 
-    fn concepts(&self) -> Vec<Concept> {
+    /// The verdict on one state as sentences: whether it holds, each temptation, what
+    /// would have to change, and the robustness where known.
+    fn sentences(&self, verdict: &Verdict) -> Vec<String> {
+        let words = self.words(verdict);
+        std::iter::once(words.holds)
+            .chain(words.temptations)
+            .chain(words.changes.into_iter().map(|(_, sentence)| sentence))
+            .chain(words.robustness)
+            .collect()
+    }
+
+    /// The concepts the verdicts name, in the engine's order.
+    pub fn concepts(&self) -> Vec<Concept> {
         let mut concepts: Vec<Concept> = self
             .verdicts
             .iter()
@@ -434,6 +560,35 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("What the concepts mean:"), "{text}");
+    }
+
+    #[test]
+    fn each_tempted_party_is_told_what_it_would_have_to_prefer() {
+        let (text, json) = nrc_verdicts();
+        // The package fails under Nash only because each party gains by one step back.
+        for (party, step, state) in [
+            ("United States", "dropping US limited sanctions relief", 316),
+            ("Russia", "dropping Russia accepts ceasefire", 296),
+        ] {
+            let sentence = format!(
+                "For it to hold for {party} under Nash, {party} would have to prefer it to {step} (state {state})."
+            );
+            assert!(text.contains(&sentence), "{sentence}\n{text}");
+        }
+        // Where threats could also do it, the answers that would are counted.
+        let terms = &json["verdicts"][3];
+        assert_eq!(terms["subject"], "Ukraine's terms");
+        let seq = terms["text"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|t| t.as_str())
+            .find(|t| t.starts_with("For it to hold for Russia under SEQ"))
+            .expect("a SEQ change for Russia");
+        assert!(
+            seq.contains("or to where one of the others' 6 possible answers to that move leads"),
+            "{seq}"
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use detente_app::{CoalitionChoice, ConceptChoice, ModelFormat};
+use detente_app::{BriefFormat, CoalitionChoice, ConceptChoice, ModelFormat};
 use detente_engine::Concept;
 use detente_report::{
     CoalitionReport, EvolutionReport, Explanation, Format, Render, Report, VerdictsReport,
@@ -281,6 +281,54 @@ pub async fn verdicts(
             robustness: robustness.as_ref(),
         };
         written(&report, Format::Json, "application/json", config)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct BriefRequest {
+    #[serde(flatten)]
+    input: ModelInput,
+    /// `pdf` (default) or `html`.
+    format: Option<String>,
+}
+
+/// The printable brief, the same `detente report` writes: the bottom line first.
+pub async fn brief(
+    State(app): State<AppState>,
+    body: Body<BriefRequest>,
+) -> Result<Response, ApiError> {
+    let Json(request) = body?;
+    app.blocking(move |config, sessions, timer| {
+        let format = BriefFormat::from_key(request.format.as_deref().unwrap_or("pdf"))?;
+        let session = sessions.open(&request.input, config)?;
+        let answer = session.brief(timer)?;
+        let brief = detente_brief::Brief {
+            model: session.model(),
+            conflict: &session.conflict,
+            answer: &answer,
+            source: &request.input.source()?.describe(),
+        };
+        let (bytes, file_name) = match format {
+            BriefFormat::Pdf => (
+                brief
+                    .pdf()
+                    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?,
+                "brief.pdf",
+            ),
+            BriefFormat::Html => (brief.html().into_bytes(), "brief.html"),
+        };
+        Ok((
+            [
+                (header::CONTENT_TYPE, format.media_type().to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("inline; filename=\"{file_name}\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response())
     })
     .await
 }

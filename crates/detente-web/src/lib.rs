@@ -159,6 +159,7 @@ pub fn router(config: Config) -> Router {
         .route("/api/check", post(api::check))
         .route("/api/analyze", post(api::analyze))
         .route("/api/verdicts", post(api::verdicts))
+        .route("/api/brief", post(api::brief))
         .route("/api/tableau", post(api::tableau))
         .route("/api/explain", post(api::explain))
         .route("/api/evolve", post(api::evolve))

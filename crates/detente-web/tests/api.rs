@@ -227,6 +227,40 @@ async fn verdicts_are_the_clis_in_words() {
 }
 
 #[tokio::test]
+async fn the_brief_is_the_clis_in_pdf_and_html() {
+    let base = start(Config::default()).await;
+    let client = reqwest::Client::new();
+    let body = json!({"model": nrc(), "file_name": "nrc-2025.toml"});
+    let pdf = client
+        .post(format!("{base}/api/brief"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+
+    let mut as_html = body.clone();
+    as_html["format"] = json!("html");
+    let (status, page) = post(&base, "/api/brief", as_html).await;
+    assert_eq!(status, 200);
+    let page = page.as_str().unwrap();
+    assert!(page.contains("<h2>The bottom line</h2>"), "{page}");
+    // The same model file from the command line gives the same page.
+    assert!(page.contains("detente report nrc-2025.toml -o brief.pdf"));
+
+    let mut as_word = body;
+    as_word["format"] = json!("docx");
+    let (status, error) = post(&base, "/api/brief", as_word).await;
+    assert_eq!(status, 422, "{error}");
+    assert!(
+        error["error"]["message"].as_str().unwrap().contains("docx"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
 async fn explain_evolve_coalitions_and_graph() {
     let base = start(Config::default()).await;
     let (status, explained) =
