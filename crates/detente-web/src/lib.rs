@@ -77,9 +77,9 @@ pub struct AppState {
 impl AppState {
     /// Runs engine work on a blocking thread, one of at most `config.workers` at a time. The
     /// work gets the request's [`Timer`], started before it waits for a worker: its analyses
-    /// stop when the time limit is up. Waiting is given up [`BACKSTOP`] later in any case
-    /// (parsing and compiling are not cut short; such work keeps its worker slot until it
-    /// ends, so a flood of slow requests cannot pile up).
+    /// stop when the time limit is up, and so does compiling. Waiting is given up
+    /// [`BACKSTOP`] later in any case (reading a model is not cut short; such work keeps its
+    /// worker slot until it ends, so a flood of slow requests cannot pile up).
     async fn blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce(&Config, &Sessions, &Timer) -> Result<T, ApiError> + Send + 'static,
