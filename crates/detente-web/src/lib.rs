@@ -48,6 +48,10 @@ pub struct Config {
     pub header_timeout: Duration,
     /// Longest time to receive a request's body.
     pub body_timeout: Duration,
+    /// Longest a connection may go without the client taking any of its answer: a client
+    /// that asks for a large answer and never reads it is disconnected after it, rather
+    /// than holding its place under [`Config::max_connections`] for ever.
+    pub write_timeout: Duration,
     /// Largest answer: a few lines of model can describe millions of states, and a report
     /// on all of them runs to hundreds of megabytes.
     pub max_response_bytes: usize,
@@ -61,6 +65,7 @@ impl Default for Config {
             max_connections: 256,
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(60),
+            write_timeout: Duration::from_secs(30),
             max_response_bytes: 32 << 20,
         }
     }

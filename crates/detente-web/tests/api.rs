@@ -953,6 +953,67 @@ async fn connections_beyond_the_cap_wait_their_turn() {
 }
 
 #[tokio::test]
+async fn a_client_that_never_reads_its_answer_loses_its_connection() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let base = start(Config {
+        max_connections: 1,
+        write_timeout: Duration::from_millis(300),
+        ..impatient()
+    })
+    .await;
+    // 2^16 states under four concepts: about 7 MB of JSON, more than the sockets buffer.
+    let model = detente_format::to_toml(&generate(&Shape {
+        dms: 4,
+        options_per_dm: 4,
+        rules: 0,
+        rule_width: 2,
+        irreversible_percent: 0,
+        preferences: PreferenceKind::Prioritization { statements: 4 },
+        seed: 1,
+    }));
+    let body = json!({"model": model, "concepts": ["nash", "gmr", "smr", "seq"]}).to_string();
+    let request = format!(
+        "POST /api/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    // A small receive buffer, so the server's writes stall early.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut greedy = socket
+        .connect(base.trim_start_matches("http://").parse().unwrap())
+        .await
+        .unwrap();
+    greedy.write_all(request.as_bytes()).await.unwrap();
+    // The only connection slot is taken until the server gives up writing to it.
+    let next = reqwest::Client::new()
+        .get(format!("{base}/api/examples"))
+        .timeout(Duration::from_secs(20))
+        .send()
+        .await
+        .expect("the server should accept again once the write timeout closed the connection");
+    assert_eq!(next.status().as_u16(), 200);
+    // The answer was cut short.
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), greedy.read_to_end(&mut answer)).await;
+    let text = String::from_utf8_lossy(&answer);
+    assert!(
+        text.starts_with("HTTP/1.1 200"),
+        "{}",
+        &text[..text.len().min(200)]
+    );
+    let length: usize = text
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length: "))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a content-length");
+    let received = text
+        .split_once("\r\n\r\n")
+        .map_or(0, |(_, body)| body.len());
+    assert!(length > 4 << 20, "{length} bytes");
+    assert!(received < length, "{received} of {length} bytes");
+}
+
+#[tokio::test]
 async fn a_loopback_server_answers_only_its_own_names() {
     let base = start(Config::default()).await;
     let port = base.rsplit(':').next().unwrap();
