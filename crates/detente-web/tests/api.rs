@@ -683,6 +683,118 @@ async fn the_page_and_the_openapi_description_are_served() {
     assert_eq!(sorted, described_sorted);
 }
 
+/// Sends `method target` with `host` and `body` (JSON when `json`) over a fresh connection;
+/// returns the status and the body of the answer, which must be an error in JSON.
+async fn refusal(
+    base: &str,
+    method: &str,
+    target: &str,
+    host: &str,
+    body: &str,
+    json: bool,
+) -> u16 {
+    let content_type = if json {
+        "content-type: application/json\r\n"
+    } else {
+        ""
+    };
+    let request = format!(
+        "{method} {target} HTTP/1.1\r\nHost: {host}\r\n{content_type}content-length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let (answer, _) = raw(base, &request).await;
+    let status = answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status for {method} {target}: {answer}"));
+    let error = raw_body(&answer);
+    assert!(
+        error["error"]["message"].is_string(),
+        "{method} {target}: {status} {error}"
+    );
+    status
+}
+
+#[tokio::test]
+async fn every_refusal_the_server_gives_is_in_the_openapi_description() {
+    let base = start(Config {
+        limits: Limits {
+            body_bytes: Some(1024),
+            ..Limits::service()
+        },
+        ..Config::default()
+    })
+    .await;
+    let here = base.trim_start_matches("http://").to_string();
+    let (_, openapi) = get(&base, "/api/openapi.json").await;
+    // Every 4xx described has the JSON error body.
+    let error_body = |reference: &Value| {
+        let name = reference["$ref"].as_str().unwrap_or_default();
+        let name = name.trim_start_matches("#/components/responses/");
+        openapi["components"]["responses"][name]["content"]["application/json"]["schema"]["$ref"]
+            == "#/components/schemas/Error"
+    };
+    let global = openapi["info"]["description"].as_str().unwrap();
+    let paths = openapi["paths"].as_object().unwrap();
+    for (path, item) in paths {
+        let concrete = path.replace("{name}", "nrc");
+        for (method, operation) in item.as_object().unwrap() {
+            let responses = &operation["responses"];
+            for (status, response) in responses.as_object().unwrap() {
+                if status.starts_with('4') {
+                    assert!(error_body(response), "{method} {path}: {status}");
+                }
+            }
+            let verb = method.to_uppercase();
+            let long = format!("{concrete}?{}", "a".repeat(9 * 1024));
+            let mut statuses = vec![
+                refusal(&base, &verb, &concrete, "rebound.example", "", false).await,
+                refusal(&base, &verb, &long, &here, "", false).await,
+            ];
+            if method == "post" {
+                let big = json!({"model": "#".repeat(2000)}).to_string();
+                for (body, json) in [
+                    ("{", true),
+                    ("{}", false),
+                    (big.as_str(), true),
+                    ("{}", true),
+                ] {
+                    statuses.push(refusal(&base, &verb, &concrete, &here, body, json).await);
+                }
+            }
+            if path.contains("{name}") {
+                for name in ["nothing", "%FF"] {
+                    let target = path.replace("{name}", name);
+                    statuses.push(refusal(&base, &verb, &target, &here, "", false).await);
+                }
+            }
+            for status in statuses {
+                assert!(
+                    responses.get(status.to_string()).is_some(),
+                    "{method} {path} answers {status}, which openapi.json does not list"
+                );
+            }
+        }
+        // Another method, and an unknown path: statuses the description names for all routes.
+        let other = if item.get("get").is_some() {
+            "POST"
+        } else {
+            "GET"
+        };
+        let status = refusal(&base, other, &concrete, &here, "", false).await;
+        assert!(
+            global.contains(&format!("{status}")),
+            "{other} {path}: {status}"
+        );
+    }
+    let status = refusal(&base, "GET", "/api/nothing", &here, "", false).await;
+    assert!(
+        global.contains(&format!("{status}")),
+        "unknown path: {status}"
+    );
+}
+
 /// The NRC model compiled by the library, for the reports the tests compare with.
 fn nrc_compiled() -> (detente_format::Loaded, detente_engine::Conflict) {
     let loaded = detente_format::parse_toml(nrc(), "model.toml").unwrap();
