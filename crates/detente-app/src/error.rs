@@ -35,7 +35,8 @@ pub enum Limit {
     RobustnessStates,
     /// Coalitional stability is limited in states and concepts.
     Coalitions,
-    /// The analysis did not finish within [`crate::Limits::time`], `seconds` rounded up.
+    /// The work (compiling, an analysis) did not finish within [`crate::Limits::time`],
+    /// `seconds` rounded up.
     Time { seconds: u64 },
 }
 

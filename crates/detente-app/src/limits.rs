@@ -76,12 +76,12 @@ impl Deadline for Timer {
 }
 
 impl Timer {
-    /// The error for an analysis that ran out of this timer's time.
+    /// The error for work (compiling, an analysis, a check) that ran out of this timer's time.
     pub(crate) fn over(&self, _: OutOfTime) -> AppError {
         let seconds = whole_seconds(self.limit.map_or(Duration::ZERO, |(time, _)| time));
         AppError::over(
             Limit::Time { seconds },
-            format!("the analysis did not finish within the time limit of {seconds} s"),
+            format!("the time limit of {seconds} s was reached before the work was done"),
         )
     }
 }

@@ -2,7 +2,7 @@
 //! our TOML and GMCR+'s `.gmcr`, and seeded random models.
 
 use crate::error::AppError;
-use crate::limits::Limits;
+use crate::limits::{Limits, Timer};
 use crate::source;
 use detente_engine::generate::{PreferenceKind, Shape};
 use detente_engine::{MAX_STATEMENTS, Model, model::MAX_OPTIONS};
@@ -53,11 +53,13 @@ pub struct Converted {
     pub dropped_states: bool,
 }
 
-/// Writes `loaded` in `format` (a `.gmcr` file needs the compiled state numbering).
+/// Writes `loaded` in `format` (a `.gmcr` file needs the compiled state numbering, so
+/// writing one stops when `timer` runs out).
 pub fn convert(
     loaded: Loaded,
     format: ModelFormat,
     limits: &Limits,
+    timer: &Timer,
 ) -> Result<Converted, AppError> {
     match format {
         // A form's TOML keeps its expressions as the user wrote them.
@@ -71,7 +73,7 @@ pub fn convert(
             dropped_states: false,
         }),
         ModelFormat::Gmcr => {
-            let prepared = source::compile(loaded, limits)?;
+            let prepared = source::compile(loaded, limits, timer)?;
             let model = prepared.model();
             Ok(Converted {
                 text: detente_format::to_gmcr(model, &prepared.conflict)?,

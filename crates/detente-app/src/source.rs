@@ -3,8 +3,8 @@
 //! the source, under the name given (in a form, by its path).
 
 use crate::error::{AppError, Limit};
-use crate::limits::Limits;
-use detente_engine::{Conflict, ModelError};
+use crate::limits::{Limits, Timer};
+use detente_engine::{CompileError, Conflict, ModelError};
 use detente_format::Loaded;
 use std::path::PathBuf;
 
@@ -79,19 +79,22 @@ fn example_names() -> String {
     names.join(", ")
 }
 
-/// Reads and compiles the model `source` names, refusing more than `limits.max_states` states.
-pub fn prepare(source: &Source, limits: &Limits) -> Result<Prepared, AppError> {
-    compile(load(source, limits)?, limits)
+/// Reads and compiles the model `source` names, refusing more than `limits.max_states`
+/// states and stopping when `timer` runs out.
+pub fn prepare(source: &Source, limits: &Limits, timer: &Timer) -> Result<Prepared, AppError> {
+    compile(load(source, limits)?, limits, timer)
 }
 
-/// Compiles a model already read, refusing more than `limits.max_states` states.
-pub fn compile(loaded: Loaded, limits: &Limits) -> Result<Prepared, AppError> {
-    match Conflict::compile(&loaded.model, limits.max_states) {
+/// Compiles a model already read, refusing more than `limits.max_states` states and
+/// stopping when `timer` runs out: a request's time counts from its start, and
+/// compiling tens of millions of states can take longer than the analysis.
+pub fn compile(loaded: Loaded, limits: &Limits, timer: &Timer) -> Result<Prepared, AppError> {
+    match Conflict::compile_within(&loaded.model, limits.max_states, timer) {
         Ok(conflict) => Ok(Prepared { loaded, conflict }),
-        Err(error @ ModelError::TooManyStates { limit, .. }) => Err(AppError::over(
-            Limit::States { max: limit },
-            error.to_string(),
-        )),
-        Err(error) => Err(AppError::Model(loaded.locate(error, limits.max_states))),
+        Err(CompileError::OutOfTime(e)) => Err(timer.over(e)),
+        Err(CompileError::Model(error @ ModelError::TooManyStates { limit, .. })) => Err(
+            AppError::over(Limit::States { max: limit }, error.to_string()),
+        ),
+        Err(CompileError::Model(error)) => Err(AppError::Model(loaded.locate(error))),
     }
 }

@@ -3,8 +3,9 @@
 //! matches it) is caught before anyone relies on it.
 
 use crate::error::AppError;
+use crate::limits::Timer;
 use detente_engine::model::Notes;
-use detente_engine::{Model, Preferences};
+use detente_engine::{Deadline, Model, OutOfTime, Preferences};
 
 /// A document a model cites, by name (for messages) and text.
 #[derive(Debug, Clone)]
@@ -74,40 +75,59 @@ impl SourcesAnswer {
     }
 }
 
-/// Checks every quotation in `model`'s source notes against `documents`.
-pub fn check_sources(model: &Model, documents: &[Document]) -> SourcesAnswer {
+/// Checks every quotation in `model`'s source notes against `documents`, stopping when
+/// `timer` runs out (each quotation is a search through every document).
+pub fn check_sources(
+    model: &Model,
+    documents: &[Document],
+    timer: &Timer,
+) -> Result<SourcesAnswer, AppError> {
     let normalised: Vec<(String, &str)> = documents
         .iter()
         .map(|d| (normalise(&d.text), d.name.as_str()))
         .collect();
-    let evidence = |element: String, notes: &Notes| {
+    let evidence = |(element, notes): (String, &Notes)| -> Result<Evidence, OutOfTime> {
         let source = notes.source.as_deref().unwrap_or_default();
-        Evidence {
+        let quotes = quotations(source)
+            .into_iter()
+            .map(|text| {
+                if timer.passed() {
+                    return Err(OutOfTime);
+                }
+                let wanted = normalise(&text);
+                let found_in = normalised
+                    .iter()
+                    .find(|(doc, _)| doc.contains(&wanted))
+                    .map(|(_, name)| name.to_string());
+                Ok(Quote { text, found_in })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Evidence {
             element,
             source: source.to_string(),
             sourced: !source.trim().is_empty(),
             assumption: source.to_lowercase().contains("assumption"),
-            quotes: quotations(source)
-                .into_iter()
-                .map(|text| {
-                    let wanted = normalise(&text);
-                    let found_in = normalised
-                        .iter()
-                        .find(|(doc, _)| doc.contains(&wanted))
-                        .map(|(_, name)| name.to_string());
-                    Quote { text, found_in }
-                })
-                .collect(),
-        }
+            quotes,
+        })
     };
-    let mut elements = vec![evidence(
-        format!("the model \"{}\"", model.name),
-        &model.notes,
-    )];
+    let elements = annotated(model)
+        .into_iter()
+        .map(evidence)
+        .collect::<Result<_, _>>()
+        .map_err(|e| timer.over(e))?;
+    Ok(SourcesAnswer {
+        documents: documents.iter().map(|d| d.name.clone()).collect(),
+        elements,
+    })
+}
+
+/// Every element of `model` that may carry a source note, in words, in the model's order.
+fn annotated(model: &Model) -> Vec<(String, &Notes)> {
+    let mut elements = vec![(format!("the model \"{}\"", model.name), &model.notes)];
     for dm in &model.decision_makers {
-        elements.push(evidence(format!("decision maker {}", dm.name), &dm.notes));
+        elements.push((format!("decision maker {}", dm.name), &dm.notes));
         for option in &dm.options {
-            elements.push(evidence(
+            elements.push((
                 format!("option `{}` of {}", option.id, dm.name),
                 &option.notes,
             ));
@@ -115,33 +135,27 @@ pub fn check_sources(model: &Model, documents: &[Document]) -> SourcesAnswer {
         match &dm.preferences {
             Preferences::Prioritization(statements) => {
                 for (j, statement) in statements.iter().enumerate() {
-                    elements.push(evidence(
+                    elements.push((
                         format!("preference statement {} of {}", j + 1, dm.name),
                         &statement.notes,
                     ));
                 }
             }
             Preferences::Ranking { notes, .. } => {
-                elements.push(evidence(format!("the ranking of {}", dm.name), notes));
+                elements.push((format!("the ranking of {}", dm.name), notes));
             }
         }
     }
     for (i, rule) in model.rules.iter().enumerate() {
-        elements.push(evidence(format!("feasibility rule {}", i + 1), &rule.notes));
+        elements.push((format!("feasibility rule {}", i + 1), &rule.notes));
     }
     for state in &model.named_states {
-        elements.push(evidence(
-            format!("the state \"{}\"", state.name),
-            &state.notes,
-        ));
+        elements.push((format!("the state \"{}\"", state.name), &state.notes));
     }
     for (i, coalition) in model.coalitions.iter().enumerate() {
-        elements.push(evidence(format!("coalition {}", i + 1), &coalition.notes));
+        elements.push((format!("coalition {}", i + 1), &coalition.notes));
     }
-    SourcesAnswer {
-        documents: documents.iter().map(|d| d.name.clone()).collect(),
-        elements,
-    }
+    elements
 }
 
 /// The passages between double quotation marks, straight (`"…"`) or typographic (`“…”`).

@@ -11,7 +11,12 @@ use detente_engine::{Concept, NoDeadline, foresight::Outlook};
 use std::time::{Duration, Instant};
 
 fn example(name: &str) -> Prepared {
-    detente_app::prepare(&Source::Example(Some(name.into())), &Limits::command_line()).unwrap()
+    detente_app::prepare(
+        &Source::Example(Some(name.into())),
+        &Limits::command_line(),
+        &unbounded(),
+    )
+    .unwrap()
 }
 
 /// The command line's timer: no time limit.
@@ -117,7 +122,7 @@ fn a_model_over_the_state_limit_names_the_limit_not_a_flag() {
         ..Limits::command_line()
     };
     let Err(AppError::OverLimit { limit, message }) =
-        detente_app::prepare(&Source::Example(None), &limits)
+        detente_app::prepare(&Source::Example(None), &limits, &unbounded())
     else {
         panic!("NRC has 960 states");
     };
@@ -267,9 +272,19 @@ fn every_request_stops_at_its_time_limit() {
             &up(),
         )
         .map(drop),
+        // Compiling, for a request or to number the states of a .gmcr file.
+        detente_app::prepare(&Source::Example(None), &Limits::command_line(), &up()).map(drop),
+        detente_app::convert(
+            nrc.loaded.clone(),
+            ModelFormat::Gmcr,
+            &Limits::command_line(),
+            &up(),
+        )
+        .map(drop),
+        detente_app::check_sources(nrc.model(), &[], &up()).map(drop),
     ]
     .map(|result| over_time(result.unwrap_err()));
-    assert_eq!(seconds, [0; 7]);
+    assert_eq!(seconds, [0; 10]);
     // A part of a second counts as a whole one: the limits are named in seconds.
     let short = nrc.analysis(&[Concept::Nash], &within(Duration::from_nanos(1)), &|| {});
     assert_eq!(over_time(short.unwrap_err()), 1);
@@ -327,7 +342,7 @@ fn long_inverse_conditions_are_summarised_unless_all_are_asked_for() {
         text: detente_format::to_toml(&model),
         name: "long.toml".into(),
     };
-    let long = detente_app::prepare(&source, &Limits::command_line()).unwrap();
+    let long = detente_app::prepare(&source, &Limits::command_line(), &unbounded()).unwrap();
     let request = InverseRequest {
         target: 0,
         vary: None,
@@ -374,13 +389,13 @@ fn conversion_tells_the_format_by_extension_and_says_what_gmcr_drops() {
     assert_eq!(message, "cannot tell the output format of `a.txt`");
     let limits = Limits::command_line();
     let nrc = detente_app::load(&Source::Example(None), &limits).unwrap();
-    let gmcr = detente_app::convert(nrc.clone(), ModelFormat::Gmcr, &limits).unwrap();
+    let gmcr = detente_app::convert(nrc.clone(), ModelFormat::Gmcr, &limits, &unbounded()).unwrap();
     assert!(
         gmcr.dropped_uncertainty,
         "the NRC model has priority ranges"
     );
     assert!(gmcr.dropped_states, "the NRC model has a status quo");
-    let toml = detente_app::convert(nrc.clone(), ModelFormat::Toml, &limits).unwrap();
+    let toml = detente_app::convert(nrc.clone(), ModelFormat::Toml, &limits, &unbounded()).unwrap();
     assert!(!toml.dropped_uncertainty && !toml.dropped_states);
     let again = detente_format::parse_toml(&toml.text, "again.toml").unwrap();
     assert_eq!(again.model, nrc.model);

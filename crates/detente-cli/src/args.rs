@@ -34,10 +34,12 @@ Examples:
   detente inverse \"Proposed package\"       what each party must prefer for the package to hold
   detente serve                            the web workbench at http://127.0.0.1:8080
 
-Every command that analyses takes --timeout SECONDS (default: no limit).
+Every command that reads a model takes --timeout SECONDS (default: no limit);
+`examples` and `generate` state their fixed bounds in their --help, and `serve`
+limits each request.
 
 Exit codes: 0 success; 1 output could not be written; 2 bad input (a malformed
-model, an unknown example, a model over the limits, an analysis over --timeout,
+model, an unknown example, a model over the limits, a command over --timeout,
 bad arguments).";
 
 #[derive(Debug, Parser)]
@@ -70,8 +72,10 @@ pub enum Command {
     #[command(long_about = INVERSE_LONG_ABOUT, after_help = INVERSE_AFTER_HELP)]
     Inverse(InverseArgs),
     /// List the built-in models.
+    #[command(after_help = EXAMPLES_AFTER_HELP)]
     Examples,
     /// Write a random model of a given shape (reproducible from its seed), for benchmarks and stress tests.
+    #[command(after_help = generate_after_help())]
     Generate(GenerateArgs),
     /// Robustness under preference uncertainty: the share of plausible preference profiles under which each state is an equilibrium.
     #[command(long_about = ROBUSTNESS_LONG_ABOUT, after_help = ROBUSTNESS_AFTER_HELP)]
@@ -87,6 +91,21 @@ pub enum Command {
 
     /// Serve the web workbench: edit, analyse and explore models in a browser.
     Serve(crate::serve::ServeArgs),
+}
+
+const EXAMPLES_AFTER_HELP: &str = "\
+Time bound: none needed (no --timeout): it prints a fixed list.";
+
+/// What bounds `generate`, which has no `--timeout`.
+fn generate_after_help() -> String {
+    format!(
+        "\
+Time bound: no --timeout; the work is set by the arguments. The model has
+--dms x --options-per-dm options (at most 63) and is written at once; written
+to a .gmcr file, its states are also numbered, and a model of more than
+{} feasible states is refused.",
+        detente_engine::DEFAULT_MAX_STATES
+    )
 }
 
 /// Where the model comes from: a file, a built-in example, or (neither) the NRC scenario.
@@ -158,11 +177,12 @@ pub struct SourcesArgs {
     pub format: OutputFormat,
 }
 
-/// The time limit of a command that runs an analysis.
+/// The time limit of a command that reads a model: compiling it (its states enumerated and
+/// ranked) can take longer than analysing it, so the limit counts from the start.
 #[derive(Debug, Args, Default, Clone, Copy)]
 pub struct Timeout {
-    /// Stop the analysis after this many seconds, counted from the start, and exit with
-    /// status 2. Default: no limit (stop it with Ctrl-C).
+    /// Stop after this many seconds, counted from the start (compiling the model included),
+    /// and exit with status 2. Default: no limit (stop it with Ctrl-C).
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: Option<u64>,
 }
@@ -265,6 +285,9 @@ pub struct ConvertArgs {
     /// Refuse models with more feasible states than this.
     #[arg(long, value_name = "N", default_value_t = detente_engine::DEFAULT_MAX_STATES, value_parser = max_states)]
     pub max_states: usize,
+    // Writing a .gmcr file numbers the model's states, which takes a while for millions.
+    #[command(flatten)]
+    pub timeout: Timeout,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -198,15 +198,21 @@ fn states(args: StatesArgs) -> Result<(), Failure> {
 }
 
 fn convert(args: ConvertArgs) -> Result<(), Failure> {
-    let limits = crate::input::limits(args.max_states);
+    let limits = crate::input::limits(args.max_states, args.timeout);
+    let timer = limits.start();
     let loaded = detente_app::load(&Source::File(args.input.clone()), &limits)?;
-    write_model(loaded, &args.output, &limits)
+    write_model(loaded, &args.output, &limits, &timer)
 }
 
 /// Writes a model in the format the output file's extension names.
-fn write_model(loaded: Loaded, output: &Path, limits: &Limits) -> Result<(), Failure> {
+fn write_model(
+    loaded: Loaded,
+    output: &Path,
+    limits: &Limits,
+    timer: &Timer,
+) -> Result<(), Failure> {
     let format = ModelFormat::of_file_name(&output.display().to_string())?;
-    let converted = detente_app::convert(loaded, format, limits)?;
+    let converted = detente_app::convert(loaded, format, limits, timer)?;
     if converted.dropped_uncertainty {
         eprintln!(
             "note: .gmcr has no place for uncertain preferences (`priority` ranges); they are dropped and the order as written is exported"
@@ -255,7 +261,7 @@ fn generate(args: GenerateArgs) -> Result<(), Failure> {
                 },
                 &limits,
             )?;
-            write_model(loaded, path, &limits)
+            write_model(loaded, path, &limits, &limits.start())
         }
     }
 }
@@ -382,13 +388,15 @@ fn named_coalitions(named: &[String]) -> Option<CoalitionChoice> {
 }
 
 fn sources(args: SourcesArgs) -> Result<(), Failure> {
-    let loaded = detente_app::load(&args.source.source(), &args.source.limits())?;
+    let limits = args.source.limits();
+    let timer = limits.start();
+    let loaded = detente_app::load(&args.source.source(), &limits)?;
     let documents = args
         .against
         .iter()
         .map(|path| Document::read(path))
         .collect::<Result<Vec<_>, _>>()?;
-    let answer = detente_app::check_sources(&loaded.model, &documents);
+    let answer = detente_app::check_sources(&loaded.model, &documents, &timer)?;
     let report = SourcesReport {
         model_name: &loaded.model.name,
         answer: &answer,

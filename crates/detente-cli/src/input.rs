@@ -2,7 +2,7 @@
 //! errors back to diagnostics in the command line's words.
 
 use crate::Failure;
-use crate::args::ModelSource;
+use crate::args::{ModelSource, Timeout};
 use detente_app::{AppError, HARD_MAX_STATES, Limit, Limits, Prepared, Source, Timer};
 use miette::miette;
 use std::time::Duration;
@@ -18,16 +18,15 @@ impl ModelSource {
 
     /// The command line's limits with `--max-states` and `--timeout` applied.
     pub fn limits(&self) -> Limits {
-        Limits {
-            time: self.timeout.timeout.map(Duration::from_secs),
-            ..limits(self.max_states)
-        }
+        limits(self.max_states, self.timeout)
     }
 }
 
-pub fn limits(max_states: usize) -> Limits {
+/// The command line's limits with `--max-states` and `--timeout` applied.
+pub fn limits(max_states: usize, timeout: Timeout) -> Limits {
     Limits {
         max_states,
+        time: timeout.timeout.map(Duration::from_secs),
         ..Limits::command_line()
     }
 }
@@ -37,7 +36,10 @@ pub fn limits(max_states: usize) -> Limits {
 pub fn prepare(source: &ModelSource) -> Result<(Prepared, Timer), Failure> {
     let limits = source.limits();
     let timer = limits.start();
-    Ok((detente_app::prepare(&source.source(), &limits)?, timer))
+    Ok((
+        detente_app::prepare(&source.source(), &limits, &timer)?,
+        timer,
+    ))
 }
 
 impl From<AppError> for Failure {

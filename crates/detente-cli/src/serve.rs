@@ -28,7 +28,8 @@ pub struct ServeArgs {
     /// Refuse models with more feasible states than this.
     #[arg(long, value_name = "N", default_value_t = Limits::service().max_states, value_parser = crate::args::max_states)]
     pub max_states: usize,
-    /// Stop an analysis after this many seconds: the work stops and the request gets an error.
+    /// Stop a request's work (compiling its model, an analysis) after this many seconds: the
+    /// work stops and the request gets an error.
     #[arg(long, value_name = "SECONDS", default_value_t = SERVICE_TIME.as_secs())]
     pub timeout: u64,
 }

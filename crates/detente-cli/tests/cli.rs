@@ -550,6 +550,68 @@ fn an_analysis_over_its_time_limit_stops_and_names_the_flag() {
 }
 
 #[test]
+fn compiling_a_huge_model_stops_at_the_time_limit() {
+    // 2^25 states and 40 preference statements per DM: over a minute to compile on a
+    // shared machine, several seconds on any; writing the model is instant.
+    let dir = scratch("compile-timeout");
+    let model = dir.join("huge.toml").display().to_string();
+    let shape = ["--dms", "5", "--options-per-dm", "5", "--statements", "40"];
+    stdout(&[&["generate", "-o", &model][..], &shape].concat());
+    let gmcr = dir.join("huge.gmcr").display().to_string();
+    for command in [
+        &["check", &model][..],
+        &["analyze", &model],
+        &["convert", &model, &gmcr],
+    ] {
+        let started = std::time::Instant::now();
+        let out = detente(&[command, &["--timeout", "1"]].concat());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{command:?}: {stderr}");
+        assert!(stderr.contains("time limit of 1 s"), "{stderr}");
+        assert!(stderr.contains("--timeout SECONDS"), "{stderr}");
+        // Generous for a loaded machine; the compile itself takes far longer there.
+        let elapsed = started.elapsed();
+        assert!(elapsed.as_secs() < 30, "{command:?} took {elapsed:?}");
+    }
+    assert!(!Path::new(&gmcr).exists());
+}
+
+/// The subcommands `detente --help` lists, `help` aside.
+fn subcommands() -> Vec<String> {
+    let help = stdout(&["--help"]);
+    let listed = help
+        .split("Commands:\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n\n").next())
+        .expect("a Commands section");
+    // A subcommand's line starts with two spaces; wrapped descriptions are indented further.
+    listed
+        .lines()
+        .filter(|line| line.starts_with("  ") && !line.starts_with("   "))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|&name| name != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_subcommand_offers_a_timeout_or_states_its_bound() {
+    let commands = subcommands();
+    assert!(commands.len() >= 14, "{commands:?}");
+    for command in &commands {
+        let help = stdout(&[command, "--help"]);
+        let offers_timeout = help
+            .lines()
+            .any(|line| line.trim_start().starts_with("--timeout <SECONDS>"));
+        let states_bound = help.contains("Time bound: ");
+        assert!(
+            offers_timeout || states_bound,
+            "`detente {command}` neither takes --timeout nor says what bounds it (\"Time bound: ...\" in its --help)"
+        );
+    }
+}
+
+#[test]
 fn exporting_uncertainty_to_gmcr_says_it_is_dropped() {
     let model = uncertain_model_file("robustness-gmcr");
     let target = scratch("robustness-gmcr-out").join("m.gmcr");

@@ -3,6 +3,7 @@
 //! Preferences over millions of states cost a few passes over small bitsets
 //! instead of a tree walk per state.
 
+use crate::deadline::{Deadline, OutOfTime};
 use crate::expr::Expr;
 use crate::space::StateSpace;
 use rayon::prelude::*;
@@ -18,13 +19,16 @@ pub struct Columns {
 }
 
 impl Columns {
-    pub fn new(space: &StateSpace) -> Columns {
+    /// The option columns of `space`, polling `deadline` once per option (a column of
+    /// tens of millions of states is a pass of tens of milliseconds).
+    pub fn new(space: &StateSpace, deadline: &dyn Deadline) -> Result<Columns, OutOfTime> {
         let states = space.len();
         let words = states.div_ceil(64);
         let options = (0..space.option_count())
             .into_par_iter()
             .map(|k| {
-                space
+                deadline.check()?;
+                Ok(space
                     .patterns()
                     .chunks(64)
                     .map(|chunk| {
@@ -33,14 +37,14 @@ impl Columns {
                             .enumerate()
                             .fold(0u64, |w, (b, &p)| w | ((p >> k & 1) << b))
                     })
-                    .collect()
+                    .collect())
             })
-            .collect();
-        Columns {
+            .collect::<Result<_, OutOfTime>>()?;
+        Ok(Columns {
             words,
             states,
             options,
-        }
+        })
     }
 
     fn constant(&self, value: bool) -> Column {
@@ -113,7 +117,7 @@ mod tests {
     fn columns_agree_with_per_state_evaluation() {
         let patterns: Vec<u64> = (0..200u64).filter(|p| p % 3 != 0).collect();
         let space = StateSpace::from_sorted_patterns(8, patterns.clone());
-        let columns = Columns::new(&space);
+        let columns = Columns::new(&space, &crate::NoDeadline).unwrap();
         let e = Expr::Or(vec![
             Expr::Implies(
                 Box::new(Expr::option(1)),

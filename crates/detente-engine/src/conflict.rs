@@ -5,7 +5,8 @@
 //! the fly from masks and a lookup, never stored.
 
 use crate::columns::{Column, Columns};
-use crate::error::ModelError;
+use crate::deadline::{Deadline, NoDeadline, OutOfTime};
+use crate::error::{CompileError, ModelError};
 use crate::expr::Expr;
 use crate::model::{DecisionMaker, Direction, MAX_OPTIONS, Model, Preferences};
 use crate::space::{StateIndex, StateSpace, yn_string};
@@ -69,22 +70,40 @@ pub struct Conflict {
 }
 
 impl Conflict {
-    /// Validates and compiles a model, refusing more than `max_states` feasible states.
+    /// Validates and compiles a model, refusing more than `max_states` feasible states,
+    /// with no time bound (tests, benchmarks, small models).
     pub fn compile(model: &Model, max_states: usize) -> Result<Conflict, ModelError> {
+        match Conflict::compile_within(model, max_states, &NoDeadline) {
+            Ok(conflict) => Ok(conflict),
+            Err(CompileError::Model(error)) => Err(error),
+            Err(CompileError::OutOfTime(_)) => unreachable!("no deadline ever passes"),
+        }
+    }
+
+    /// [`Conflict::compile`] polling `deadline`: enumerating, and ranking for every DM,
+    /// tens of millions of states takes seconds to minutes, and a request's time limit
+    /// counts from its start, not from the analysis.
+    pub fn compile_within(
+        model: &Model,
+        max_states: usize,
+        deadline: &dyn Deadline,
+    ) -> Result<Conflict, CompileError> {
         if model.decision_makers.is_empty() {
-            return Err(ModelError::NoDecisionMakers);
+            return Err(ModelError::NoDecisionMakers.into());
         }
         if let Some(dm) = model.decision_makers.iter().find(|d| d.options.is_empty()) {
             return Err(ModelError::DmWithoutOptions {
                 dm: dm.name.clone(),
-            });
+            }
+            .into());
         }
         let option_count = model.option_count();
         if option_count > MAX_OPTIONS {
             return Err(ModelError::TooManyOptions {
                 count: option_count,
                 limit: MAX_OPTIONS,
-            });
+            }
+            .into());
         }
         for dm in &model.decision_makers {
             if let Preferences::Prioritization(statements) = &dm.preferences
@@ -94,29 +113,32 @@ impl Conflict {
                     dm: dm.name.clone(),
                     count: statements.len(),
                     limit: MAX_STATEMENTS,
-                });
+                }
+                .into());
             }
         }
         let rules: Vec<&Expr> = model.rules.iter().map(|r| &r.condition).collect();
-        let space = StateSpace::enumerate(option_count, &rules, max_states)?;
+        let space = StateSpace::enumerate(option_count, &rules, max_states, deadline)?;
         let moves = move_rules(model);
-        let columns = Columns::new(&space);
+        let columns = Columns::new(&space, deadline)?;
         let ranks = (0..model.decision_makers.len())
-            .map(|d| preference_ranks(&model.decision_makers[d], d, &space, &columns))
+            .map(|d| preference_ranks(&model.decision_makers[d], d, &space, &columns, deadline))
             .collect::<Result<Vec<_>, _>>()?;
         let perceived = model
             .decision_makers
             .iter()
             .map(|dm| {
-                (!dm.misperceived.is_empty()).then(|| {
-                    let mut blind = columns.truth(&Expr::Or(dm.misperceived.clone()));
-                    for word in &mut blind {
-                        *word = !*word;
-                    }
-                    blind
-                })
+                if dm.misperceived.is_empty() {
+                    return Ok(None);
+                }
+                deadline.check()?;
+                let mut blind = columns.truth(&Expr::Or(dm.misperceived.clone()));
+                for word in &mut blind {
+                    *word = !*word;
+                }
+                Ok(Some(blind))
             })
-            .collect();
+            .collect::<Result<_, OutOfTime>>()?;
         drop(columns);
         let status_quo = match model.status_quo {
             None => None,
@@ -351,18 +373,22 @@ fn dense_ranks(scores: &[u64], score_bits: usize) -> Vec<u32> {
 /// Scores below 2^this are ranked with a table instead of a sort.
 const COUNTING_RANK_BITS: usize = 24;
 
-/// The dense ranks of DM `d`'s preferences over the states of `space`.
+/// The dense ranks of DM `d`'s preferences over the states of `space`, polling
+/// `deadline` once per statement or ranking item (each a pass over every state) and
+/// before the ranks are sorted out.
 pub(crate) fn preference_ranks(
     dm: &DecisionMaker,
     d: usize,
     space: &StateSpace,
     columns: &Columns,
-) -> Result<Vec<u32>, ModelError> {
+    deadline: &dyn Deadline,
+) -> Result<Vec<u32>, CompileError> {
     match &dm.preferences {
         Preferences::Prioritization(statements) => {
             let k = statements.len();
             let mut scores = vec![0u64; space.len()];
             for (j, statement) in statements.iter().enumerate() {
+                deadline.check()?;
                 let weight = 1u64 << (k - 1 - j);
                 let truth = columns.truth(&statement.expr);
                 scores
@@ -374,6 +400,7 @@ pub(crate) fn preference_ranks(
                         }
                     });
             }
+            deadline.check()?;
             Ok(dense_ranks(&scores, k))
         }
         Preferences::Ranking { tiers, .. } => {
@@ -382,6 +409,7 @@ pub(crate) fn preference_ranks(
             let mut tier_of = vec![UNPLACED; space.len()];
             for (t, tier) in tiers.iter().enumerate() {
                 for (item, expr) in tier.items.iter().enumerate() {
+                    deadline.check()?;
                     let mut matched = false;
                     for s in matching_states(expr, space, columns, all_options) {
                         matched = true;
@@ -394,7 +422,8 @@ pub(crate) fn preference_ranks(
                                 first_tier: tier_of[s as usize] as usize,
                                 state: space.id(s),
                                 yn: space.yn(s),
-                            });
+                            }
+                            .into());
                         }
                         tier_of[s as usize] = t as u32;
                     }
@@ -404,7 +433,8 @@ pub(crate) fn preference_ranks(
                             dm_index: d,
                             tier: t,
                             item,
-                        });
+                        }
+                        .into());
                     }
                 }
             }
@@ -414,7 +444,8 @@ pub(crate) fn preference_ranks(
                     dm_index: d,
                     state: s + 1,
                     yn: space.yn(s as u32),
-                });
+                }
+                .into());
             }
             let worst = tiers.len() as u32 - 1;
             Ok(tier_of.into_iter().map(|t| worst - t).collect())

@@ -101,9 +101,10 @@ mod tests {
     use crate::explain::explain;
     use crate::foresight::tests::{conflict, model};
     use crate::foresight::{Foresight, ForesightError, Outlook};
+    use crate::generate::{PreferenceKind, Shape, generate};
     use crate::inverse::{Inverse, InverseError};
     use crate::robustness::{Robustness, RobustnessError, Settings};
-    use crate::{Analysis, Concept, Conflict};
+    use crate::{Analysis, CompileError, Concept, Conflict};
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// Passes once it has been polled `polls` times.
@@ -129,6 +130,34 @@ mod tests {
 
     fn passed() -> After {
         After::polls(0)
+    }
+
+    #[test]
+    fn compiling_stops_at_every_poll() {
+        // 2^20 states: each of the enumeration's branches polls several times.
+        let model = generate(&Shape {
+            dms: 4,
+            options_per_dm: 5,
+            rules: 0,
+            rule_width: 2,
+            irreversible_percent: 0,
+            preferences: PreferenceKind::Prioritization { statements: 4 },
+            seed: 1,
+        });
+        let counter = After::polls(usize::MAX);
+        Conflict::compile_within(&model, 1 << 20, &counter).unwrap();
+        let polls = counter.seen.load(Ordering::Relaxed);
+        // 64 branches polling at their start and every 4096 steps, 20 columns,
+        // 4 DMs' 4 statements and their sorts.
+        assert!(polls > 64 * 2 + 20 + 4 * 5, "{polls} polls");
+        for n in [0, polls / 2, polls - 1] {
+            let result = Conflict::compile_within(&model, 1 << 20, &After::polls(n));
+            assert_eq!(
+                result.err(),
+                Some(CompileError::OutOfTime(OutOfTime)),
+                "{n}"
+            );
+        }
     }
 
     #[test]

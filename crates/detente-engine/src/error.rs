@@ -72,3 +72,13 @@ pub enum ModelError {
     #[error("the status quo {yn} is not a feasible state")]
     StatusQuoInfeasible { yn: String },
 }
+
+/// Why a model was not compiled: something in it is wrong, or the caller's deadline
+/// passed first (enumerating and ranking millions of states takes seconds).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CompileError {
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error(transparent)]
+    OutOfTime(#[from] crate::deadline::OutOfTime),
+}

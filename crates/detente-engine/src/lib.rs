@@ -23,7 +23,7 @@ pub mod stability;
 
 pub use conflict::{Conflict, DEFAULT_MAX_STATES, MAX_STATEMENTS};
 pub use deadline::{Deadline, NoDeadline, OutOfTime};
-pub use error::ModelError;
+pub use error::{CompileError, ModelError};
 pub use expr::Expr;
 pub use model::{
     Coalition, DecisionMaker, Direction, Model, Notes, OptionDef, Preferences, Rule, Statement,

@@ -25,7 +25,7 @@ use thiserror::Error;
 use crate::columns::Columns;
 use crate::conflict::{Conflict, preference_ranks};
 use crate::deadline::{Deadline, OutOfTime};
-use crate::error::ModelError;
+use crate::error::{CompileError, ModelError};
 use crate::generate::SplitMix;
 use crate::model::{DecisionMaker, Model, Preferences, Uncertain};
 use crate::stability::{Analysis, Concept};
@@ -112,6 +112,16 @@ pub enum RobustnessError {
 
     #[error(transparent)]
     OutOfTime(#[from] OutOfTime),
+}
+
+/// A profile's preferences are ranked as a model's are compiled.
+impl From<CompileError> for RobustnessError {
+    fn from(error: CompileError) -> RobustnessError {
+        match error {
+            CompileError::Model(e) => e.into(),
+            CompileError::OutOfTime(e) => e.into(),
+        }
+    }
 }
 
 /// One uncertain element of one DM.
@@ -329,7 +339,7 @@ impl Robustness {
                 }
             }
         };
-        let columns = Columns::new(conflict.space());
+        let columns = Columns::new(conflict.space(), deadline)?;
         let counts: Vec<AtomicU32> = (0..concepts.len() * (dms + 1) * states)
             .map(|_| AtomicU32::new(0))
             .collect();
@@ -340,7 +350,7 @@ impl Robustness {
                     preferences,
                     ..model.decision_makers[d].clone()
                 };
-                let ranks = preference_ranks(&dm, d, conflict.space(), &columns)?;
+                let ranks = preference_ranks(&dm, d, conflict.space(), &columns, deadline)?;
                 variant = Some(variant.as_ref().unwrap_or(conflict).with_ranks(d, ranks));
             }
             let analysis = Analysis::run(

@@ -4,7 +4,8 @@
 //! Feasible states are kept sorted by that value, so a state's index is its
 //! GMCR+ number minus one (GMCR.md §5).
 
-use crate::error::ModelError;
+use crate::deadline::Deadline;
+use crate::error::{CompileError, ModelError};
 use crate::expr::Expr;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -37,7 +38,8 @@ pub struct StateSpace {
 }
 
 impl StateSpace {
-    /// Enumerates the states that satisfy every rule, refusing more than `max_states`.
+    /// Enumerates the states that satisfy every rule, refusing more than `max_states`,
+    /// polling `deadline` (tens of millions of states take seconds).
     ///
     /// Options are fixed from the highest bit down, so states come out sorted, and
     /// a branch is cut as soon as a rule is false whatever the remaining options.
@@ -45,13 +47,14 @@ impl StateSpace {
         option_count: usize,
         rules: &[&Expr],
         max_states: usize,
-    ) -> Result<StateSpace, ModelError> {
+        deadline: &dyn Deadline,
+    ) -> Result<StateSpace, CompileError> {
         let mut rules_by_bit: Vec<Vec<&Expr>> = vec![Vec::new(); option_count];
         for rule in rules {
             let support = rule.support();
             if support == 0 {
                 if !rule.eval(0) {
-                    return Err(ModelError::NoFeasibleState);
+                    return Err(ModelError::NoFeasibleState.into());
                 }
                 continue;
             }
@@ -75,6 +78,8 @@ impl StateSpace {
                     max_states,
                     option_count,
                     found: &found,
+                    deadline,
+                    steps: 0,
                     patterns: Vec::new(),
                 };
                 let known = ((1u64 << split) - 1) << low;
@@ -89,10 +94,10 @@ impl StateSpace {
                 }
                 Ok(search.patterns)
             })
-            .collect::<Result<_, ModelError>>()?;
+            .collect::<Result<_, CompileError>>()?;
         let patterns = branches.concat();
         if patterns.is_empty() {
-            return Err(ModelError::NoFeasibleState);
+            return Err(ModelError::NoFeasibleState.into());
         }
         Ok(StateSpace::from_sorted_patterns(option_count, patterns))
     }
@@ -187,18 +192,24 @@ struct Enumeration<'a> {
     option_count: usize,
     /// States found by all branches together, to enforce the limit early.
     found: &'a AtomicUsize,
+    deadline: &'a dyn Deadline,
+    /// Partial states this branch has visited, for polling the deadline.
+    steps: usize,
     patterns: Vec<u64>,
 }
 
 impl Enumeration<'_> {
     /// Extends a partial state in which the options at or above `remaining` are fixed.
-    fn extend(&mut self, remaining: usize, known: u64, values: u64) -> Result<(), ModelError> {
+    fn extend(&mut self, remaining: usize, known: u64, values: u64) -> Result<(), CompileError> {
+        self.deadline.check_at(self.steps)?;
+        self.steps += 1;
         if remaining == 0 {
             if self.found.fetch_add(1, Ordering::Relaxed) >= self.max_states {
                 return Err(ModelError::TooManyStates {
                     limit: self.max_states,
                     options: self.option_count,
-                });
+                }
+                .into());
             }
             self.patterns.push(values);
             return Ok(());
@@ -221,6 +232,7 @@ impl Enumeration<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::deadline::NoDeadline;
 
     #[test]
     fn enumeration_is_sorted_and_matches_brute_force() {
@@ -231,7 +243,7 @@ mod tests {
             Expr::Or(vec![Expr::option(1), Expr::option(3)]),
         ];
         let refs: Vec<&Expr> = rules.iter().collect();
-        let space = StateSpace::enumerate(4, &refs, 100).unwrap();
+        let space = StateSpace::enumerate(4, &refs, 100, &NoDeadline).unwrap();
         let brute: Vec<u64> = (0..16u64)
             .filter(|&s| rules.iter().all(|r| r.eval(s)))
             .collect();
@@ -244,13 +256,13 @@ mod tests {
 
     #[test]
     fn state_limit_is_enforced() {
-        let err = StateSpace::enumerate(10, &[], 1000).unwrap_err();
+        let err = StateSpace::enumerate(10, &[], 1000, &NoDeadline).unwrap_err();
         assert!(matches!(
             err,
-            ModelError::TooManyStates {
+            CompileError::Model(ModelError::TooManyStates {
                 limit: 1000,
                 options: 10
-            }
+            })
         ));
         assert!(err.to_string().contains("up to 1024 states"));
     }
@@ -260,16 +272,8 @@ mod tests {
         let rules = [Expr::option(0), Expr::not(Expr::option(0))];
         let refs: Vec<&Expr> = rules.iter().collect();
         assert!(matches!(
-            StateSpace::enumerate(3, &refs, 100),
-            Err(ModelError::NoFeasibleState)
+            StateSpace::enumerate(3, &refs, 100, &NoDeadline),
+            Err(CompileError::Model(ModelError::NoFeasibleState))
         ));
-    }
-
-    #[test]
-    fn sparse_spaces_use_binary_search() {
-        let space = StateSpace::from_sorted_patterns(40, vec![1, 5, 1 << 39]);
-        assert_eq!(space.index_of(1 << 39), Some(2));
-        assert_eq!(space.index_of(2), None);
-        assert_eq!(space.yn(1), format!("YNY{}", "N".repeat(37)));
     }
 }

@@ -11,8 +11,8 @@ use std::collections::HashSet;
 
 use detente_engine::model::MAX_OPTIONS;
 use detente_engine::{
-    Coalition, Conflict, DecisionMaker, Direction, Expr, Model, ModelError, Notes, OptionDef,
-    Preferences, Rule, Statement, Tier,
+    Coalition, CompileError, Conflict, DecisionMaker, Direction, Expr, Model, ModelError, Notes,
+    OptionDef, Preferences, Rule, Statement, Tier,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -244,7 +244,7 @@ pub(crate) fn import(file: &SourceFile, max_states: usize) -> Res<(Model, Spans)
                 states = Some(crate::feasible_states(n, &model.rules, max_states).map_err(|e| {
                     let message = format!("cannot number the states of a manual ranking: {e}");
                     match e {
-                        ModelError::NoFeasibleState => file
+                        CompileError::Model(ModelError::NoFeasibleState) => file
                             .error(message, at("/infeasibles".into()))
                             .help("the infeasibles exclude every state"),
                         _ => file

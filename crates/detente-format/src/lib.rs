@@ -13,7 +13,9 @@ mod rules;
 mod toml_in;
 mod toml_out;
 
-use detente_engine::{Conflict, Expr, Model, ModelError, Rule, StateSpace};
+use detente_engine::{
+    CompileError, Conflict, Expr, Model, ModelError, NoDeadline, Rule, StateSpace,
+};
 
 pub use diagnostic::FormatError;
 use diagnostic::{SourceFile, Span, Spans};
@@ -135,9 +137,10 @@ pub fn to_gmcr(model: &Model, conflict: &Conflict) -> Result<String, Box<FormatE
 }
 
 impl Loaded {
-    /// Compiles with the engine and turns any [`ModelError`] into a located [`FormatError`].
+    /// Compiles with the engine, with no time bound, and turns any [`ModelError`] into a
+    /// located [`FormatError`].
     pub fn compile(&self, max_states: usize) -> Result<Conflict, Box<FormatError>> {
-        Conflict::compile(&self.model, max_states).map_err(|e| self.locate(e, max_states))
+        Conflict::compile(&self.model, max_states).map_err(|e| self.locate(e))
     }
 
     /// Whether the model was read from a form (its text is then the TOML written from it).
@@ -152,8 +155,8 @@ impl Loaded {
 
     /// Points an engine error at the part of the source at fault (for a model read from
     /// a form, at the form path).
-    pub fn locate(&self, error: ModelError, max_states: usize) -> Box<FormatError> {
-        let located = self.locate_in_source(error, max_states);
+    pub fn locate(&self, error: ModelError) -> Box<FormatError> {
+        let located = self.locate_in_source(error);
         if self.from_form {
             form::locate(located)
         } else {
@@ -161,7 +164,7 @@ impl Loaded {
         }
     }
 
-    fn locate_in_source(&self, error: ModelError, max_states: usize) -> Box<FormatError> {
+    fn locate_in_source(&self, error: ModelError) -> Box<FormatError> {
         let spans = &self.spans;
         let message = error.to_string();
         match error {
@@ -183,7 +186,7 @@ impl Loaded {
                 .error(message, None)
                 .help("merge or drop options: a state is one 64-bit pattern"),
             ModelError::NoFeasibleState => {
-                no_feasible_state(&self.source, self.model.option_count(), &self.model.rules, spans, max_states)
+                no_feasible_state(&self.source, self.model.option_count(), &self.model.rules, spans)
             }
             ModelError::TooManyStates { .. } => self
                 .source
@@ -224,27 +227,30 @@ impl Loaded {
 }
 
 /// The feasible states over `option_count` options under `rules`, numbered as in GMCR.md §5.
+/// Reading a file has no time bound: this runs only for rankings that name states by
+/// number, and stops at the state limit.
 fn feasible_states(
     option_count: usize,
     rules: &[Rule],
     max_states: usize,
-) -> Result<StateSpace, ModelError> {
+) -> Result<StateSpace, CompileError> {
     let conditions: Vec<&Expr> = rules.iter().map(|r| &r.condition).collect();
-    StateSpace::enumerate(option_count, &conditions, max_states)
+    StateSpace::enumerate(option_count, &conditions, max_states, &NoDeadline)
 }
 
 /// Points at the first rule that, with the rules before it, leaves no feasible state.
+/// Each prefix of the rules is searched for a second state at most: whether any is
+/// left is all that matters, and a prefix may leave millions.
 fn no_feasible_state(
     source: &SourceFile,
     option_count: usize,
     rules: &[Rule],
     spans: &Spans,
-    max_states: usize,
 ) -> Box<FormatError> {
     let culprit = (0..rules.len()).find(|&r| {
         matches!(
-            feasible_states(option_count, &rules[..=r], max_states),
-            Err(ModelError::NoFeasibleState)
+            feasible_states(option_count, &rules[..=r], 1),
+            Err(CompileError::Model(ModelError::NoFeasibleState))
         )
     });
     let span: Option<Span> = culprit

@@ -8,8 +8,8 @@ use std::ops::Range;
 
 use detente_engine::model::{MAX_OPTIONS, NamedState};
 use detente_engine::{
-    Coalition, DecisionMaker, Direction, Expr, Model, ModelError, Notes, OptionDef, Preferences,
-    Rule, StateSpace, Statement, Tier, Uncertain,
+    Coalition, CompileError, DecisionMaker, Direction, Expr, Model, ModelError, Notes, OptionDef,
+    Preferences, Rule, StateSpace, Statement, Tier, Uncertain,
 };
 use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
@@ -840,14 +840,8 @@ impl<'a> Reader<'a> {
             let n = self.ids.len();
             let space = match crate::feasible_states(n, &model.rules, self.max_states) {
                 Ok(space) => space,
-                Err(ModelError::NoFeasibleState) => {
-                    return Err(crate::no_feasible_state(
-                        self.file,
-                        n,
-                        &model.rules,
-                        spans,
-                        self.max_states,
-                    ));
+                Err(CompileError::Model(ModelError::NoFeasibleState)) => {
+                    return Err(crate::no_feasible_state(self.file, n, &model.rules, spans));
                 }
                 Err(error) => {
                     return Err(self

@@ -34,12 +34,13 @@ pub fn run(text: &str, name: &str) -> Result<(), AppError> {
         text: text.to_string(),
         name: name.to_string(),
     };
+    let timer = LIMITS.start();
     let loaded = detente_app::load(&source, &LIMITS).inspect_err(draw)?;
     for format in [ModelFormat::Toml, ModelFormat::Gmcr] {
-        round_trip(&loaded, format);
+        round_trip(&loaded, format, &timer);
     }
-    let prepared = detente_app::compile(loaded, &LIMITS).inspect_err(draw)?;
-    requests(&prepared);
+    let prepared = detente_app::compile(loaded, &LIMITS, &timer).inspect_err(draw)?;
+    requests(&prepared, &timer);
     Ok(())
 }
 
@@ -60,8 +61,9 @@ pub fn draw(error: &AppError) {
 
 /// Writes `loaded` in `format`, reads it back and writes that in the other format:
 /// what detente writes, it must read.
-fn round_trip(loaded: &Loaded, format: ModelFormat) {
-    let Ok(written) = detente_app::convert(loaded.clone(), format, &LIMITS).inspect_err(draw)
+fn round_trip(loaded: &Loaded, format: ModelFormat, timer: &Timer) {
+    let Ok(written) =
+        detente_app::convert(loaded.clone(), format, &LIMITS, timer).inspect_err(draw)
     else {
         return;
     };
@@ -75,11 +77,11 @@ fn round_trip(loaded: &Loaded, format: ModelFormat) {
         ModelFormat::Toml => ModelFormat::Gmcr,
         ModelFormat::Gmcr => ModelFormat::Toml,
     };
-    let _ = detente_app::convert(back, other, &LIMITS).inspect_err(draw);
+    let _ = detente_app::convert(back, other, &LIMITS, timer).inspect_err(draw);
 }
 
 /// Every request on a compiled model, each report rendered in all its formats.
-fn requests(prepared: &Prepared) {
+fn requests(prepared: &Prepared, timer: &Timer) {
     let (model, conflict) = (prepared.model(), &prepared.conflict);
     let last = conflict.state_count().to_string();
     let named = model.named_states.iter().map(|s| s.name.as_str());
@@ -88,14 +90,13 @@ fn requests(prepared: &Prepared) {
         .chain(named)
         .filter_map(|text| prepared.state(text).inspect_err(draw).ok())
         .collect();
-    let timer = LIMITS.start();
     let Ok(analysis) = prepared
-        .analysis(&Concept::ALL, &timer, &|| {})
+        .analysis(&Concept::ALL, timer, &|| {})
         .inspect_err(draw)
     else {
         return;
     };
-    let robustness = detente_app::verdict_robustness(model, conflict, &Concept::ALL, &timer);
+    let robustness = detente_app::verdict_robustness(model, conflict, &Concept::ALL, timer);
     for all_states in [false, true] {
         render_all(&Report {
             model,
@@ -107,15 +108,15 @@ fn requests(prepared: &Prepared) {
     }
     render_all(&StatesReport { model, conflict });
     for &state in &states {
-        explain(prepared, state, &timer);
-        inverse(prepared, state, &timer);
+        explain(prepared, state, timer);
+        inverse(prepared, state, timer);
     }
     for (from, coalitions) in [
         (None, CoalitionChoice::Listed),
         (states.first().copied(), CoalitionChoice::All),
     ] {
         if let Ok((evolution, coalitions)) = prepared
-            .evolve(from, Some(&coalitions), &timer)
+            .evolve(from, Some(&coalitions), timer)
             .inspect_err(draw)
         {
             render_all(&EvolutionReport {
@@ -129,7 +130,7 @@ fn requests(prepared: &Prepared) {
     }
     for concept in [Concept::Nash, Concept::Gmr, Concept::Smr, Concept::Seq] {
         if let Ok(coalitions) = prepared
-            .coalitional(concept, &CoalitionChoice::All, &timer)
+            .coalitional(concept, &CoalitionChoice::All, timer)
             .inspect_err(draw)
         {
             render_all(&CoalitionReport {
@@ -142,7 +143,7 @@ fn requests(prepared: &Prepared) {
     }
     for horizon in [0, 1, 2, 3] {
         if let Ok((foresight, other)) = prepared
-            .foresight(horizon, Outlook::Cautious, &timer)
+            .foresight(horizon, Outlook::Cautious, timer)
             .inspect_err(draw)
         {
             render_all(&ForesightReport {
@@ -156,7 +157,7 @@ fn requests(prepared: &Prepared) {
     }
     let settings = robustness_settings(Concept::ALL.to_vec(), Some(64), Some(16), Some(1));
     if let Ok(robustness) = prepared
-        .robustness(&settings, &timer, &|| {})
+        .robustness(&settings, timer, &|| {})
         .inspect_err(draw)
     {
         render_all(&RobustnessReport {

@@ -90,7 +90,7 @@ proptest! {
     /// A model `check` accepts is analysed in full: every request, report and format.
     #[test]
     fn what_check_accepts_is_analysed(toml in models()) {
-        if detente_app::prepare(&text(toml.clone(), "m.toml"), &LIMITS).is_ok() {
+        if detente_app::prepare(&text(toml.clone(), "m.toml"), &LIMITS, &LIMITS.start()).is_ok() {
             prop_assert!(run(&toml, "m.toml").is_ok(), "{}", toml);
         }
     }
@@ -102,15 +102,15 @@ proptest! {
     /// `.toml → .gmcr → .toml` keeps the analysis, and says it dropped nothing it had.
     #[test]
     fn gmcr_round_trips_keep_the_analysis(toml in models()) {
-        let Ok(before) = detente_app::prepare(&text(toml.clone(), "m.toml"), &LIMITS) else {
+        let Ok(before) = detente_app::prepare(&text(toml.clone(), "m.toml"), &LIMITS, &LIMITS.start()) else {
             return Ok(());
         };
-        let gmcr = detente_app::convert(before.loaded.clone(), ModelFormat::Gmcr, &LIMITS)
+        let gmcr = detente_app::convert(before.loaded.clone(), ModelFormat::Gmcr, &LIMITS, &LIMITS.start())
             .map_err(|e| TestCaseError::fail(format!("{e}\n{toml}")))?;
         prop_assert!(!gmcr.dropped_uncertainty && !gmcr.dropped_states);
         let read = detente_app::load(&text(gmcr.text, "m.gmcr"), &LIMITS).expect("read .gmcr");
-        let back = detente_app::convert(read, ModelFormat::Toml, &LIMITS).expect("write TOML");
-        let after = detente_app::prepare(&text(back.text, "m.toml"), &LIMITS).expect("read TOML");
+        let back = detente_app::convert(read, ModelFormat::Toml, &LIMITS, &LIMITS.start()).expect("write TOML");
+        let after = detente_app::prepare(&text(back.text, "m.toml"), &LIMITS, &LIMITS.start()).expect("read TOML");
         prop_assert_eq!(verdicts(&before), verdicts(&after), "{}", toml);
     }
 }

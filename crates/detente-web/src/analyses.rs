@@ -48,7 +48,7 @@ pub async fn foresight(
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
     app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config)?;
+        let session = sessions.open(&request.input, config, timer)?;
         let lines_for = request
             .states
             .iter()
@@ -92,7 +92,7 @@ pub async fn robustness(
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
     app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config)?;
+        let session = sessions.open(&request.input, config, timer)?;
         let (model, conflict) = (session.model(), &session.conflict);
         let settings = robustness_settings(
             concepts(request.concepts.as_deref(), conflict.state_count())?,
@@ -148,7 +148,7 @@ pub async fn inverse(
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
     app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config)?;
+        let session = sessions.open(&request.input, config, timer)?;
         let inverse = detente_app::InverseRequest {
             target: session.state_number(request.state)?,
             vary: request.vary,

@@ -114,8 +114,8 @@ pub async fn check(
     body: Body<ModelInput>,
 ) -> Result<Response, ApiError> {
     let Json(input) = body?;
-    app.blocking(move |config, sessions, _| {
-        let session = sessions.open(&input, config)?;
+    app.blocking(move |config, sessions, timer| {
+        let session = sessions.open(&input, config, timer)?;
         let (model, conflict) = (&session.loaded.model, &session.conflict);
         let mut answer = json!({
             "valid": true,
@@ -228,7 +228,7 @@ pub async fn analyze(
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
     app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config)?;
+        let session = sessions.open(&request.input, config, timer)?;
         let concepts = concepts(request.concepts.as_deref(), session.conflict.state_count())?;
         let analysed = session.analysis(&concepts, timer)?;
         let report = Report {
@@ -268,7 +268,7 @@ pub async fn verdicts(
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
     app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config)?;
+        let session = sessions.open(&request.input, config, timer)?;
         let (model, conflict) = (session.model(), &session.conflict);
         let concepts = concepts(request.concepts.as_deref(), conflict.state_count())?;
         let analysed = session.analysis(&concepts, timer)?;
@@ -351,7 +351,7 @@ pub async fn explain(
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
     app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config)?;
+        let session = sessions.open(&request.input, config, timer)?;
         let state = session.state_number(request.state)?;
         let explain = detente_app::ExplainRequest {
             dms: request.dms,
@@ -393,7 +393,7 @@ pub async fn evolve(
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
     app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config)?;
+        let session = sessions.open(&request.input, config, timer)?;
         let conflict = &session.conflict;
         let from = request
             .from
@@ -450,7 +450,7 @@ pub async fn coalitions(
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
     app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config)?;
+        let session = sessions.open(&request.input, config, timer)?;
         let concept = detente_app::concept_by_key(request.concept.as_deref().unwrap_or("seq"))?;
         let choice = match request.coalitions {
             Some(lists) => CoalitionChoice::Named(lists),
@@ -492,13 +492,14 @@ pub async fn convert(
     body: Body<ConvertRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions, _| {
-        let session = sessions.open(&request.input, config)?;
+    app.blocking(move |config, sessions, timer| {
+        let session = sessions.open(&request.input, config, timer)?;
         let (format, content_type) = match request.to {
             ConvertTarget::Toml => (ModelFormat::Toml, "application/toml"),
             ConvertTarget::Gmcr => (ModelFormat::Gmcr, "application/json"),
         };
-        let converted = detente_app::convert(session.loaded.clone(), format, &config.limits)?;
+        let converted =
+            detente_app::convert(session.loaded.clone(), format, &config.limits, timer)?;
         if converted.text.len() > config.max_response_bytes {
             return Err(too_large(config));
         }

@@ -58,11 +58,11 @@ impl ApiError {
         self
     }
 
-    /// An analysis over the workbench's time limit: a 4xx, since the request asks for more
-    /// than the workbench will do, like one over the state limit.
+    /// Work (compiling, an analysis) over the workbench's time limit: a 4xx, since the
+    /// request asks for more than the workbench will do, like one over the state limit.
     pub fn too_slow(seconds: u64) -> ApiError {
         ApiError::unprocessable(format!(
-            "the analysis did not finish within the workbench's time limit of {seconds} s"
+            "the workbench's time limit of {seconds} s was reached before the work was done"
         ))
         .with_help(help(Limit::Time { seconds }))
     }

@@ -104,7 +104,7 @@ pub async fn graph(
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
     app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config)?;
+        let session = sessions.open(&request.input, config, timer)?;
         let conflict = &session.conflict;
         let space = conflict.space();
         let center = match request.center {

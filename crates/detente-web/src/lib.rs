@@ -48,6 +48,10 @@ pub struct Config {
     pub header_timeout: Duration,
     /// Longest time to receive a request's body.
     pub body_timeout: Duration,
+    /// Longest a connection may go without the client taking any of its answer: a client
+    /// that asks for a large answer and never reads it is disconnected after it, rather
+    /// than holding its place under [`Config::max_connections`] for ever.
+    pub write_timeout: Duration,
     /// Largest answer: a few lines of model can describe millions of states, and a report
     /// on all of them runs to hundreds of megabytes.
     pub max_response_bytes: usize,
@@ -61,6 +65,7 @@ impl Default for Config {
             max_connections: 256,
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(60),
+            write_timeout: Duration::from_secs(30),
             max_response_bytes: 32 << 20,
         }
     }
@@ -77,9 +82,9 @@ pub struct AppState {
 impl AppState {
     /// Runs engine work on a blocking thread, one of at most `config.workers` at a time. The
     /// work gets the request's [`Timer`], started before it waits for a worker: its analyses
-    /// stop when the time limit is up. Waiting is given up [`BACKSTOP`] later in any case
-    /// (parsing and compiling are not cut short; such work keeps its worker slot until it
-    /// ends, so a flood of slow requests cannot pile up).
+    /// stop when the time limit is up, and so does compiling. Waiting is given up
+    /// [`BACKSTOP`] later in any case (reading a model is not cut short; such work keeps its
+    /// worker slot until it ends, so a flood of slow requests cannot pile up).
     async fn blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce(&Config, &Sessions, &Timer) -> Result<T, ApiError> + Send + 'static,

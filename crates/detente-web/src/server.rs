@@ -1,8 +1,10 @@
 //! The workbench's own HTTP server, which holds out against hostile clients: at most
 //! [`Config::max_connections`] at once (more wait in the listen queue), a connection
 //! closed when a request's headers or the next request are slower than
-//! [`Config::header_timeout`], a request body cut off after [`Config::body_timeout`];
-//! on a loopback address, only requests addressed to this machine's own names.
+//! [`Config::header_timeout`], a request body cut off after [`Config::body_timeout`],
+//! a connection closed when its client takes none of its answer for
+//! [`Config::write_timeout`]; on a loopback address, only requests addressed to this
+//! machine's own names.
 
 use crate::error::ApiError;
 use crate::{Config, router};
@@ -12,10 +14,16 @@ use axum::middleware::{Next, from_fn};
 use axum::response::{IntoResponse, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use tokio::time::Sleep;
 use tower_http::timeout::RequestBodyDeadline;
 
 /// Longest URI answered: a longer one is refused before any route would echo it back.
@@ -49,6 +57,7 @@ pub async fn serve_on(listener: TcpListener, config: Config) -> std::io::Result<
         };
         let service = TowerToHyperService::new(app.clone());
         let header_timeout = config.header_timeout;
+        let stream = WriteStall::new(stream, config.write_timeout);
         tokio::spawn(async move {
             let _permit = permit;
             // The header timeout also runs while a kept-alive connection waits for its next request.
@@ -58,6 +67,94 @@ pub async fn serve_on(listener: TcpListener, config: Config) -> std::io::Result<
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
         });
+    }
+}
+
+/// A connection whose writes fail once none has made progress for `timeout`: hyper has
+/// no write timeout, and a client that never reads its answer leaves the server's writes
+/// pending for ever once the socket's buffers are full, holding the connection's slot. A
+/// client that reads slowly but steadily is not cut off.
+struct WriteStall<S> {
+    inner: S,
+    timeout: Duration,
+    /// Running while a write is pending; cleared by any progress.
+    stalled: Option<Pin<Box<Sleep>>>,
+}
+
+impl<S> WriteStall<S> {
+    fn new(inner: S, timeout: Duration) -> WriteStall<S> {
+        WriteStall {
+            inner,
+            timeout,
+            stalled: None,
+        }
+    }
+
+    /// Passes on a write's outcome, unless it has been pending for `timeout`.
+    fn progress<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        outcome: Poll<io::Result<T>>,
+    ) -> Poll<io::Result<T>> {
+        if outcome.is_ready() {
+            self.stalled = None;
+            return outcome;
+        }
+        let timeout = self.timeout;
+        let stalled = self
+            .stalled
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+        match stalled.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client has taken none of its answer for the write timeout",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for WriteStall<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for WriteStall<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let outcome = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.progress(cx, outcome)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let outcome = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        self.progress(cx, outcome)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let outcome = Pin::new(&mut self.inner).poll_flush(cx);
+        self.progress(cx, outcome)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let outcome = Pin::new(&mut self.inner).poll_shutdown(cx);
+        self.progress(cx, outcome)
     }
 }
 

@@ -128,9 +128,15 @@ pub struct Sessions {
 }
 
 impl Sessions {
-    /// Parses and compiles `input` (or finds it already done), refusing models over the state limit.
-    /// Runs on a blocking thread: compiling a large model takes a while.
-    pub fn open(&self, input: &ModelInput, config: &Config) -> Result<Arc<Session>, ApiError> {
+    /// Parses and compiles `input` (or finds it already done), refusing models over the state
+    /// limit and stopping when `timer` runs out. Runs on a blocking thread: compiling a large
+    /// model takes a while.
+    pub fn open(
+        &self,
+        input: &ModelInput,
+        config: &Config,
+        timer: &Timer,
+    ) -> Result<Arc<Session>, ApiError> {
         let source = input.source()?;
         {
             let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
@@ -142,7 +148,7 @@ impl Sessions {
             }
         }
         let session = Arc::new(Session {
-            prepared: detente_app::prepare(&source, &config.limits)?,
+            prepared: detente_app::prepare(&source, &config.limits, timer)?,
             analyses: Mutex::new(Vec::new()),
         });
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);

@@ -120,7 +120,7 @@ pub async fn tableau(
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
     app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config)?;
+        let session = sessions.open(&request.input, config, timer)?;
         let (model, conflict) = (&session.loaded.model, &session.conflict);
         let space = conflict.space();
         let chosen = concepts(request.concepts.as_deref(), conflict.state_count())?;

@@ -717,6 +717,118 @@ async fn the_page_and_the_openapi_description_are_served() {
     assert_eq!(sorted, described_sorted);
 }
 
+/// Sends `method target` with `host` and `body` (JSON when `json`) over a fresh connection;
+/// returns the status and the body of the answer, which must be an error in JSON.
+async fn refusal(
+    base: &str,
+    method: &str,
+    target: &str,
+    host: &str,
+    body: &str,
+    json: bool,
+) -> u16 {
+    let content_type = if json {
+        "content-type: application/json\r\n"
+    } else {
+        ""
+    };
+    let request = format!(
+        "{method} {target} HTTP/1.1\r\nHost: {host}\r\n{content_type}content-length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let (answer, _) = raw(base, &request).await;
+    let status = answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status for {method} {target}: {answer}"));
+    let error = raw_body(&answer);
+    assert!(
+        error["error"]["message"].is_string(),
+        "{method} {target}: {status} {error}"
+    );
+    status
+}
+
+#[tokio::test]
+async fn every_refusal_the_server_gives_is_in_the_openapi_description() {
+    let base = start(Config {
+        limits: Limits {
+            body_bytes: Some(1024),
+            ..Limits::service()
+        },
+        ..Config::default()
+    })
+    .await;
+    let here = base.trim_start_matches("http://").to_string();
+    let (_, openapi) = get(&base, "/api/openapi.json").await;
+    // Every 4xx described has the JSON error body.
+    let error_body = |reference: &Value| {
+        let name = reference["$ref"].as_str().unwrap_or_default();
+        let name = name.trim_start_matches("#/components/responses/");
+        openapi["components"]["responses"][name]["content"]["application/json"]["schema"]["$ref"]
+            == "#/components/schemas/Error"
+    };
+    let global = openapi["info"]["description"].as_str().unwrap();
+    let paths = openapi["paths"].as_object().unwrap();
+    for (path, item) in paths {
+        let concrete = path.replace("{name}", "nrc");
+        for (method, operation) in item.as_object().unwrap() {
+            let responses = &operation["responses"];
+            for (status, response) in responses.as_object().unwrap() {
+                if status.starts_with('4') {
+                    assert!(error_body(response), "{method} {path}: {status}");
+                }
+            }
+            let verb = method.to_uppercase();
+            let long = format!("{concrete}?{}", "a".repeat(9 * 1024));
+            let mut statuses = vec![
+                refusal(&base, &verb, &concrete, "rebound.example", "", false).await,
+                refusal(&base, &verb, &long, &here, "", false).await,
+            ];
+            if method == "post" {
+                let big = json!({"model": "#".repeat(2000)}).to_string();
+                for (body, json) in [
+                    ("{", true),
+                    ("{}", false),
+                    (big.as_str(), true),
+                    ("{}", true),
+                ] {
+                    statuses.push(refusal(&base, &verb, &concrete, &here, body, json).await);
+                }
+            }
+            if path.contains("{name}") {
+                for name in ["nothing", "%FF"] {
+                    let target = path.replace("{name}", name);
+                    statuses.push(refusal(&base, &verb, &target, &here, "", false).await);
+                }
+            }
+            for status in statuses {
+                assert!(
+                    responses.get(status.to_string()).is_some(),
+                    "{method} {path} answers {status}, which openapi.json does not list"
+                );
+            }
+        }
+        // Another method, and an unknown path: statuses the description names for all routes.
+        let other = if item.get("get").is_some() {
+            "POST"
+        } else {
+            "GET"
+        };
+        let status = refusal(&base, other, &concrete, &here, "", false).await;
+        assert!(
+            global.contains(&format!("{status}")),
+            "{other} {path}: {status}"
+        );
+    }
+    let status = refusal(&base, "GET", "/api/nothing", &here, "", false).await;
+    assert!(
+        global.contains(&format!("{status}")),
+        "unknown path: {status}"
+    );
+}
+
 /// The NRC model compiled by the library, for the reports the tests compare with.
 fn nrc_compiled() -> (detente_format::Loaded, detente_engine::Conflict) {
     let loaded = detente_format::parse_toml(nrc(), "model.toml").unwrap();
@@ -984,6 +1096,67 @@ async fn connections_beyond_the_cap_wait_their_turn() {
         "{:?}",
         started.elapsed()
     );
+}
+
+#[tokio::test]
+async fn a_client_that_never_reads_its_answer_loses_its_connection() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let base = start(Config {
+        max_connections: 1,
+        write_timeout: Duration::from_millis(300),
+        ..impatient()
+    })
+    .await;
+    // 2^16 states under four concepts: about 7 MB of JSON, more than the sockets buffer.
+    let model = detente_format::to_toml(&generate(&Shape {
+        dms: 4,
+        options_per_dm: 4,
+        rules: 0,
+        rule_width: 2,
+        irreversible_percent: 0,
+        preferences: PreferenceKind::Prioritization { statements: 4 },
+        seed: 1,
+    }));
+    let body = json!({"model": model, "concepts": ["nash", "gmr", "smr", "seq"]}).to_string();
+    let request = format!(
+        "POST /api/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    // A small receive buffer, so the server's writes stall early.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut greedy = socket
+        .connect(base.trim_start_matches("http://").parse().unwrap())
+        .await
+        .unwrap();
+    greedy.write_all(request.as_bytes()).await.unwrap();
+    // The only connection slot is taken until the server gives up writing to it.
+    let next = reqwest::Client::new()
+        .get(format!("{base}/api/examples"))
+        .timeout(Duration::from_secs(20))
+        .send()
+        .await
+        .expect("the server should accept again once the write timeout closed the connection");
+    assert_eq!(next.status().as_u16(), 200);
+    // The answer was cut short.
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), greedy.read_to_end(&mut answer)).await;
+    let text = String::from_utf8_lossy(&answer);
+    assert!(
+        text.starts_with("HTTP/1.1 200"),
+        "{}",
+        &text[..text.len().min(200)]
+    );
+    let length: usize = text
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length: "))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a content-length");
+    let received = text
+        .split_once("\r\n\r\n")
+        .map_or(0, |(_, body)| body.len());
+    assert!(length > 4 << 20, "{length} bytes");
+    assert!(received < length, "{received} of {length} bytes");
 }
 
 #[tokio::test]
