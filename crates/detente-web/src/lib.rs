@@ -1,7 +1,7 @@
 //! The detente web workbench: a JSON HTTP API over the detente library and a
-//! page that uses it (`detente serve`). The page is hand-written HTML, CSS and
-//! JavaScript embedded in the binary; the API is described by
-//! `/api/openapi.json`.
+//! page that uses it (`detente serve`). The page is HTML, CSS and JavaScript
+//! modules embedded in the binary with the small libraries it uses (`assets.rs`),
+//! with no build step; the API is described by `/api/openapi.json`.
 //!
 //! Invariants: the engine never runs on the async runtime (every request that
 //! parses, compiles or analyses goes through [`AppState::blocking`], which also
@@ -13,19 +13,20 @@
 
 mod analyses;
 mod api;
+mod assets;
 mod error;
 mod graph;
 mod server;
 mod session;
 mod tableau;
 
+pub use assets::{ASSETS, Asset, CONTENT_SECURITY_POLICY};
 pub use error::{ApiError, Place};
 pub use server::serve_on;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use detente_app::{Limits, Timer};
 use session::Sessions;
@@ -127,31 +128,11 @@ pub fn router(config: Config) -> Router {
         sessions: Arc::new(Sessions::default()),
     };
     Router::new()
-        .route(
-            "/",
-            get(|| {
-                asset(
-                    "text/html; charset=utf-8",
-                    include_str!("../assets/index.html"),
-                )
-            }),
-        )
-        .route(
-            "/app.css",
-            get(|| asset("text/css; charset=utf-8", include_str!("../assets/app.css"))),
-        )
-        .route(
-            "/app.js",
-            get(|| {
-                asset(
-                    "text/javascript; charset=utf-8",
-                    include_str!("../assets/app.js"),
-                )
-            }),
-        )
+        .route("/", get(assets::page))
+        .route("/assets/{*path}", get(assets::file))
         .route(
             "/api/openapi.json",
-            get(|| asset("application/json", OPENAPI)),
+            get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }),
         )
         .route("/api/examples", get(api::examples))
         .route("/api/examples/{name}", get(api::example))
@@ -182,7 +163,3 @@ pub fn router(config: Config) -> Router {
 
 /// The hand-written OpenAPI 3.1 description of the API.
 pub const OPENAPI: &str = include_str!("../assets/openapi.json");
-
-async fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, content_type)], body)
-}
