@@ -16,6 +16,7 @@ mod api;
 mod assets;
 mod error;
 mod graph;
+mod lookup;
 mod server;
 mod session;
 mod tableau;
@@ -134,6 +135,7 @@ pub fn router(config: Config) -> Router {
             "/api/openapi.json",
             get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }),
         )
+        .route("/api/concepts", get(lookup::concepts))
         .route("/api/examples", get(api::examples))
         .route("/api/examples/{name}", get(api::example))
         .route("/api/import", post(api::import))
@@ -141,6 +143,7 @@ pub fn router(config: Config) -> Router {
         .route("/api/analyze", post(api::analyze))
         .route("/api/verdicts", post(api::verdicts))
         .route("/api/tableau", post(api::tableau))
+        .route("/api/states", post(lookup::states))
         .route("/api/explain", post(api::explain))
         .route("/api/evolve", post(api::evolve))
         .route("/api/coalitions", post(api::coalitions))

@@ -1035,3 +1035,63 @@ async fn a_broken_gmcr_upload_is_located_in_the_file() {
         assert_eq!(body["error"]["column"], 50, "{route}");
     }
 }
+
+#[tokio::test]
+async fn concepts_come_with_their_glossary_and_states_are_looked_up_in_words() {
+    let base = start(Config::default()).await;
+    let (status, concepts) = get(&base, "/api/concepts").await;
+    assert_eq!(status, 200);
+    let concepts = concepts.as_array().unwrap();
+    assert_eq!(concepts.len(), Concept::ALL.len());
+    for (&concept, json) in Concept::ALL.iter().zip(concepts) {
+        assert_eq!(json["key"], concept.key());
+        assert_eq!(json["label"], concept.label());
+        assert_eq!(json["glossary"], detente_report::glossary(concept));
+        assert_eq!(json["assumes"], detente_report::assumes(concept));
+    }
+
+    let (loaded, conflict) = nrc_compiled();
+    let space = conflict.space();
+    let sq = conflict.status_quo().unwrap();
+    let package = &loaded.model.named_states[0].name;
+    let named = conflict.named_states()[0];
+    let (status, body) = post(
+        &base,
+        "/api/states",
+        json!({"model": nrc(), "states": [5, "sq", space.yn(7), package.to_uppercase()]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["schema"], "detente.states/1");
+    let found: Vec<u64> = body["states"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(found, [5, sq as u64 + 1, 8, named as u64 + 1]);
+    let fifth = &body["states"][0];
+    assert_eq!(fifth["yn"], space.yn(4));
+    assert_eq!(
+        fifth["description"],
+        detente_report::describe_state(&loaded.model, &conflict, 4)
+    );
+    assert_eq!(body["states"][1]["status_quo"], true);
+    assert_eq!(body["states"][3]["names"][0], package.as_str());
+
+    for (states, mentions) in [
+        (json!([0]), "there is no state 0"),
+        (json!(["nowhere"]), "no state called `nowhere`"),
+        (json!([1.5]), "states"),
+        (json!(vec![1; 1001]), "at most 1000"),
+    ] {
+        let (status, body) = post(
+            &base,
+            "/api/states",
+            json!({"model": nrc(), "states": states}),
+        )
+        .await;
+        assert!(status == 422 || status == 400, "{status} {body}");
+        assert_error(status, &body, status, mentions);
+    }
+}
