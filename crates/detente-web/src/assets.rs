@@ -31,6 +31,15 @@ pub const ASSETS: &[Asset] = assets! {
     "app.css" => "text/css; charset=utf-8",
     "favicon.svg" => "image/svg+xml",
     "app.js" => JS,
+    "api.js" => JS,
+    "store.js" => JS,
+    "form.js" => JS,
+    "analysis.js" => JS,
+    "ui.js" => JS,
+    "editor.js" => JS,
+    "results.js" => JS,
+    "explore.js" => JS,
+    "panels.js" => JS,
     "vendor/preact.mjs" => JS,
     "vendor/preact-hooks.mjs" => JS,
     "vendor/htm.mjs" => JS,
@@ -69,9 +78,12 @@ pub async fn file(Path(path): Path<String>) -> Result<Response, ApiError> {
 
 /// The page's content security policy: its own scripts (and its import map, by hash),
 /// styles, images and API, nothing from elsewhere, no plug-ins, no forms sent anywhere,
-/// and no framing by another page.
+/// and no framing by another page. The hash is the import map's in `index.html`, which
+/// the browser refuses to run if it changes without it; recompute it with
+/// `python3 -c 'import base64,hashlib,re,sys; m=re.search(r"<script type=\"importmap\">(.*?)</script>", open(sys.argv[1]).read(), re.S); print(base64.b64encode(hashlib.sha256(m[1].encode()).digest()).decode())' index.html`.
 pub const CONTENT_SECURITY_POLICY: &str = concat!(
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; ",
+    "default-src 'self'; script-src 'self' 'sha256-l3bdq1S2O1P4WSOaBdsASLNsvfi8lBbprfavuyz26YQ='; ",
+    "style-src 'self'; img-src 'self' data: blob:; ",
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 );
 

@@ -667,12 +667,27 @@ async fn the_page_and_the_openapi_description_are_served() {
                 .contains("frame-ancestors 'none'")
         );
     }
+    let served = |path: &str| detente_web::ASSETS.iter().any(|a| a.path == path);
     for referred in html.split("\"/assets/").skip(1) {
         let path = referred.split('"').next().unwrap();
         assert!(
-            detente_web::ASSETS.iter().any(|a| a.path == path),
+            served(path),
             "the page refers to /assets/{path}, which is not served"
         );
+    }
+    // So is every module the page's modules import.
+    for asset in detente_web::ASSETS
+        .iter()
+        .filter(|a| !a.path.starts_with("vendor/"))
+    {
+        for imported in asset.body.split(" from \"./").skip(1) {
+            let path = imported.split('"').next().unwrap();
+            assert!(
+                served(path),
+                "{} imports ./{path}, which is not served",
+                asset.path
+            );
+        }
     }
     let (status, missing) = get(&base, "/assets/nothing.js").await;
     assert_error(status, &missing, 404, "no file");

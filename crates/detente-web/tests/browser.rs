@@ -178,6 +178,11 @@ async fn open_workbench() -> Option<(Driver, Client, String)> {
     Some((driver, client, base))
 }
 
+/// The page asked to open the NRC scenario on arrival.
+fn nrc_page(base: &str) -> String {
+    format!("{base}/#example=nrc")
+}
+
 /// Saves a screenshot as `target/e2e/NAME.png`, scrolled to the element `id` (or the top).
 async fn screenshot(client: &Client, id: Option<&str>, name: &str) {
     let scroll = match id {
@@ -207,16 +212,24 @@ async fn an_analyst_loads_nrc_analyses_edits_and_explores() {
         return;
     };
 
-    // The page opens on the NRC scenario (the first example) and analyses it.
+    // The page starts by saying what detente does and offers the NRC scenario first.
     client.goto(&base).await.unwrap();
-    let selected = wait_for(
+    let landing = wait_for(
         &client,
-        "the examples",
-        "document.getElementById('example-select').value",
+        "the start",
+        "document.getElementById('landing')?.textContent",
     )
     .await;
-    assert_eq!(selected, "nrc");
-    click(&client, Locator::Id("load-example")).await;
+    assert!(
+        landing
+            .as_str()
+            .unwrap()
+            .contains("works out which outcomes are stable"),
+        "{landing}"
+    );
+    let first = text(&client, Locator::Css("#landing .landing-main button")).await;
+    assert!(first.contains("NATO-Russia Council"), "{first}");
+    click(&client, Locator::Css("#landing [data-example='nrc']")).await;
     idle(&client).await;
     wait_for(
         &client,
@@ -345,7 +358,7 @@ async fn an_analyst_loads_nrc_analyses_edits_and_explores() {
     wait_for(
         &client,
         "the neighbour's explanation",
-        &format!("document.getElementById('state-title').textContent === 'State {neighbour}' && document.querySelector('#explanation .verdicts')"),
+        &format!("document.getElementById('state-title')?.textContent === 'State {neighbour}' && document.querySelector('#explanation .verdicts')"),
     )
     .await;
     // A DM's column header sorts the tableau by its preference, best first.
@@ -379,7 +392,12 @@ async fn an_analyst_loads_nrc_analyses_edits_and_explores() {
     // Every export produces its file (downloads are caught in the page, not saved).
     client
         .execute(
-            "window.download = (name, type, content) => { window.downloaded = {name, type, content: String(content)}; };",
+            // A download is a click on a link to a blob: caught, and the blob read, instead.
+            "const url = URL.createObjectURL; \
+             URL.createObjectURL = (blob) => { window.blob = blob; return url(blob); }; \
+             HTMLAnchorElement.prototype.click = function () { \
+               const name = this.download; \
+               window.blob.text().then(content => { window.downloaded = {name, content}; }); };",
             vec![],
         )
         .await
@@ -439,7 +457,7 @@ async fn an_analyst_builds_a_model_uploads_files_and_breaks_things() {
     let Some((_driver, client, base)) = open_workbench().await else {
         return;
     };
-    client.goto(&base).await.unwrap();
+    client.goto(&nrc_page(&base)).await.unwrap();
     wait_for(
         &client,
         "the first analysis",
@@ -460,13 +478,19 @@ async fn an_analyst_builds_a_model_uploads_files_and_breaks_things() {
                 )),
             )
             .await;
-            client
+            // A new statement starts valid (the DM's first option), then is written over.
+            wait_for(
+                &client,
+                "the new statement, valid",
+                &format!("document.querySelector(\"[data-key='dm.{dm}.pref.{j}']\") && document.querySelector('#validation .ok')"),
+            )
+            .await;
+            let field = client
                 .find(Locator::Css(&format!("[data-key='dm.{dm}.pref.{j}']")))
                 .await
-                .unwrap()
-                .send_keys(statement)
-                .await
                 .unwrap();
+            field.clear().await.unwrap();
+            field.send_keys(statement).await.unwrap();
         }
     }
     wait_for(
@@ -525,13 +549,24 @@ async fn an_analyst_builds_a_model_uploads_files_and_breaks_things() {
     )
     .await;
 
-    // A desktop-tool file.
+    // A desktop-tool file: opening it would discard the edits, so the page asks first.
     let gmcr = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/cases/Prisoners.gmcr");
     let upload = client.find(Locator::Id("file-input")).await.unwrap();
     upload
         .send_keys(gmcr.canonicalize().unwrap().to_str().unwrap())
         .await
         .unwrap();
+    let asked = wait_for(
+        &client,
+        "the confirmation",
+        "document.getElementById('confirm-dialog').open && document.getElementById('confirm-dialog').textContent",
+    )
+    .await;
+    assert!(
+        asked.as_str().unwrap().contains("open Prisoners.gmcr"),
+        "{asked}"
+    );
+    click(&client, Locator::Id("confirm-discard")).await;
     wait_for(
         &client,
         "the upload",
@@ -573,7 +608,12 @@ async fn an_analyst_builds_a_model_uploads_files_and_breaks_things() {
     std::fs::write(&broken, "format = \"detente/1\"\n[[dm]]\nid = 3\n").unwrap();
     let upload = client.find(Locator::Id("file-input")).await.unwrap();
     upload.send_keys(broken.to_str().unwrap()).await.unwrap();
-    let banner = wait_for(&client, "the banner", "!document.getElementById('banner').hidden && document.getElementById('banner').textContent").await;
+    let banner = wait_for(
+        &client,
+        "the banner",
+        "document.getElementById('banner')?.textContent",
+    )
+    .await;
     assert!(
         banner.as_str().unwrap().contains("must be a string"),
         "{banner}"
@@ -583,7 +623,7 @@ async fn an_analyst_builds_a_model_uploads_files_and_breaks_things() {
     std::fs::write(&garbage, "{ this is not json").unwrap();
     let upload = client.find(Locator::Id("file-input")).await.unwrap();
     upload.send_keys(garbage.to_str().unwrap()).await.unwrap();
-    let banner = wait_for(&client, "the error", "document.getElementById('banner').textContent.includes('garbage.gmcr') && document.getElementById('banner').textContent").await;
+    let banner = wait_for(&client, "the error", "document.getElementById('banner')?.textContent.includes('garbage.gmcr') && document.getElementById('banner').textContent").await;
     assert!(banner.as_str().unwrap().contains("Cannot open"), "{banner}");
     click(&client, Locator::Id("load-example")).await;
     idle(&client).await;
@@ -624,7 +664,7 @@ async fn a_model_of_over_100000_states_stays_usable() {
     let file = dir.join("big.toml");
     std::fs::write(&file, &toml).unwrap();
 
-    client.goto(&base).await.unwrap();
+    client.goto(&nrc_page(&base)).await.unwrap();
     wait_for(
         &client,
         "the first analysis",
@@ -675,7 +715,7 @@ async fn a_model_of_over_100000_states_stays_usable() {
     let far = states - 7;
     let goto = client.find(Locator::Id("goto-state")).await.unwrap();
     goto.send_keys(&format!("{far}\n")).await.unwrap();
-    wait_for(&client, "the far state's explanation", &format!("document.getElementById('state-title').textContent === 'State {far}' && document.querySelector('#explanation .verdicts')")).await;
+    wait_for(&client, "the far state's explanation", &format!("document.getElementById('state-title')?.textContent === 'State {far}' && document.querySelector('#explanation .verdicts')")).await;
     wait_for(
         &client,
         "its neighbourhood",
@@ -747,7 +787,7 @@ async fn every_example_survives_the_forms_unchanged() {
     let Some((_driver, client, base)) = open_workbench().await else {
         return;
     };
-    client.goto(&base).await.unwrap();
+    client.goto(&nrc_page(&base)).await.unwrap();
     idle(&client).await;
     for example in detente_examples::EXAMPLES {
         client
@@ -760,7 +800,14 @@ async fn every_example_survives_the_forms_unchanged() {
         click(&client, Locator::Id("load-example")).await;
         idle(&client).await;
         // The model the forms send back has the same analysis as the file.
-        let form = client.execute("return app.form;", vec![]).await.unwrap();
+        // The form as the page saved it in the browser's storage.
+        let form = client
+            .execute(
+                "return JSON.parse(sessionStorage.getItem('detente.workbench/1')).form;",
+                vec![],
+            )
+            .await
+            .unwrap();
         let written = detente_format::form_to_toml(&form).unwrap();
         assert_eq!(
             analysis_json(&written, "form.toml"),
@@ -829,7 +876,7 @@ async fn an_analyst_looks_ahead_weighs_uncertainty_and_asks_what_it_would_take()
     let conflict = loaded.compile(1 << 21).unwrap();
     let package = 320;
 
-    client.goto(&base).await.unwrap();
+    client.goto(&nrc_page(&base)).await.unwrap();
     idle(&client).await;
     let goto = client.find(Locator::Id("goto-state")).await.unwrap();
     goto.send_keys(&format!("{package}\n")).await.unwrap();
@@ -918,8 +965,25 @@ async fn an_analyst_looks_ahead_weighs_uncertainty_and_asks_what_it_would_take()
         .await
         .unwrap();
     let rows: Vec<usize> = serde_json::from_value(rows).unwrap();
-    assert_eq!(rows.len(), somewhere.len().min(40));
-    assert!(rows.iter().all(|s| somewhere.contains(s)), "{rows:?}");
+    // The states that matter first, the status quo and the named states, equilibria or not;
+    // then states that are equilibria under some profile.
+    let mut matter: Vec<usize> = conflict
+        .status_quo()
+        .into_iter()
+        .chain(conflict.named_states().iter().copied())
+        .map(|s| s as usize + 1)
+        .collect();
+    matter.sort_unstable();
+    matter.dedup();
+    let mut first: Vec<usize> = rows[..matter.len()].to_vec();
+    first.sort_unstable();
+    assert_eq!(first, matter, "{rows:?}");
+    let others = somewhere.iter().filter(|s| !matter.contains(s)).count();
+    assert_eq!(rows.len(), (matter.len() + others).min(40));
+    assert!(
+        rows[matter.len()..].iter().all(|s| somewhere.contains(s)),
+        "{rows:?}"
+    );
 
     // Inverse: only the United States varied, with counts; each concept's verdict is the engine's.
     for dm in loaded.model.decision_makers.iter().skip(1) {
@@ -989,7 +1053,7 @@ async fn an_invalid_field_is_marked_and_its_message_shown() {
     let Some((_driver, client, base)) = open_workbench().await else {
         return;
     };
-    client.goto(&base).await.unwrap();
+    client.goto(&nrc_page(&base)).await.unwrap();
     idle(&client).await;
     wait_for(
         &client,
