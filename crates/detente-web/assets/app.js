@@ -30,7 +30,9 @@ async function upload(e) {
 }
 
 function OpenModel() {
-  return html`<div class="open-model" role="group" aria-label="Open a model">
+  return html`<button type="button" class="secondary menu-button" aria-expanded=${S.menu ? "true" : "false"} aria-controls="open-model"
+      onClick=${() => { S.menu = !S.menu; refresh(); }}>Open…</button>
+    <div class=${"open-model" + (S.menu ? " open" : "")} id="open-model" role="group" aria-label="Open a model">
     <label for="example-select">Example</label>
     <select id="example-select">${S.examples.map((e) => html`<option value=${e.name}>${e.title}</option>`)}</select>
     <button type="button" id="load-example" onClick=${() => {

@@ -107,7 +107,8 @@ function Filters() {
   const t = A.results.tableau;
   const v = A.view;
   const sortChoices = [["state", "state number"], ["equilibria", "equilibria first"], ...t.decision_makers.map((d) => [`pref:${d.name}`, `${d.name}'s preference`])];
-  return html`<details class="filters" id="filters" open>
+  // Unfolded where there is room for the filters beside the tableau's top.
+  return html`<details class="filters" id="filters" open=${window.matchMedia("(min-width: 700px)").matches}>
     <summary>Filter and sort the tableau</summary>
     <div class="filter-row">
       <label>Show <select id="filter-concept" value=${v.concept} onChange=${(e) => setView({ concept: e.currentTarget.value })}>
@@ -200,11 +201,11 @@ export function ResultsTop() {
       <h2 id="results-title">Analysis</h2>
       <${Stats} />
     </div>
-    <${Concepts} />
     ${A.error ? html`<div class="analysis-error" role="alert"><${ErrorBox} error=${A.error} /></div>` : null}
     <${StaleNote} />
+    ${A.results ? html`<${Verdicts} />` : null}
+    <${Concepts} />
     ${A.results ? html`
-      <${Verdicts} />
       <${Summary} />
       <${Equilibria} />
       <section id="tableau-panel" class="subpanel" aria-labelledby="tableau-title">

@@ -38,8 +38,9 @@ export const S = {
   invalid: { key: null, name: "" },
   banner: null,
   confirm: null,
-  /** On a narrow screen, the pane shown. */
+  /** On a narrow screen, the pane shown, and whether the menu to open a model is open. */
   tab: "model",
+  menu: false,
 };
 
 let renderer = () => {};
@@ -250,6 +251,8 @@ export function loadText(text, fileName) {
     try {
       const { payload } = await api("/api/import", { model: text, file_name: fileName });
       openDoc(fromForm(payload.form), fileName);
+      // On a narrow screen, a model opened is read before it is edited.
+      S.tab = "analysis";
       await runCheck();
       if (payload.error) showBanner("The file opened but is not a valid model yet:", errorWithPlace(payload.error));
     } catch (e) {
@@ -273,6 +276,7 @@ export function loadExample(name) {
 export function openBlank() {
   return busy(async () => {
     openDoc(blankModel(), "new model");
+    S.tab = "model";
     await runCheck();
   });
 }

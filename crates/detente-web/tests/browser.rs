@@ -1113,3 +1113,107 @@ async fn an_invalid_field_is_marked_and_its_message_shown() {
     assert!(message.contains("unknown option `nobody`"), "{message}");
     client.close().await.unwrap();
 }
+
+/// What covers the page's key elements at the current window size: each element named is
+/// scrolled into view and sampled at its centre and near its corners, where it must be the
+/// element found, or hold it; empty when nothing covers anything.
+const COVERED: &str = "
+  const problems = [];
+  const check = (el, what) => {
+    if (!el) { problems.push(what + ' is missing'); return; }
+    el.scrollIntoView({block: 'center', inline: 'nearest', behavior: 'instant'});
+    const r = el.getBoundingClientRect();
+    const points = [[r.left + r.width / 2, r.top + r.height / 2], [r.left + 3, r.top + 3], [r.right - 3, r.top + 3],
+                    [r.left + 3, r.bottom - 3], [r.right - 3, r.bottom - 3]];
+    for (const [x, y] of points) {
+      if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) continue;
+      const at = document.elementFromPoint(x, y);
+      if (!at || !(at === el || el.contains(at))) problems.push(`${what} at ${Math.round(x)},${Math.round(y)} is under ${at ? at.tagName + '#' + at.id + '.' + at.className : 'nothing'}`);
+    }
+  };
+  check(document.getElementById('results-title'), 'the analysis heading');
+  document.querySelectorAll('.verdict-card').forEach((c, i) => check(c, 'verdict card ' + i));
+  check(document.querySelector('#equilibria dl'), 'the equilibria');
+  check(document.querySelector('#tableau thead'), 'the tableau header');
+  check(document.querySelector('#tableau tbody tr'), 'the first row');
+  check(document.getElementById('page-info'), 'the pager');
+  if (document.documentElement.scrollWidth > innerWidth) problems.push(`the page is ${document.documentElement.scrollWidth} px wide in a window of ${innerWidth}`);
+  return problems;";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_analysis_is_never_covered_at_any_width() {
+    let Some((_driver, client, base)) = open_workbench().await else {
+        return;
+    };
+    client.goto(&nrc_page(&base)).await.unwrap();
+    wait_for(
+        &client,
+        "the analysis",
+        "document.querySelector('#equilibria dd[data-concept=nash]') && document.querySelector('.verdict-card')",
+    )
+    .await;
+    for (width, height) in [(1440, 900), (1024, 768), (390, 844), (360, 740)] {
+        client.set_window_size(width, height).await.unwrap();
+        let inner = client.execute("return innerWidth;", vec![]).await.unwrap();
+        assert_eq!(inner, json!(width), "the page is shown {width} px wide");
+        let narrow = client
+            .execute(
+                "return !!document.getElementById('tab-analysis')?.offsetParent;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        // Two panes side by side on a wide screen; tabs below 1200 px.
+        assert_eq!(narrow, json!(width < 1200), "tabs at {width} px");
+        if width < 1200 {
+            click(&client, Locator::Id("tab-analysis")).await;
+        }
+        let problems = client.execute(COVERED, vec![]).await.unwrap();
+        assert_eq!(problems, json!([]), "at {width}x{height}");
+        if width == 1440 {
+            // Every concept's column in view beside the model, and no option label cut short.
+            let hidden = client
+                .execute(
+                    "const wrap = document.getElementById('tableau-wrap').getBoundingClientRect(); \
+                     return [...document.querySelectorAll('#tableau th.concept-head')].filter(th => { \
+                       const r = th.getBoundingClientRect(); return r.left < wrap.left || r.right > wrap.right; }).map(th => th.textContent) \
+                       .concat([...document.querySelectorAll('#tableau th.option-head span')] \
+                         .filter(s => s.scrollHeight > s.clientHeight + 1 || s.scrollWidth > s.clientWidth + 1).map(s => s.textContent));",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(hidden, json!([]), "columns or labels out of view");
+            let editor = client
+                .execute(
+                    "const e = document.getElementById('editor').getBoundingClientRect(), \
+                     r = document.getElementById('results').getBoundingClientRect(); return e.right <= r.left;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(editor, json!(true), "the model beside the analysis");
+        }
+        client
+            .execute("window.scrollTo(0, 0);", vec![])
+            .await
+            .unwrap();
+        screenshot(&client, None, &format!("layout-{width}x{height}")).await;
+        if width < 1200 {
+            // The model is one tab away, and nothing covers it either.
+            click(&client, Locator::Id("tab-model")).await;
+            let problems = client
+                .execute(
+                    "const r = document.querySelector('#editor fieldset.card').getBoundingClientRect(); \
+                     const at = document.elementFromPoint(r.left + 10, Math.min(r.top + 10, innerHeight - 1)); \
+                     return document.getElementById('editor').contains(at) && document.documentElement.scrollWidth <= innerWidth;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(problems, json!(true), "the model at {width} px");
+            screenshot(&client, None, &format!("layout-{width}x{height}-model")).await;
+        }
+    }
+    client.close().await.unwrap();
+}
