@@ -1217,3 +1217,174 @@ async fn the_analysis_is_never_covered_at_any_width() {
     }
     client.close().await.unwrap();
 }
+
+/// Presses a key with Ctrl (and Shift) held, in the element that has the focus.
+async fn ctrl(client: &Client, key: &str, shift: bool) {
+    let keys = format!(
+        "\u{E009}{}{key}\u{E000}",
+        if shift { "\u{E008}" } else { "" }
+    );
+    client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(&keys)
+        .await
+        .unwrap();
+}
+
+/// The value of the form field with `key`.
+async fn field_value(client: &Client, key: &str) -> String {
+    client
+        .execute(
+            &format!("return document.querySelector(\"[data-key='{key}']\").value;"),
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edits_are_never_lost() {
+    let Some((_driver, client, base)) = open_workbench().await else {
+        return;
+    };
+    client.goto(&nrc_page(&base)).await.unwrap();
+    wait_for(
+        &client,
+        "the analysis",
+        "document.querySelector('#equilibria dd[data-concept=nash]')",
+    )
+    .await;
+    const KEY: &str = "dm.0.pref.3";
+    let written = "us_new_sanctions iff !ru_ceasefire";
+    assert_eq!(field_value(&client, KEY).await, written);
+
+    // An edit the model cannot take: the results are marked out of date at once, and stay so.
+    let statement = client
+        .find(Locator::Css(&format!("[data-key='{KEY}']")))
+        .await
+        .unwrap();
+    statement.send_keys(" &").await.unwrap();
+    let stale = wait_for(
+        &client,
+        "the results marked out of date",
+        "document.getElementById('results').dataset.stale === 'true' && document.getElementById('stale-note').textContent",
+    )
+    .await;
+    assert!(
+        stale
+            .as_str()
+            .unwrap()
+            .contains("has changed since this analysis"),
+        "{stale}"
+    );
+    wait_for(
+        &client,
+        "the error",
+        "document.querySelector('#validation .error-message')",
+    )
+    .await;
+
+    // Undo takes the typing back in one step, and the results are current again; redo restores it.
+    ctrl(&client, "z", false).await;
+    assert_eq!(field_value(&client, KEY).await, written);
+    wait_for(
+        &client,
+        "current results",
+        "document.querySelector('#validation .ok') && !document.getElementById('results').dataset.stale && !document.body.dataset.busy",
+    )
+    .await;
+    ctrl(&client, "z", true).await;
+    assert_eq!(field_value(&client, KEY).await, format!("{written} &"));
+    click(&client, Locator::Id("undo")).await;
+    assert_eq!(field_value(&client, KEY).await, written);
+    click(&client, Locator::Id("redo")).await;
+    let edited = format!("{written} & us_propose_nrc");
+    statement.send_keys(" us_propose_nrc").await.unwrap();
+    assert_eq!(field_value(&client, KEY).await, edited);
+    wait_for(
+        &client,
+        "the edit checked",
+        "document.querySelector('#validation .ok') && !document.body.dataset.busy",
+    )
+    .await;
+
+    // A reload brings the edited model back, and says so.
+    client.refresh().await.unwrap();
+    let restored = wait_for(
+        &client,
+        "the model restored",
+        "document.getElementById('restored-note')?.textContent",
+    )
+    .await;
+    assert!(
+        restored
+            .as_str()
+            .unwrap()
+            .contains("Restored the model you were editing"),
+        "{restored}"
+    );
+    wait_for(
+        &client,
+        "the restored form",
+        &format!("document.querySelector(\"[data-key='{KEY}']\")?.value === '{edited}'"),
+    )
+    .await;
+    wait_for(
+        &client,
+        "its analysis",
+        "document.querySelector('#equilibria dd[data-concept=nash]') && !document.body.dataset.busy",
+    )
+    .await;
+
+    // Opening another model would discard the edits: the page asks, and keeping them keeps them.
+    client
+        .find(Locator::Id("example-select"))
+        .await
+        .unwrap()
+        .select_by_value("cuban")
+        .await
+        .unwrap();
+    click(&client, Locator::Id("load-example")).await;
+    wait_for(
+        &client,
+        "the question",
+        "document.getElementById('confirm-dialog').open",
+    )
+    .await;
+    click(&client, Locator::Id("confirm-keep")).await;
+    assert_eq!(field_value(&client, KEY).await, edited);
+    click(&client, Locator::Id("blank-model")).await;
+    wait_for(
+        &client,
+        "the question again",
+        "document.getElementById('confirm-dialog').open",
+    )
+    .await;
+    click(&client, Locator::Id("confirm-discard")).await;
+    wait_for(
+        &client,
+        "the blank model",
+        "document.getElementById('file-name')?.textContent === 'new model'",
+    )
+    .await;
+
+    // Should the browser refuse to store the edits, leaving the page asks first.
+    let asks = client
+        .execute(
+            "Storage.prototype.setItem = () => { throw new Error('full'); }; \
+             const name = document.querySelector(\"[data-key='name']\"); \
+             name.value = 'Kept only here'; name.dispatchEvent(new Event('input', {bubbles: true})); \
+             await new Promise(r => setTimeout(r, 50)); \
+             const e = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(asks, json!(true));
+    client.close().await.unwrap();
+}
