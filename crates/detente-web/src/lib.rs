@@ -14,6 +14,7 @@
 mod analyses;
 mod api;
 mod assets;
+mod editing;
 mod error;
 mod graph;
 mod lookup;
@@ -152,6 +153,10 @@ pub fn router(config: Config) -> Router {
         .route("/api/inverse", post(analyses::inverse))
         .route("/api/graph", post(api::graph))
         .route("/api/convert", post(api::convert))
+        .route("/api/rename", post(editing::rename))
+        .route("/api/values", post(editing::values))
+        .route("/api/conjunction", post(editing::conjunction))
+        .route("/api/ranking", post(editing::ranking))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::wrong_method)
         .layer(match config.limits.body_bytes {

@@ -1110,3 +1110,128 @@ async fn concepts_come_with_their_glossary_and_states_are_looked_up_in_words() {
         assert_error(status, &body, status, mentions);
     }
 }
+
+#[tokio::test]
+async fn forms_are_renamed_and_conditions_read_and_written() {
+    let base = start(Config::default()).await;
+    let (_, imported) = post(&base, "/api/import", json!({"model": nrc()})).await;
+    let form = imported["form"].clone();
+    // Renaming an option renames its mentions: the model analyses the same.
+    let (status, renamed) = post(
+        &base,
+        "/api/rename",
+        json!({"form": form, "kind": "option", "from": "ru_ceasefire", "to": "russia_holds_fire"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{renamed}");
+    let renamed = renamed["form"].clone();
+    assert!(!renamed.to_string().contains("ru_ceasefire"));
+    let toml = detente_format::form_to_toml(&renamed).unwrap();
+    assert_eq!(
+        engine_json(&toml, &Concept::ALL)["equilibria"],
+        engine_json(nrc(), &Concept::ALL)["equilibria"]
+    );
+    let (status, body) = post(
+        &base,
+        "/api/rename",
+        json!({"form": renamed, "kind": "dm", "from": "us", "to": "usa"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["form"]["dm"][0]["id"], "usa");
+    for (request, mentions) in [
+        (
+            json!({"form": form, "kind": "option", "from": "nowhere", "to": "x"}),
+            "no option `nowhere`",
+        ),
+        (
+            json!({"form": form, "kind": "option", "from": "ru_ceasefire", "to": "us_new_sanctions"}),
+            "already called",
+        ),
+        (
+            json!({"form": form, "kind": "option", "from": "ru_ceasefire", "to": "cease fire"}),
+            "cannot be an option's id",
+        ),
+        (
+            json!({"form": form, "kind": "nation", "from": "us", "to": "x"}),
+            "kind",
+        ),
+    ] {
+        let (status, body) = post(&base, "/api/rename", request).await;
+        assert_error(status, &body, 422, mentions);
+    }
+
+    // Conditions as clicks: read from expressions, written from values.
+    let options = json!(["a", "b", "c"]);
+    let (status, body) = post(
+        &base,
+        "/api/values",
+        json!({"options": options, "expressions": ["b & !a", "a | b", "true", "d"]}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["values"],
+        json!([{"a": false, "b": true}, null, {}, null])
+    );
+    let (status, body) = post(
+        &base,
+        "/api/conjunction",
+        json!({"options": options, "values": {"c": false, "a": true}}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["expression"], "a & !c");
+    let (status, body) = post(
+        &base,
+        "/api/conjunction",
+        json!({"options": options, "values": {"d": true}}),
+    )
+    .await;
+    assert_error(status, &body, 422, "no option called `d`");
+}
+
+#[tokio::test]
+async fn a_decision_makers_order_of_the_states() {
+    let base = start(Config::default()).await;
+    let (_, conflict) = nrc_compiled();
+    let (status, body) = post(
+        &base,
+        "/api/ranking",
+        json!({"model": nrc(), "dm": "Russia", "limit": 50}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["schema"], "detente.ranking/1");
+    assert_eq!(body["state_count"], conflict.state_count());
+    assert_eq!(body["listed"], 50);
+    let ranks = conflict.ranks(1);
+    let listed: Vec<Vec<usize>> = body["tiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            t["states"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["id"].as_u64().unwrap() as usize)
+                .collect()
+        })
+        .collect();
+    // Each tier ties its states, and each is below the one before.
+    for pair in listed.windows(2) {
+        assert!(ranks[pair[0][0] - 1] > ranks[pair[1][0] - 1]);
+    }
+    for tier in &listed {
+        assert!(tier.iter().all(|&s| ranks[s - 1] == ranks[tier[0] - 1]));
+    }
+    assert_eq!(listed.concat().len(), 50);
+    assert_eq!(
+        ranks[listed[0][0] - 1],
+        *ranks.iter().max().unwrap(),
+        "the best first"
+    );
+    let (status, body) = post(&base, "/api/ranking", json!({"model": nrc(), "dm": "Mars"})).await;
+    assert_error(status, &body, 422, "no decision maker called `Mars`");
+}
