@@ -11,6 +11,7 @@
 mod analyses;
 mod brief;
 mod choose;
+mod edit;
 mod error;
 mod limits;
 mod models;
@@ -27,6 +28,7 @@ pub use choose::{
     CoalitionChoice, ConceptChoice, MAX_DMS_FOR_ALL_COALITIONS, SIM_DEFAULT_MAX_STATES,
     concept_by_key, concepts_by_key, default_concepts,
 };
+pub use edit::{Renamed, conjunction, rename, values};
 pub use error::{AppError, Limit};
 pub use limits::{HARD_MAX_STATES, Limits, SERVICE_TIME, Timer, max_states, whole_seconds};
 pub use models::{

@@ -77,7 +77,7 @@ pub(crate) fn parse(text: &str, ids: &[&str]) -> Result<Expr, ExprError> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     Ident,
     Not,
     And,
@@ -93,12 +93,12 @@ enum Kind {
 }
 
 #[derive(Debug, Clone)]
-struct Token {
-    kind: Kind,
-    range: Range<usize>,
+pub(crate) struct Token {
+    pub kind: Kind,
+    pub range: Range<usize>,
 }
 
-fn tokenize(text: &str) -> Result<Vec<Token>, ExprError> {
+pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, ExprError> {
     let bytes = text.as_bytes();
     let mut tokens = Vec::new();
     let mut i = 0;

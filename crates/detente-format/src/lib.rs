@@ -4,11 +4,13 @@
 
 mod diagnostic;
 mod expr_parser;
+pub mod expression;
 mod form;
 mod gmcr;
 mod identity;
 mod json_spans;
 mod pattern;
+mod rename;
 mod rules;
 mod toml_in;
 mod toml_out;
@@ -20,6 +22,7 @@ use detente_engine::{
 pub use diagnostic::FormatError;
 use diagnostic::{SourceFile, Span, Spans};
 pub use form::{FORM_NAME, form_of_file, form_to_toml, parse_form};
+pub use rename::{rename_dm, rename_option};
 
 /// Which syntax a model was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! The detente web workbench: a JSON HTTP API over the detente library and a
-//! page that uses it (`detente serve`). The page is hand-written HTML, CSS and
-//! JavaScript embedded in the binary; the API is described by
-//! `/api/openapi.json`.
+//! page that uses it (`detente serve`). The page is HTML, CSS and JavaScript
+//! modules embedded in the binary with the small libraries it uses (`assets.rs`),
+//! with no build step; the API is described by `/api/openapi.json`.
 //!
 //! Invariants: the engine never runs on the async runtime (every request that
 //! parses, compiles or analyses goes through [`AppState::blocking`], which also
@@ -13,19 +13,22 @@
 
 mod analyses;
 mod api;
+mod assets;
+mod editing;
 mod error;
 mod graph;
+mod lookup;
 mod server;
 mod session;
 mod tableau;
 
+pub use assets::{ASSETS, Asset, CONTENT_SECURITY_POLICY};
 pub use error::{ApiError, Place};
 pub use server::serve_on;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use detente_app::{Limits, Timer};
 use session::Sessions;
@@ -132,32 +135,13 @@ pub fn router(config: Config) -> Router {
         sessions: Arc::new(Sessions::default()),
     };
     Router::new()
-        .route(
-            "/",
-            get(|| {
-                asset(
-                    "text/html; charset=utf-8",
-                    include_str!("../assets/index.html"),
-                )
-            }),
-        )
-        .route(
-            "/app.css",
-            get(|| asset("text/css; charset=utf-8", include_str!("../assets/app.css"))),
-        )
-        .route(
-            "/app.js",
-            get(|| {
-                asset(
-                    "text/javascript; charset=utf-8",
-                    include_str!("../assets/app.js"),
-                )
-            }),
-        )
+        .route("/", get(assets::page))
+        .route("/assets/{*path}", get(assets::file))
         .route(
             "/api/openapi.json",
-            get(|| asset("application/json", OPENAPI)),
+            get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }),
         )
+        .route("/api/concepts", get(lookup::concepts))
         .route("/api/examples", get(api::examples))
         .route("/api/examples/{name}", get(api::example))
         .route("/api/import", post(api::import))
@@ -166,6 +150,7 @@ pub fn router(config: Config) -> Router {
         .route("/api/verdicts", post(api::verdicts))
         .route("/api/brief", post(api::brief))
         .route("/api/tableau", post(api::tableau))
+        .route("/api/states", post(lookup::states))
         .route("/api/explain", post(api::explain))
         .route("/api/evolve", post(api::evolve))
         .route("/api/coalitions", post(api::coalitions))
@@ -174,6 +159,10 @@ pub fn router(config: Config) -> Router {
         .route("/api/inverse", post(analyses::inverse))
         .route("/api/graph", post(api::graph))
         .route("/api/convert", post(api::convert))
+        .route("/api/rename", post(editing::rename))
+        .route("/api/values", post(editing::values))
+        .route("/api/conjunction", post(editing::conjunction))
+        .route("/api/ranking", post(editing::ranking))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::wrong_method)
         .layer(match config.limits.body_bytes {
@@ -188,7 +177,3 @@ pub fn router(config: Config) -> Router {
 
 /// The hand-written OpenAPI 3.1 description of the API.
 pub const OPENAPI: &str = include_str!("../assets/openapi.json");
-
-async fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, content_type)], body)
-}

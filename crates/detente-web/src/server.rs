@@ -4,13 +4,13 @@
 //! [`Config::header_timeout`], a request body cut off after [`Config::body_timeout`],
 //! a connection closed when its client takes none of its answer for
 //! [`Config::write_timeout`]; on a loopback address, only requests addressed to this
-//! machine's own names.
+//! machine's own names; every answer with the security headers.
 
 use crate::error::ApiError;
 use crate::{Config, router};
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
-use axum::middleware::{Next, from_fn};
+use axum::middleware::{Next, from_fn, map_response};
 use axum::response::{IntoResponse, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
@@ -36,6 +36,7 @@ pub async fn serve_on(listener: TcpListener, config: Config) -> std::io::Result<
     if listener.local_addr()?.ip().is_loopback() {
         app = app.layer(from_fn(local_names_only));
     }
+    let app = app.layer(map_response(crate::assets::security_headers));
     let app = RequestBodyDeadline::new(app, config.body_timeout);
     let connections = Arc::new(Semaphore::new(config.max_connections.max(1)));
     loop {

@@ -205,12 +205,6 @@ pub async fn tableau(
         });
         let limit = request.limit.clamp(1, MAX_LIMIT);
         let page = matching.iter().skip(request.offset).take(limit);
-        let named: Vec<(StateIndex, &str)> = conflict
-            .named_states()
-            .iter()
-            .zip(&model.named_states)
-            .map(|(&s, n)| (s, n.name.as_str()))
-            .collect();
         let rows: Vec<Row> = page
             .map(|&s| Row {
                 id: space.id(s),
@@ -232,11 +226,7 @@ pub async fn tableau(
                     .map(|(c, _)| c.key())
                     .collect(),
                 status_quo: conflict.status_quo() == Some(s),
-                names: named
-                    .iter()
-                    .filter(|(n, _)| *n == s)
-                    .map(|(_, name)| name.to_string())
-                    .collect(),
+                names: crate::lookup::names_of(model, conflict, s),
             })
             .collect();
         let body = serde_json::json!({

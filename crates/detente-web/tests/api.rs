@@ -673,20 +673,58 @@ async fn a_slow_analysis_is_cut_off_with_a_message() {
 #[tokio::test]
 async fn the_page_and_the_openapi_description_are_served() {
     let base = start(Config::default()).await;
-    for (path, kind) in [
-        ("/", "text/html"),
-        ("/app.js", "javascript"),
-        ("/app.css", "text/css"),
-    ] {
-        let response = reqwest::get(format!("{base}{path}")).await.unwrap();
-        assert_eq!(response.status().as_u16(), 200);
+    let page = reqwest::get(format!("{base}/")).await.unwrap();
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("text/html")
+    );
+    let html = page.text().await.unwrap();
+    // Every file the page refers to is served, with its content type and the security headers.
+    for asset in detente_web::ASSETS {
+        let response = reqwest::get(format!("{base}/assets/{}", asset.path))
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{}", asset.path);
+        let headers = response.headers();
+        assert_eq!(
+            headers["content-type"], asset.content_type,
+            "{}",
+            asset.path
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff");
         assert!(
-            response.headers()["content-type"]
+            headers["content-security-policy"]
                 .to_str()
                 .unwrap()
-                .contains(kind)
+                .contains("frame-ancestors 'none'")
         );
     }
+    let served = |path: &str| detente_web::ASSETS.iter().any(|a| a.path == path);
+    for referred in html.split("\"/assets/").skip(1) {
+        let path = referred.split('"').next().unwrap();
+        assert!(
+            served(path),
+            "the page refers to /assets/{path}, which is not served"
+        );
+    }
+    // So is every module the page's modules import.
+    for asset in detente_web::ASSETS
+        .iter()
+        .filter(|a| !a.path.starts_with("vendor/"))
+    {
+        for imported in asset.body.split(" from \"./").skip(1) {
+            let path = imported.split('"').next().unwrap();
+            assert!(
+                served(path),
+                "{} imports ./{path}, which is not served",
+                asset.path
+            );
+        }
+    }
+    let (status, missing) = get(&base, "/assets/nothing.js").await;
+    assert_error(status, &missing, 404, "no file");
     let (status, openapi) = get(&base, "/api/openapi.json").await;
     assert_eq!(status, 200);
     assert_eq!(openapi["openapi"], "3.1.0");
@@ -701,7 +739,7 @@ async fn the_page_and_the_openapi_description_are_served() {
                 .split('"')
                 .next()
                 .unwrap()
-                .to_string()
+                .replace("{*", "{")
         })
         .collect();
     let described: Vec<String> = openapi["paths"]
@@ -1218,4 +1256,189 @@ async fn a_broken_gmcr_upload_is_located_in_the_file() {
         assert_eq!(body["error"]["line"], 2, "{route}");
         assert_eq!(body["error"]["column"], 50, "{route}");
     }
+}
+
+#[tokio::test]
+async fn concepts_come_with_their_glossary_and_states_are_looked_up_in_words() {
+    let base = start(Config::default()).await;
+    let (status, concepts) = get(&base, "/api/concepts").await;
+    assert_eq!(status, 200);
+    let concepts = concepts.as_array().unwrap();
+    assert_eq!(concepts.len(), Concept::ALL.len());
+    for (&concept, json) in Concept::ALL.iter().zip(concepts) {
+        assert_eq!(json["key"], concept.key());
+        assert_eq!(json["label"], concept.label());
+        assert_eq!(json["glossary"], detente_report::glossary(concept));
+        assert_eq!(json["assumes"], detente_report::assumes(concept));
+    }
+
+    let (loaded, conflict) = nrc_compiled();
+    let space = conflict.space();
+    let sq = conflict.status_quo().unwrap();
+    let package = &loaded.model.named_states[0].name;
+    let named = conflict.named_states()[0];
+    let (status, body) = post(
+        &base,
+        "/api/states",
+        json!({"model": nrc(), "states": [5, "sq", space.yn(7), package.to_uppercase()]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["schema"], "detente.states/1");
+    let found: Vec<u64> = body["states"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(found, [5, sq as u64 + 1, 8, named as u64 + 1]);
+    let fifth = &body["states"][0];
+    assert_eq!(fifth["yn"], space.yn(4));
+    assert_eq!(
+        fifth["description"],
+        detente_report::describe_state(&loaded.model, &conflict, 4)
+    );
+    assert_eq!(body["states"][1]["status_quo"], true);
+    assert_eq!(body["states"][3]["names"][0], package.as_str());
+
+    for (states, mentions) in [
+        (json!([0]), "there is no state 0"),
+        (json!(["nowhere"]), "no state called `nowhere`"),
+        (json!([1.5]), "states"),
+        (json!(vec![1; 1001]), "at most 1000"),
+    ] {
+        let (status, body) = post(
+            &base,
+            "/api/states",
+            json!({"model": nrc(), "states": states}),
+        )
+        .await;
+        assert!(status == 422 || status == 400, "{status} {body}");
+        assert_error(status, &body, status, mentions);
+    }
+}
+
+#[tokio::test]
+async fn forms_are_renamed_and_conditions_read_and_written() {
+    let base = start(Config::default()).await;
+    let (_, imported) = post(&base, "/api/import", json!({"model": nrc()})).await;
+    let form = imported["form"].clone();
+    // Renaming an option renames its mentions: the model analyses the same.
+    let (status, renamed) = post(
+        &base,
+        "/api/rename",
+        json!({"form": form, "kind": "option", "from": "ru_ceasefire", "to": "russia_holds_fire"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{renamed}");
+    let renamed = renamed["form"].clone();
+    assert!(!renamed.to_string().contains("ru_ceasefire"));
+    let toml = detente_format::form_to_toml(&renamed).unwrap();
+    assert_eq!(
+        engine_json(&toml, &Concept::ALL)["equilibria"],
+        engine_json(nrc(), &Concept::ALL)["equilibria"]
+    );
+    let (status, body) = post(
+        &base,
+        "/api/rename",
+        json!({"form": renamed, "kind": "dm", "from": "us", "to": "usa"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["form"]["dm"][0]["id"], "usa");
+    for (request, mentions) in [
+        (
+            json!({"form": form, "kind": "option", "from": "nowhere", "to": "x"}),
+            "no option `nowhere`",
+        ),
+        (
+            json!({"form": form, "kind": "option", "from": "ru_ceasefire", "to": "us_new_sanctions"}),
+            "already called",
+        ),
+        (
+            json!({"form": form, "kind": "option", "from": "ru_ceasefire", "to": "cease fire"}),
+            "cannot be an option's id",
+        ),
+        (
+            json!({"form": form, "kind": "nation", "from": "us", "to": "x"}),
+            "kind",
+        ),
+    ] {
+        let (status, body) = post(&base, "/api/rename", request).await;
+        assert_error(status, &body, 422, mentions);
+    }
+
+    // Conditions as clicks: read from expressions, written from values.
+    let options = json!(["a", "b", "c"]);
+    let (status, body) = post(
+        &base,
+        "/api/values",
+        json!({"options": options, "expressions": ["b & !a", "a | b", "true", "d"]}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["values"],
+        json!([{"a": false, "b": true}, null, {}, null])
+    );
+    let (status, body) = post(
+        &base,
+        "/api/conjunction",
+        json!({"options": options, "values": {"c": false, "a": true}}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["expression"], "a & !c");
+    let (status, body) = post(
+        &base,
+        "/api/conjunction",
+        json!({"options": options, "values": {"d": true}}),
+    )
+    .await;
+    assert_error(status, &body, 422, "no option called `d`");
+}
+
+#[tokio::test]
+async fn a_decision_makers_order_of_the_states() {
+    let base = start(Config::default()).await;
+    let (_, conflict) = nrc_compiled();
+    let (status, body) = post(
+        &base,
+        "/api/ranking",
+        json!({"model": nrc(), "dm": "Russia", "limit": 50}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["schema"], "detente.ranking/1");
+    assert_eq!(body["state_count"], conflict.state_count());
+    assert_eq!(body["listed"], 50);
+    let ranks = conflict.ranks(1);
+    let listed: Vec<Vec<usize>> = body["tiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            t["states"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["id"].as_u64().unwrap() as usize)
+                .collect()
+        })
+        .collect();
+    // Each tier ties its states, and each is below the one before.
+    for pair in listed.windows(2) {
+        assert!(ranks[pair[0][0] - 1] > ranks[pair[1][0] - 1]);
+    }
+    for tier in &listed {
+        assert!(tier.iter().all(|&s| ranks[s - 1] == ranks[tier[0] - 1]));
+    }
+    assert_eq!(listed.concat().len(), 50);
+    assert_eq!(
+        ranks[listed[0][0] - 1],
+        *ranks.iter().max().unwrap(),
+        "the best first"
+    );
+    let (status, body) = post(&base, "/api/ranking", json!({"model": nrc(), "dm": "Mars"})).await;
+    assert_error(status, &body, 422, "no decision maker called `Mars`");
 }

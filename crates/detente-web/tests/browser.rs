@@ -178,6 +178,11 @@ async fn open_workbench() -> Option<(Driver, Client, String)> {
     Some((driver, client, base))
 }
 
+/// The page asked to open the NRC scenario on arrival.
+fn nrc_page(base: &str) -> String {
+    format!("{base}/#example=nrc")
+}
+
 /// Saves a screenshot as `target/e2e/NAME.png`, scrolled to the element `id` (or the top).
 async fn screenshot(client: &Client, id: Option<&str>, name: &str) {
     let scroll = match id {
@@ -207,16 +212,24 @@ async fn an_analyst_loads_nrc_analyses_edits_and_explores() {
         return;
     };
 
-    // The page opens on the NRC scenario (the first example) and analyses it.
+    // The page starts by saying what detente does and offers the NRC scenario first.
     client.goto(&base).await.unwrap();
-    let selected = wait_for(
+    let landing = wait_for(
         &client,
-        "the examples",
-        "document.getElementById('example-select').value",
+        "the start",
+        "document.getElementById('landing')?.textContent",
     )
     .await;
-    assert_eq!(selected, "nrc");
-    click(&client, Locator::Id("load-example")).await;
+    assert!(
+        landing
+            .as_str()
+            .unwrap()
+            .contains("works out which outcomes are stable"),
+        "{landing}"
+    );
+    let first = text(&client, Locator::Css("#landing .landing-main button")).await;
+    assert!(first.contains("NATO-Russia Council"), "{first}");
+    click(&client, Locator::Css("#landing [data-example='nrc']")).await;
     idle(&client).await;
     wait_for(
         &client,
@@ -345,7 +358,7 @@ async fn an_analyst_loads_nrc_analyses_edits_and_explores() {
     wait_for(
         &client,
         "the neighbour's explanation",
-        &format!("document.getElementById('state-title').textContent === 'State {neighbour}' && document.querySelector('#explanation .verdicts')"),
+        &format!("document.getElementById('state-title')?.textContent === 'State {neighbour}' && document.querySelector('#explanation .verdicts')"),
     )
     .await;
     // A DM's column header sorts the tableau by its preference, best first.
@@ -379,7 +392,12 @@ async fn an_analyst_loads_nrc_analyses_edits_and_explores() {
     // Every export produces its file (downloads are caught in the page, not saved).
     client
         .execute(
-            "window.download = (name, type, content) => { window.downloaded = {name, type, content: String(content)}; };",
+            // A download is a click on a link to a blob: caught, and the blob read, instead.
+            "const url = URL.createObjectURL; \
+             URL.createObjectURL = (blob) => { window.blob = blob; return url(blob); }; \
+             HTMLAnchorElement.prototype.click = function () { \
+               const name = this.download; \
+               window.blob.text().then(content => { window.downloaded = {name, content}; }); };",
             vec![],
         )
         .await
@@ -439,7 +457,7 @@ async fn an_analyst_builds_a_model_uploads_files_and_breaks_things() {
     let Some((_driver, client, base)) = open_workbench().await else {
         return;
     };
-    client.goto(&base).await.unwrap();
+    client.goto(&nrc_page(&base)).await.unwrap();
     wait_for(
         &client,
         "the first analysis",
@@ -460,13 +478,19 @@ async fn an_analyst_builds_a_model_uploads_files_and_breaks_things() {
                 )),
             )
             .await;
-            client
+            // A new statement starts valid (the DM's first option), then is written over.
+            wait_for(
+                &client,
+                "the new statement, valid",
+                &format!("document.querySelector(\"[data-key='dm.{dm}.pref.{j}']\") && document.querySelector('#validation .ok')"),
+            )
+            .await;
+            let field = client
                 .find(Locator::Css(&format!("[data-key='dm.{dm}.pref.{j}']")))
                 .await
-                .unwrap()
-                .send_keys(statement)
-                .await
                 .unwrap();
+            field.clear().await.unwrap();
+            field.send_keys(statement).await.unwrap();
         }
     }
     wait_for(
@@ -525,13 +549,24 @@ async fn an_analyst_builds_a_model_uploads_files_and_breaks_things() {
     )
     .await;
 
-    // A desktop-tool file.
+    // A desktop-tool file: opening it would discard the edits, so the page asks first.
     let gmcr = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/cases/Prisoners.gmcr");
     let upload = client.find(Locator::Id("file-input")).await.unwrap();
     upload
         .send_keys(gmcr.canonicalize().unwrap().to_str().unwrap())
         .await
         .unwrap();
+    let asked = wait_for(
+        &client,
+        "the confirmation",
+        "document.getElementById('confirm-dialog').open && document.getElementById('confirm-dialog').textContent",
+    )
+    .await;
+    assert!(
+        asked.as_str().unwrap().contains("open Prisoners.gmcr"),
+        "{asked}"
+    );
+    click(&client, Locator::Id("confirm-discard")).await;
     wait_for(
         &client,
         "the upload",
@@ -573,7 +608,12 @@ async fn an_analyst_builds_a_model_uploads_files_and_breaks_things() {
     std::fs::write(&broken, "format = \"detente/1\"\n[[dm]]\nid = 3\n").unwrap();
     let upload = client.find(Locator::Id("file-input")).await.unwrap();
     upload.send_keys(broken.to_str().unwrap()).await.unwrap();
-    let banner = wait_for(&client, "the banner", "!document.getElementById('banner').hidden && document.getElementById('banner').textContent").await;
+    let banner = wait_for(
+        &client,
+        "the banner",
+        "document.getElementById('banner')?.textContent",
+    )
+    .await;
     assert!(
         banner.as_str().unwrap().contains("must be a string"),
         "{banner}"
@@ -583,7 +623,7 @@ async fn an_analyst_builds_a_model_uploads_files_and_breaks_things() {
     std::fs::write(&garbage, "{ this is not json").unwrap();
     let upload = client.find(Locator::Id("file-input")).await.unwrap();
     upload.send_keys(garbage.to_str().unwrap()).await.unwrap();
-    let banner = wait_for(&client, "the error", "document.getElementById('banner').textContent.includes('garbage.gmcr') && document.getElementById('banner').textContent").await;
+    let banner = wait_for(&client, "the error", "document.getElementById('banner')?.textContent.includes('garbage.gmcr') && document.getElementById('banner').textContent").await;
     assert!(banner.as_str().unwrap().contains("Cannot open"), "{banner}");
     click(&client, Locator::Id("load-example")).await;
     idle(&client).await;
@@ -624,7 +664,7 @@ async fn a_model_of_over_100000_states_stays_usable() {
     let file = dir.join("big.toml");
     std::fs::write(&file, &toml).unwrap();
 
-    client.goto(&base).await.unwrap();
+    client.goto(&nrc_page(&base)).await.unwrap();
     wait_for(
         &client,
         "the first analysis",
@@ -675,7 +715,7 @@ async fn a_model_of_over_100000_states_stays_usable() {
     let far = states - 7;
     let goto = client.find(Locator::Id("goto-state")).await.unwrap();
     goto.send_keys(&format!("{far}\n")).await.unwrap();
-    wait_for(&client, "the far state's explanation", &format!("document.getElementById('state-title').textContent === 'State {far}' && document.querySelector('#explanation .verdicts')")).await;
+    wait_for(&client, "the far state's explanation", &format!("document.getElementById('state-title')?.textContent === 'State {far}' && document.querySelector('#explanation .verdicts')")).await;
     wait_for(
         &client,
         "its neighbourhood",
@@ -747,7 +787,7 @@ async fn every_example_survives_the_forms_unchanged() {
     let Some((_driver, client, base)) = open_workbench().await else {
         return;
     };
-    client.goto(&base).await.unwrap();
+    client.goto(&nrc_page(&base)).await.unwrap();
     idle(&client).await;
     for example in detente_examples::EXAMPLES {
         client
@@ -760,7 +800,14 @@ async fn every_example_survives_the_forms_unchanged() {
         click(&client, Locator::Id("load-example")).await;
         idle(&client).await;
         // The model the forms send back has the same analysis as the file.
-        let form = client.execute("return app.form;", vec![]).await.unwrap();
+        // The form as the page saved it in the browser's storage.
+        let form = client
+            .execute(
+                "return JSON.parse(sessionStorage.getItem('detente.workbench/1')).form;",
+                vec![],
+            )
+            .await
+            .unwrap();
         let written = detente_format::form_to_toml(&form).unwrap();
         assert_eq!(
             analysis_json(&written, "form.toml"),
@@ -829,7 +876,7 @@ async fn an_analyst_looks_ahead_weighs_uncertainty_and_asks_what_it_would_take()
     let conflict = loaded.compile(1 << 21).unwrap();
     let package = 320;
 
-    client.goto(&base).await.unwrap();
+    client.goto(&nrc_page(&base)).await.unwrap();
     idle(&client).await;
     let goto = client.find(Locator::Id("goto-state")).await.unwrap();
     goto.send_keys(&format!("{package}\n")).await.unwrap();
@@ -918,8 +965,25 @@ async fn an_analyst_looks_ahead_weighs_uncertainty_and_asks_what_it_would_take()
         .await
         .unwrap();
     let rows: Vec<usize> = serde_json::from_value(rows).unwrap();
-    assert_eq!(rows.len(), somewhere.len().min(40));
-    assert!(rows.iter().all(|s| somewhere.contains(s)), "{rows:?}");
+    // The states that matter first, the status quo and the named states, equilibria or not;
+    // then states that are equilibria under some profile.
+    let mut matter: Vec<usize> = conflict
+        .status_quo()
+        .into_iter()
+        .chain(conflict.named_states().iter().copied())
+        .map(|s| s as usize + 1)
+        .collect();
+    matter.sort_unstable();
+    matter.dedup();
+    let mut first: Vec<usize> = rows[..matter.len()].to_vec();
+    first.sort_unstable();
+    assert_eq!(first, matter, "{rows:?}");
+    let others = somewhere.iter().filter(|s| !matter.contains(s)).count();
+    assert_eq!(rows.len(), (matter.len() + others).min(40));
+    assert!(
+        rows[matter.len()..].iter().all(|s| somewhere.contains(s)),
+        "{rows:?}"
+    );
 
     // Inverse: only the United States varied, with counts; each concept's verdict is the engine's.
     for dm in loaded.model.decision_makers.iter().skip(1) {
@@ -989,7 +1053,7 @@ async fn an_invalid_field_is_marked_and_its_message_shown() {
     let Some((_driver, client, base)) = open_workbench().await else {
         return;
     };
-    client.goto(&base).await.unwrap();
+    client.goto(&nrc_page(&base)).await.unwrap();
     idle(&client).await;
     wait_for(
         &client,
@@ -1047,5 +1111,280 @@ async fn an_invalid_field_is_marked_and_its_message_shown() {
     rule.send_keys(", nobody").await.unwrap();
     let message = invalid(&client, &rule).await;
     assert!(message.contains("unknown option `nobody`"), "{message}");
+    client.close().await.unwrap();
+}
+
+/// What covers the page's key elements at the current window size: each element named is
+/// scrolled into view and sampled at its centre and near its corners, where it must be the
+/// element found, or hold it; empty when nothing covers anything.
+const COVERED: &str = "
+  const problems = [];
+  const check = (el, what) => {
+    if (!el) { problems.push(what + ' is missing'); return; }
+    el.scrollIntoView({block: 'center', inline: 'nearest', behavior: 'instant'});
+    const r = el.getBoundingClientRect();
+    const points = [[r.left + r.width / 2, r.top + r.height / 2], [r.left + 3, r.top + 3], [r.right - 3, r.top + 3],
+                    [r.left + 3, r.bottom - 3], [r.right - 3, r.bottom - 3]];
+    for (const [x, y] of points) {
+      if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) continue;
+      const at = document.elementFromPoint(x, y);
+      if (!at || !(at === el || el.contains(at))) problems.push(`${what} at ${Math.round(x)},${Math.round(y)} is under ${at ? at.tagName + '#' + at.id + '.' + at.className : 'nothing'}`);
+    }
+  };
+  check(document.getElementById('results-title'), 'the analysis heading');
+  document.querySelectorAll('.verdict-card').forEach((c, i) => check(c, 'verdict card ' + i));
+  check(document.querySelector('#equilibria dl'), 'the equilibria');
+  check(document.querySelector('#tableau thead'), 'the tableau header');
+  check(document.querySelector('#tableau tbody tr'), 'the first row');
+  check(document.getElementById('page-info'), 'the pager');
+  if (document.documentElement.scrollWidth > innerWidth) problems.push(`the page is ${document.documentElement.scrollWidth} px wide in a window of ${innerWidth}`);
+  return problems;";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_analysis_is_never_covered_at_any_width() {
+    let Some((_driver, client, base)) = open_workbench().await else {
+        return;
+    };
+    client.goto(&nrc_page(&base)).await.unwrap();
+    wait_for(
+        &client,
+        "the analysis",
+        "document.querySelector('#equilibria dd[data-concept=nash]') && document.querySelector('.verdict-card')",
+    )
+    .await;
+    for (width, height) in [(1440, 900), (1024, 768), (390, 844), (360, 740)] {
+        client.set_window_size(width, height).await.unwrap();
+        let inner = client.execute("return innerWidth;", vec![]).await.unwrap();
+        assert_eq!(inner, json!(width), "the page is shown {width} px wide");
+        let narrow = client
+            .execute(
+                "return !!document.getElementById('tab-analysis')?.offsetParent;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        // Two panes side by side on a wide screen; tabs below 1200 px.
+        assert_eq!(narrow, json!(width < 1200), "tabs at {width} px");
+        if width < 1200 {
+            click(&client, Locator::Id("tab-analysis")).await;
+        }
+        let problems = client.execute(COVERED, vec![]).await.unwrap();
+        assert_eq!(problems, json!([]), "at {width}x{height}");
+        if width == 1440 {
+            // Every concept's column in view beside the model, and no option label cut short.
+            let hidden = client
+                .execute(
+                    "const wrap = document.getElementById('tableau-wrap').getBoundingClientRect(); \
+                     return [...document.querySelectorAll('#tableau th.concept-head')].filter(th => { \
+                       const r = th.getBoundingClientRect(); return r.left < wrap.left || r.right > wrap.right; }).map(th => th.textContent) \
+                       .concat([...document.querySelectorAll('#tableau th.option-head span')] \
+                         .filter(s => s.scrollHeight > s.clientHeight + 1 || s.scrollWidth > s.clientWidth + 1).map(s => s.textContent));",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(hidden, json!([]), "columns or labels out of view");
+            let editor = client
+                .execute(
+                    "const e = document.getElementById('editor').getBoundingClientRect(), \
+                     r = document.getElementById('results').getBoundingClientRect(); return e.right <= r.left;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(editor, json!(true), "the model beside the analysis");
+        }
+        client
+            .execute("window.scrollTo(0, 0);", vec![])
+            .await
+            .unwrap();
+        screenshot(&client, None, &format!("layout-{width}x{height}")).await;
+        if width < 1200 {
+            // The model is one tab away, and nothing covers it either.
+            click(&client, Locator::Id("tab-model")).await;
+            let problems = client
+                .execute(
+                    "const r = document.querySelector('#editor fieldset.card').getBoundingClientRect(); \
+                     const at = document.elementFromPoint(r.left + 10, Math.min(r.top + 10, innerHeight - 1)); \
+                     return document.getElementById('editor').contains(at) && document.documentElement.scrollWidth <= innerWidth;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(problems, json!(true), "the model at {width} px");
+            screenshot(&client, None, &format!("layout-{width}x{height}-model")).await;
+        }
+    }
+    client.close().await.unwrap();
+}
+
+/// Presses a key with Ctrl (and Shift) held, in the element that has the focus.
+async fn ctrl(client: &Client, key: &str, shift: bool) {
+    let keys = format!(
+        "\u{E009}{}{key}\u{E000}",
+        if shift { "\u{E008}" } else { "" }
+    );
+    client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(&keys)
+        .await
+        .unwrap();
+}
+
+/// The value of the form field with `key`.
+async fn field_value(client: &Client, key: &str) -> String {
+    client
+        .execute(
+            &format!("return document.querySelector(\"[data-key='{key}']\").value;"),
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edits_are_never_lost() {
+    let Some((_driver, client, base)) = open_workbench().await else {
+        return;
+    };
+    client.goto(&nrc_page(&base)).await.unwrap();
+    wait_for(
+        &client,
+        "the analysis",
+        "document.querySelector('#equilibria dd[data-concept=nash]')",
+    )
+    .await;
+    const KEY: &str = "dm.0.pref.3";
+    let written = "us_new_sanctions iff !ru_ceasefire";
+    assert_eq!(field_value(&client, KEY).await, written);
+
+    // An edit the model cannot take: the results are marked out of date at once, and stay so.
+    let statement = client
+        .find(Locator::Css(&format!("[data-key='{KEY}']")))
+        .await
+        .unwrap();
+    statement.send_keys(" &").await.unwrap();
+    let stale = wait_for(
+        &client,
+        "the results marked out of date",
+        "document.getElementById('results').dataset.stale === 'true' && document.getElementById('stale-note').textContent",
+    )
+    .await;
+    assert!(
+        stale
+            .as_str()
+            .unwrap()
+            .contains("has changed since this analysis"),
+        "{stale}"
+    );
+    wait_for(
+        &client,
+        "the error",
+        "document.querySelector('#validation .error-message')",
+    )
+    .await;
+
+    // Undo takes the typing back in one step, and the results are current again; redo restores it.
+    ctrl(&client, "z", false).await;
+    assert_eq!(field_value(&client, KEY).await, written);
+    wait_for(
+        &client,
+        "current results",
+        "document.querySelector('#validation .ok') && !document.getElementById('results').dataset.stale && !document.body.dataset.busy",
+    )
+    .await;
+    ctrl(&client, "z", true).await;
+    assert_eq!(field_value(&client, KEY).await, format!("{written} &"));
+    click(&client, Locator::Id("undo")).await;
+    assert_eq!(field_value(&client, KEY).await, written);
+    click(&client, Locator::Id("redo")).await;
+    let edited = format!("{written} & us_propose_nrc");
+    statement.send_keys(" us_propose_nrc").await.unwrap();
+    assert_eq!(field_value(&client, KEY).await, edited);
+    wait_for(
+        &client,
+        "the edit checked",
+        "document.querySelector('#validation .ok') && !document.body.dataset.busy",
+    )
+    .await;
+
+    // A reload brings the edited model back, and says so.
+    client.refresh().await.unwrap();
+    let restored = wait_for(
+        &client,
+        "the model restored",
+        "document.getElementById('restored-note')?.textContent",
+    )
+    .await;
+    assert!(
+        restored
+            .as_str()
+            .unwrap()
+            .contains("Restored the model you were editing"),
+        "{restored}"
+    );
+    wait_for(
+        &client,
+        "the restored form",
+        &format!("document.querySelector(\"[data-key='{KEY}']\")?.value === '{edited}'"),
+    )
+    .await;
+    wait_for(
+        &client,
+        "its analysis",
+        "document.querySelector('#equilibria dd[data-concept=nash]') && !document.body.dataset.busy",
+    )
+    .await;
+
+    // Opening another model would discard the edits: the page asks, and keeping them keeps them.
+    client
+        .find(Locator::Id("example-select"))
+        .await
+        .unwrap()
+        .select_by_value("cuban")
+        .await
+        .unwrap();
+    click(&client, Locator::Id("load-example")).await;
+    wait_for(
+        &client,
+        "the question",
+        "document.getElementById('confirm-dialog').open",
+    )
+    .await;
+    click(&client, Locator::Id("confirm-keep")).await;
+    assert_eq!(field_value(&client, KEY).await, edited);
+    click(&client, Locator::Id("blank-model")).await;
+    wait_for(
+        &client,
+        "the question again",
+        "document.getElementById('confirm-dialog').open",
+    )
+    .await;
+    click(&client, Locator::Id("confirm-discard")).await;
+    wait_for(
+        &client,
+        "the blank model",
+        "document.getElementById('file-name')?.textContent === 'new model'",
+    )
+    .await;
+
+    // Should the browser refuse to store the edits, leaving the page asks first.
+    let asks = client
+        .execute(
+            "Storage.prototype.setItem = () => { throw new Error('full'); }; \
+             const name = document.querySelector(\"[data-key='name']\"); \
+             name.value = 'Kept only here'; name.dispatchEvent(new Event('input', {bubbles: true})); \
+             await new Promise(r => setTimeout(r, 50)); \
+             const e = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(asks, json!(true));
     client.close().await.unwrap();
 }
