@@ -5,6 +5,7 @@ use crate::choose::default_concepts;
 use crate::error::AppError;
 use crate::limits::Timer;
 use crate::source::Prepared;
+use crate::sources::{SourcesAnswer, check_sources};
 use crate::verdict::{Verdict, verdict_robustness, verdicts};
 use detente_engine::evolve::Evolution;
 use detente_engine::robustness::Robustness;
@@ -21,6 +22,9 @@ pub struct BriefAnswer {
     pub robustness: Option<Robustness>,
     /// From the status quo by unilateral improvements; `None` without a status quo.
     pub evolution: Option<Evolution>,
+    /// Each element's source note and whether it is marked as an assumption (the
+    /// quotations are not looked up: a brief cites no documents).
+    pub evidence: SourcesAnswer,
 }
 
 impl BriefAnswer {
@@ -67,11 +71,13 @@ impl Prepared {
             Some(_) => Some(self.evolve(None, None, timer)?.0),
             None => None,
         };
+        let evidence = check_sources(self.model(), &[], timer)?;
         Ok(BriefAnswer {
             analysis,
             verdicts,
             robustness,
             evolution,
+            evidence,
         })
     }
 }

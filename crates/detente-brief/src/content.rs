@@ -4,7 +4,7 @@
 
 use crate::Brief;
 use crate::document::{BarGroup, Block, Path, Span, bullets, led, plain};
-use detente_app::{Subject, Verdict, check_sources};
+use detente_app::{Subject, Verdict};
 use detente_engine::StateIndex;
 use detente_engine::evolve::Mover;
 use detente_report::{
@@ -344,7 +344,7 @@ fn parties(brief: &Brief, blocks: &mut Vec<Block>) {
 
 fn assumptions(brief: &Brief, blocks: &mut Vec<Block>) {
     blocks.push(Block::Heading("Assumptions and limitations".into()));
-    let evidence = check_sources(brief.model, &[]);
+    let evidence = &brief.answer.evidence;
     let assumed: Vec<Vec<Span>> = evidence
         .elements
         .iter()

@@ -301,7 +301,7 @@ pub async fn brief(
     let Json(request) = body?;
     app.blocking(move |config, sessions, timer| {
         let format = BriefFormat::from_key(request.format.as_deref().unwrap_or("pdf"))?;
-        let session = sessions.open(&request.input, config)?;
+        let session = sessions.open(&request.input, config, timer)?;
         let answer = session.brief(timer)?;
         let brief = detente_brief::Brief {
             model: session.model(),

@@ -95,8 +95,8 @@ pub async fn ranking(
     body: Body<RankingRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions, _| {
-        let session = sessions.open(&request.input, config)?;
+    app.blocking(move |config, sessions, timer| {
+        let session = sessions.open(&request.input, config, timer)?;
         let d = session.dm(&request.dm)?;
         let (model, conflict) = (session.model(), &session.conflict);
         let ranks = conflict.ranks(d);

@@ -79,8 +79,8 @@ pub async fn states(
         ))
         .with_help("ask for the others in further requests"));
     }
-    app.blocking(move |config, sessions, _| {
-        let session = sessions.open(&request.input, config)?;
+    app.blocking(move |config, sessions, timer| {
+        let session = sessions.open(&request.input, config, timer)?;
         let (model, conflict) = (session.model(), &session.conflict);
         let space = conflict.space();
         let states = request
