@@ -1,8 +1,9 @@
 // Talking to the server: every request goes through `api`, and every failure becomes
 // an Error carrying the server's `{message, help, path | line, column}`.
 
-/** Calls the API; the answer is parsed JSON, or the text itself with `raw` (files to download). */
-export async function api(path, body, { raw = false, signal } = {}) {
+/** Calls the API; the answer is parsed JSON, or with `raw` the text itself, or with
+ * `binary` a Blob (files to download). */
+export async function api(path, body, { raw = false, binary = false, signal } = {}) {
   const response = await fetch(path, body === undefined ? { signal } : {
     method: "POST",
     headers: { "Content-Type": "application/json" },
@@ -10,7 +11,9 @@ export async function api(path, body, { raw = false, signal } = {}) {
     signal,
   });
   const type = response.headers.get("Content-Type") || "";
-  const payload = type.includes("json") && (!raw || !response.ok) ? await response.json() : await response.text();
+  const payload = type.includes("json") && ((!raw && !binary) || !response.ok)
+    ? await response.json()
+    : binary && response.ok ? await response.blob() : await response.text();
   if (!response.ok) {
     const detail = (payload && payload.error) || { message: `the server answered ${response.status} ${response.statusText}`.trim() };
     throw Object.assign(new Error(detail.message), { status: response.status, detail });

@@ -212,10 +212,11 @@ async function exportAs(kind) {
       if (!g) throw new Error("Draw the graph first.");
       const svg = graphSvg(g, { ...A.graph, conceptLabel: conceptLabel(A.graph.concept) }, A.selected, graphTitle(g));
       download(`${stem}-graph.svg`, "image/svg+xml", new XMLSerializer().serializeToString(svg));
-    } else if (kind === "print") {
-      // A printed report shows every folded section of the results.
-      document.querySelectorAll("#results details").forEach((d) => { d.open = true; });
-      window.print();
+    } else if (kind === "brief" || kind === "brief-html") {
+      // The same brief as `detente report`: typeset by the server, bottom line first.
+      const format = kind === "brief" ? "pdf" : "html";
+      const { payload } = await api("/api/brief", about({ format }), { binary: true });
+      download(`${stem}-brief.${format}`, format === "pdf" ? "application/pdf" : "text/html", payload);
     }
   } catch (e) {
     const f = failure(e);
@@ -229,7 +230,7 @@ function Exports() {
     <h3 id="export-title">Export</h3>
     <div class="exports">
       ${button("toml", "Model (.toml)")}${button("gmcr", "Model (.gmcr)")}${button("json", "Results (JSON)")}
-      ${button("csv", "Results (CSV)")}${button("svg", "Graph (SVG)")}${button("print", "Printable report")}
+      ${button("csv", "Results (CSV)")}${button("svg", "Graph (SVG)")}${button("brief", "Printable brief (PDF)")}${button("brief-html", "Brief (HTML)")}
     </div>
   </section>`;
 }

@@ -408,6 +408,9 @@ async fn an_analyst_loads_nrc_analyses_edits_and_explores() {
         ("json", "-analysis.json", "detente.analysis/1"),
         ("csv", "-analysis.csv", "state"),
         ("svg", "-graph.svg", "<svg"),
+        // The printable brief is the one `detente report` writes.
+        ("brief", "-brief.pdf", "%PDF-"),
+        ("brief-html", "-brief.html", "The bottom line"),
     ] {
         client
             .execute("window.downloaded = null;", vec![])
