@@ -1,11 +1,12 @@
 //! `detente-fuzz`: mutates the corpus (by default the built-in models and the
-//! reference cases) for a while, runs the whole pipeline on every mutant, and
-//! reports each distinct panic with its input, minimised, in the findings folder.
-//! Exits 1 when anything panicked, so CI fails on a finding (docs/RELIABILITY.md).
+//! reference cases) for a while, runs the whole pipeline on every mutant and on a
+//! mutant of its JSON form, and reports each distinct panic with its input,
+//! minimised, in the findings folder. Exits 1 when anything panicked, so CI fails
+//! on a finding (docs/RELIABILITY.md).
 
 use clap::Parser;
-use detente_fuzz::mutate::{Mutator, Syntax};
-use detente_fuzz::{Outcome, Panic, check, minimise::minimise, quiet_panics};
+use detente_fuzz::mutate::{Mutator, Syntax, form_text};
+use detente_fuzz::{Outcome, Panic, check, minimise::minimise, pipeline, quiet_panics};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -23,8 +24,8 @@ struct Args {
     /// The mutations' seed (by default from the clock; printed, so a run can be repeated).
     #[arg(long)]
     seed: Option<u64>,
-    /// A folder of .toml and .gmcr files to mutate (repeatable; by default the
-    /// repository's models/ and tests/cases/).
+    /// A folder of .toml, .gmcr and .form.json files to mutate (repeatable; by default
+    /// the repository's models/ and tests/cases/).
     #[arg(long, value_name = "DIR")]
     corpus: Vec<PathBuf>,
     /// Where findings are written.
@@ -110,69 +111,125 @@ fn fuzz(args: &Args) -> Result<usize, String> {
         args.out.display()
     );
     quiet_panics();
-    let mut mutator = Mutator::new(seed);
-    let mut pool = seeds.clone();
-    let mut known = HashSet::new();
-    let (mut cases, mut analysed, mut slow) = (0u64, 0u64, 0u64);
+    let mut run = Run {
+        out: &args.out,
+        mutator: Mutator::new(seed),
+        corpus: seeds.len(),
+        pool: seeds,
+        known: HashSet::new(),
+        cases: 0,
+        forms: 0,
+        analysed: 0,
+        slow: 0,
+    };
     let started = Instant::now();
     let mut reported = started;
-    let last_input = |syntax: Syntax| args.out.join(format!("last-input.{}", syntax.extension()));
     while started.elapsed() < Duration::from_secs(args.seconds) {
-        let base = &pool[mutator.below(pool.len())];
+        let base = &run.pool[run.mutator.below(run.pool.len())];
         let syntax = base.syntax;
-        let text = mutator.mutate(&base.text, syntax);
-        let name = format!("case.{}", syntax.extension());
-        // A crash the pipeline cannot catch (an abort, a stack overflow) leaves its input here.
-        std::fs::write(last_input(syntax), &text).map_err(|e| e.to_string())?;
-        let began = Instant::now();
-        let outcome = check(&text, &name);
-        cases += 1;
-        if began.elapsed() > SLOW {
-            slow += 1;
-            let file = args.out.join(format!("slow-{slow}.{}", syntax.extension()));
-            std::fs::write(&file, &text).map_err(|e| e.to_string())?;
-            println!("slow case ({:.1?}): {}", began.elapsed(), file.display());
-        }
-        match outcome {
-            Outcome::Analysed => {
-                analysed += 1;
-                let joined = Seed { syntax, text };
-                if pool.len() < POOL {
-                    pool.push(joined);
-                } else {
-                    let at = seeds.len() + mutator.below(POOL - seeds.len());
-                    pool[at] = joined;
-                }
-            }
-            Outcome::Refused => {}
-            Outcome::Panicked(panic) => {
-                if known.insert(panic.location.clone()) {
-                    record(&args.out, known.len(), &text, syntax, &panic)?;
-                }
-            }
+        let text = run.mutator.mutate(&base.text, syntax);
+        let outcome = run.case(&text, syntax)?;
+        // The workbench edits a file as its JSON form: the form of this mutant, mutated.
+        if syntax != Syntax::Form
+            && !matches!(outcome, Outcome::Panicked(_))
+            && let Some(form) = pipeline::form(&text, &format!("case.{}", syntax.extension()))
+        {
+            let mutant = run.mutator.mutate_form(form);
+            run.case(&form_text(&mutant), Syntax::Form)?;
         }
         if reported.elapsed() > Duration::from_secs(30) {
             reported = Instant::now();
             println!(
-                "{:>5} s: {cases} cases, {analysed} analysed, {} findings",
+                "{:>5} s: {} cases, {} analysed, {} findings",
                 started.elapsed().as_secs(),
-                known.len()
+                run.cases,
+                run.analysed,
+                run.known.len()
             );
         }
     }
-    for syntax in [Syntax::Toml, Syntax::Gmcr] {
-        let _ = std::fs::remove_file(last_input(syntax));
+    for syntax in [Syntax::Toml, Syntax::Gmcr, Syntax::Form] {
+        let _ = std::fs::remove_file(run.last_input(syntax));
     }
     println!(
-        "done: {:.0} s, seed {seed}, {cases} cases ({analysed} analysed, {} refused), {} findings, {slow} slow",
+        "done: {:.0} s, seed {seed}, {} cases ({} of them forms; {} analysed, {} refused), {} findings, {} slow",
         started.elapsed().as_secs_f64(),
-        cases - analysed,
-        known.len()
+        run.cases,
+        run.forms,
+        run.analysed,
+        run.cases - run.analysed,
+        run.known.len(),
+        run.slow
     );
-    Ok(known.len())
+    Ok(run.known.len())
 }
 
-/// The .toml and .gmcr files in `dirs`.
+/// A fuzzing run under way.
+struct Run<'a> {
+    out: &'a Path,
+    mutator: Mutator,
+    /// The corpus files at the head of the pool, never replaced.
+    corpus: usize,
+    pool: Vec<Seed>,
+    /// Panic locations found so far.
+    known: HashSet<String>,
+    cases: u64,
+    /// Cases that were a model's JSON form.
+    forms: u64,
+    analysed: u64,
+    slow: u64,
+}
+
+impl Run<'_> {
+    /// Where the input of the case under way is kept, for a crash no catch can stop.
+    fn last_input(&self, syntax: Syntax) -> PathBuf {
+        self.out.join(format!("last-input.{}", syntax.extension()))
+    }
+
+    /// Runs the pipeline on one mutant: a new panic is recorded, a slow case saved,
+    /// and a mutant that analyses cleanly joins the pool.
+    fn case(&mut self, text: &str, syntax: Syntax) -> Result<Outcome, String> {
+        let name = format!("case.{}", syntax.extension());
+        // A crash the pipeline cannot catch (an abort, a stack overflow) leaves its input here.
+        std::fs::write(self.last_input(syntax), text).map_err(|e| e.to_string())?;
+        let began = Instant::now();
+        let outcome = check(text, &name);
+        self.cases += 1;
+        self.forms += u64::from(syntax == Syntax::Form);
+        if began.elapsed() > SLOW {
+            self.slow += 1;
+            let file = self
+                .out
+                .join(format!("slow-{}.{}", self.slow, syntax.extension()));
+            std::fs::write(&file, text).map_err(|e| e.to_string())?;
+            println!("slow case ({:.1?}): {}", began.elapsed(), file.display());
+        }
+        match &outcome {
+            Outcome::Analysed => {
+                self.analysed += 1;
+                let joined = Seed {
+                    syntax,
+                    text: text.to_string(),
+                };
+                if self.pool.len() < POOL {
+                    self.pool.push(joined);
+                } else {
+                    let at = self.corpus + self.mutator.below(POOL - self.corpus);
+                    self.pool[at] = joined;
+                }
+            }
+            Outcome::Refused => {}
+            Outcome::Panicked(panic) => {
+                if self.known.insert(panic.location.clone()) {
+                    record(self.out, self.known.len(), text, syntax, panic)?;
+                }
+            }
+        }
+        Ok(outcome)
+    }
+}
+
+/// The .toml, .gmcr and .form.json files in `dirs`.
 fn corpus(dirs: &[PathBuf]) -> Result<Vec<Seed>, String> {
     let mut seeds = Vec::new();
     for dir in dirs {
@@ -190,7 +247,7 @@ fn corpus(dirs: &[PathBuf]) -> Result<Vec<Seed>, String> {
         }
     }
     if seeds.is_empty() {
-        return Err("the corpus has no .toml or .gmcr files".into());
+        return Err("the corpus has no .toml, .gmcr or .form.json files".into());
     }
     Ok(seeds)
 }

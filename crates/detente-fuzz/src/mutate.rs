@@ -3,6 +3,8 @@
 //! as TOML or JSON, its values (numbers made huge, negative or fractional,
 //! strings long, exotic or empty, arrays nested deep, ids swapped for others or
 //! for unknown ones), as a file is broken by someone who knows its structure.
+//! A model's JSON form (what the workbench page edits and sends) gets the value
+//! mutations only: the page always sends JSON, however wrong its content.
 
 use detente_engine::generate::SplitMix;
 use serde_json::Value;
@@ -12,11 +14,16 @@ use serde_json::Value;
 pub enum Syntax {
     Toml,
     Gmcr,
+    /// A model's JSON form (detente-format's `form` module), in files named `*.form.json`.
+    Form,
 }
 
 impl Syntax {
     /// The syntax of a file named `name`, by extension.
     pub fn of(name: &str) -> Option<Syntax> {
+        if name.ends_with(".form.json") {
+            return Some(Syntax::Form);
+        }
         match name.rsplit_once('.')?.1 {
             "toml" => Some(Syntax::Toml),
             "gmcr" => Some(Syntax::Gmcr),
@@ -28,6 +35,7 @@ impl Syntax {
         match self {
             Syntax::Toml => "toml",
             Syntax::Gmcr => "gmcr",
+            Syntax::Form => "form.json",
         }
     }
 }
@@ -83,8 +91,14 @@ impl Mutator {
         self.rng.below(n)
     }
 
-    /// One to four mutations of `text`, structural ones where it parses.
+    /// One to four mutations of `text`: for a form, of its values only (see
+    /// [`Mutator::mutate_form`]); for a file, structural ones where it parses.
     pub fn mutate(&mut self, text: &str, syntax: Syntax) -> String {
+        if syntax == Syntax::Form
+            && let Ok(form) = serde_json::from_str(text)
+        {
+            return form_text(&self.mutate_form(form));
+        }
         let mut text = text.to_string();
         for _ in 0..1 + self.below(4) {
             text = match self.below(3) {
@@ -98,21 +112,34 @@ impl Mutator {
         text
     }
 
+    /// One to four changes of the values of a model's JSON form.
+    pub fn mutate_form(&mut self, mut form: Value) -> Value {
+        for _ in 0..1 + self.below(4) {
+            self.change_one(&mut form);
+        }
+        form
+    }
+
     /// Changes one value of the parsed document; `None` when it does not parse or
     /// the result cannot be written in its syntax.
     fn structural(&mut self, text: &str, syntax: Syntax) -> Option<String> {
         let mut document: Value = match syntax {
             Syntax::Toml => serde_json::to_value(toml::from_str::<toml::Table>(text).ok()?).ok()?,
-            Syntax::Gmcr => serde_json::from_str(text).ok()?,
+            Syntax::Gmcr | Syntax::Form => serde_json::from_str(text).ok()?,
         };
-        let strings = strings_in(&document);
-        let count = node_count(&document);
-        let target = self.below(count);
-        let node = nth_node(&mut document, target)?;
-        self.change(node, &strings);
+        self.change_one(&mut document);
         match syntax {
             Syntax::Toml => toml::to_string(&document).ok(),
-            Syntax::Gmcr => serde_json::to_string_pretty(&document).ok(),
+            Syntax::Gmcr | Syntax::Form => serde_json::to_string_pretty(&document).ok(),
+        }
+    }
+
+    /// Changes one value of `document`, any one, the document itself included.
+    fn change_one(&mut self, document: &mut Value) {
+        let strings = strings_in(document);
+        let target = self.below(node_count(document));
+        if let Some(node) = nth_node(document, target) {
+            self.change(node, &strings);
         }
     }
 
@@ -242,6 +269,12 @@ impl Mutator {
     }
 }
 
+/// A form as the fuzzer writes it to a file: pretty JSON, so that minimising by
+/// lines drops whole values.
+pub fn form_text(form: &Value) -> String {
+    serde_json::to_string_pretty(form).unwrap_or_default()
+}
+
 /// Every string value in `value`: the ids and names a mutation may swap in.
 fn strings_in(value: &Value) -> Vec<String> {
     match value {
@@ -297,6 +330,22 @@ mod tests {
         };
         assert_eq!(mutants(7), mutants(7));
         assert_ne!(mutants(7), mutants(8));
+    }
+
+    #[test]
+    fn forms_are_told_by_their_name_and_their_mutants_stay_json() {
+        assert_eq!(Syntax::of("a.form.json"), Some(Syntax::Form));
+        assert_eq!(Syntax::of("a.json"), None);
+        assert_eq!(Syntax::of("a.gmcr"), Some(Syntax::Gmcr));
+        let form = form_text(&serde_json::json!({"dm": [{"id": "a", "option": [{"id": "x"}]}]}));
+        let mut m = Mutator::new(3);
+        for _ in 0..50 {
+            // JSON, though it may nest deeper than a JSON reader (the workbench's) takes.
+            let mutant = m.mutate(&form, Syntax::Form);
+            if let Err(e) = serde_json::from_str::<Value>(&mutant) {
+                assert!(e.to_string().contains("recursion limit"), "{e}: {mutant}");
+            }
+        }
     }
 
     #[test]

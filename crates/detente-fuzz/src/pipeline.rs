@@ -1,7 +1,9 @@
 //! Everything detente does with a model, in-process, as the front ends drive it
-//! through the application layer: load, convert both ways and back, compile,
-//! every request, and every report in every format it has. Errors are drawn as
-//! the command line draws them, since drawing them is part of what must not panic.
+//! through the application layer: load, open for editing as a form, convert both
+//! ways and back, compile, every request, and every report in every format it has;
+//! and for a model's JSON form (`*.form.json`), what the workbench does with one:
+//! load, convert, compile. Errors are drawn as the command line draws them, since
+//! drawing them is part of what must not panic.
 
 use detente_app::{
     AppError, CoalitionChoice, ExplainRequest, InverseRequest, Limits, ModelFormat, Prepared,
@@ -15,6 +17,7 @@ use detente_report::{
     Report, RobustnessReport, StatesReport,
 };
 use miette::{GraphicalReportHandler, GraphicalTheme};
+use serde_json::Value;
 
 /// Small enough that every analysis of every case takes milliseconds.
 pub const LIMITS: Limits = Limits {
@@ -26,10 +29,17 @@ pub const LIMITS: Limits = Limits {
 /// Inverse answers are counted on models of at most this many states.
 const COUNTED_STATES: usize = 32;
 
-/// Runs the pipeline on `text`, read as the file `name`: `Err` when the model is
-/// refused (every request is still tried on a model that compiles; those a model
-/// cannot answer are refused cleanly and their errors drawn).
+/// Runs the pipeline on `text`, read as the file `name` (a model's JSON form when it
+/// ends in `.form.json`): `Err` when the model is refused (every request is still
+/// tried on a model that compiles; those a model cannot answer are refused cleanly
+/// and their errors drawn).
 pub fn run(text: &str, name: &str) -> Result<(), AppError> {
+    if name.ends_with(".form.json") {
+        return run_form(text);
+    }
+    let _ = detente_app::open_for_editing(text, name, &LIMITS)
+        .inspect_err(draw)
+        .map(|opened| opened.error.as_ref().map(draw));
     let source = Source::Text {
         text: text.to_string(),
         name: name.to_string(),
@@ -37,11 +47,47 @@ pub fn run(text: &str, name: &str) -> Result<(), AppError> {
     let timer = LIMITS.start();
     let loaded = detente_app::load(&source, &LIMITS).inspect_err(draw)?;
     for format in [ModelFormat::Toml, ModelFormat::Gmcr] {
-        round_trip(&loaded, format, &timer);
+        round_trip(&loaded, format, &timer, draw);
     }
     let prepared = detente_app::compile(loaded, &LIMITS, &timer).inspect_err(draw)?;
     requests(&prepared, &timer);
     Ok(())
+}
+
+/// The JSON form the workbench would edit for the model file `text` named `name`, if
+/// it can open it.
+pub fn form(text: &str, name: &str) -> Option<Value> {
+    detente_app::open_for_editing(text, name, &LIMITS)
+        .ok()
+        .map(|opened| opened.form)
+}
+
+/// What the workbench does with a model sent as its JSON form: read it, write it in
+/// both formats (and those back), compile it. Every error in the model must name the
+/// form path at fault, as the page shows no file.
+fn run_form(text: &str) -> Result<(), AppError> {
+    let form: Value = serde_json::from_str(text).map_err(|e| AppError::Invalid {
+        message: format!("the page sends forms as JSON, and this is not: {e}"),
+        help: None,
+    })?;
+    let timer = LIMITS.start();
+    let loaded = detente_app::load(&Source::Form(form), &LIMITS).inspect_err(in_form)?;
+    for format in [ModelFormat::Toml, ModelFormat::Gmcr] {
+        round_trip(&loaded, format, &timer, in_form);
+    }
+    detente_app::compile(loaded, &LIMITS, &timer).inspect_err(in_form)?;
+    Ok(())
+}
+
+/// Draws an error in a model form; an error in the model must carry its form path.
+fn in_form(error: &AppError) {
+    draw(error);
+    if let AppError::Model(located) = error {
+        assert!(
+            located.form_path().is_some(),
+            "an error in a model form without its form path: {located}"
+        );
+    }
 }
 
 /// Draws an error as the command line does; a diagnostic that cannot be drawn panics here.
@@ -60,10 +106,10 @@ pub fn draw(error: &AppError) {
 }
 
 /// Writes `loaded` in `format`, reads it back and writes that in the other format:
-/// what detente writes, it must read.
-fn round_trip(loaded: &Loaded, format: ModelFormat, timer: &Timer) {
+/// what detente writes, it must read. `drawn` draws (and checks) an error in `loaded`.
+fn round_trip(loaded: &Loaded, format: ModelFormat, timer: &Timer, drawn: fn(&AppError)) {
     let Ok(written) =
-        detente_app::convert(loaded.clone(), format, &LIMITS, timer).inspect_err(draw)
+        detente_app::convert(loaded.clone(), format, &LIMITS, timer).inspect_err(drawn)
     else {
         return;
     };
@@ -220,5 +266,48 @@ fn render_all(report: &dyn Render) {
         if format == Format::Json {
             serde_json::from_slice::<serde_json::Value>(&out).expect("JSON reports are JSON");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mutate::form_text;
+
+    fn prisoners_form() -> Value {
+        let text = include_str!("../../../models/prisoners.toml");
+        form(text, "prisoners.toml").expect("the model opens as a form")
+    }
+
+    /// The pipeline on `form`, as the fuzzer runs a form case.
+    fn run_on(form: &Value) -> Result<(), AppError> {
+        run(&form_text(form), "case.form.json")
+    }
+
+    #[test]
+    fn a_form_is_read_compiled_and_its_errors_located_by_form_path() {
+        let mut form = prisoners_form();
+        assert!(run_on(&form).is_ok());
+        // Wrong when read, and wrong only when compiled.
+        let mut misread = form.clone();
+        misread["dm"][1]["option"][0]["id"] = Value::from(7);
+        form["status_quo"] = serde_json::json!(["p1_cooperate", "p2_cooperate"]);
+        form["rule"] = serde_json::json!([{"not_both": ["p1_cooperate", "p2_cooperate"]}]);
+        for (broken, at) in [(misread, "/dm/1/option/0/id"), (form, "/status_quo")] {
+            match run_on(&broken) {
+                Err(AppError::Model(located)) => {
+                    assert_eq!(located.form_path(), Some(at), "{located}");
+                }
+                other => panic!("expected an error at {at}, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_form_that_is_not_json_is_refused() {
+        assert!(matches!(
+            run("{\"dm\": [", "case.form.json"),
+            Err(AppError::Invalid { .. })
+        ));
     }
 }
