@@ -9,7 +9,7 @@
 use crate::document::{BarGroup, Block, Path, Span};
 use std::fmt::Write;
 use std::sync::OnceLock;
-use typst::diag::{FileError, FileResult};
+use typst::diag::{FileError, FileResult, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Duration, Smart};
 use typst::syntax::{FileId, Source};
 use typst::text::{Font, FontBook};
@@ -90,29 +90,19 @@ pub fn render(title: &str, blocks: &[Block]) -> Result<Vec<u8>, PdfError> {
     };
     let document = typst::compile::<PagedDocument>(&world)
         .output
-        .map_err(|errors| {
-            PdfError(
-                errors
-                    .iter()
-                    .map(|e| e.message.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })?;
+        .map_err(|errors| failed(&errors))?;
     let options = typst_pdf::PdfOptions {
         ident: Smart::Custom(format!("detente brief: {title}")),
         creator: Smart::Custom(Some("detente".into())),
         ..Default::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|errors| {
-        PdfError(
-            errors
-                .iter()
-                .map(|e| e.message.to_string())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })
+    typst_pdf::pdf(&document, &options).map_err(|errors| failed(&errors))
+}
+
+/// typst's diagnostics as one error.
+fn failed(errors: &[SourceDiagnostic]) -> PdfError {
+    let messages: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
+    PdfError(messages.join("; "))
 }
 
 /// `text` as a typst string literal.
