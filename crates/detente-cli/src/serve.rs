@@ -14,7 +14,11 @@ Examples:
   detente serve --bind 0.0.0.0           reachable from other machines (no login: trusted networks only)
 
 The page loads the built-in examples, .toml and .gmcr files or a blank model;
-its JSON API is described at /api/openapi.json. Stop the server with Ctrl-C.";
+its JSON API is described at /api/openapi.json. Stop the server with Ctrl-C.
+
+Each request is bounded by --timeout and --max-states, its body and its answer by
+size, and a connection that stalls while sending or receiving is closed
+(docs/WORKBENCH.md, \"The server's limits\").";
 
 #[derive(Debug, Args)]
 #[command(after_help = SERVE_AFTER_HELP)]
