@@ -4,7 +4,7 @@
 // model is edited; they are stale as soon as the model no longer matches them.
 
 import { api, cancelled, failure } from "./api.js";
-import { AUTO_ANALYSE_MAX_STATES, S, busy, onModel, refresh, showBanner } from "./store.js";
+import { AUTO_ANALYSE_MAX_STATES, S, batch, busy, onModel, refresh, showBanner } from "./store.js";
 
 export const PAGE_SIZE = 100;
 const SLOW_CONCEPTS = ["sim", "seqsim"];
@@ -190,41 +190,21 @@ export async function pageOf(id) {
 
 // ---------------------------------------------------------------- states in words
 
-let wanted = new Set();
-let fetching = false;
-
 function remember(states) {
   for (const s of states) if (s.description !== undefined) A.descriptions.set(s.id, { ...A.descriptions.get(s.id), ...s });
 }
 
+const lookUp = batch(async (ids) => {
+  const results = A.results;
+  const { payload } = await api("/api/states", about({ states: ids }));
+  if (A.results === results) remember(payload.states);
+});
+
 /** State `id` in words, or undefined while it is looked up (the page redraws when it is in). */
 export function described(id) {
   const known = A.descriptions.get(id);
-  if (known || !A.results) return known;
-  wanted.add(id);
-  if (!fetching) {
-    fetching = true;
-    queueMicrotask(lookUp);
-  }
-  return undefined;
-}
-
-async function lookUp() {
-  const results = A.results;
-  const ids = [...wanted].slice(0, 1000);
-  wanted = new Set([...wanted].slice(1000));
-  try {
-    const { payload } = await api("/api/states", about({ states: ids }));
-    if (A.results === results) remember(payload.states);
-  } catch {
-    // The states stay as numbers: their model has changed since.
-  }
-  fetching = false;
-  if (wanted.size) {
-    fetching = true;
-    queueMicrotask(lookUp);
-  }
-  refresh();
+  if (!known && A.results) lookUp(id);
+  return known;
 }
 
 /** Looks a state up by number, Y/N string, name or `sq`, and selects it. */

@@ -2,9 +2,11 @@
 // (one step of undo), and the server checks the whole form; the field its error points
 // at is outlined, with the message beside it.
 
-import { useLayoutEffect } from "preact/hooks";
-import { RULE_KINDS, at, idList, newDm, newOption } from "./form.js";
-import { S, afterRender, edit, redo, refresh, undo } from "./store.js";
+import { useLayoutEffect, useState } from "preact/hooks";
+import { api, failure } from "./api.js";
+import { MAX_BY_HAND, OrderView, RankingTiers, ValueClicks, conjunctionOf, rankByHand } from "./clicks.js";
+import { RULE_KINDS, at, fromForm, newDm, newOption } from "./form.js";
+import { S, afterRender, edit, redo, refresh, replaceDoc, undo } from "./store.js";
 import { count, dmColour, html } from "./ui.js";
 
 const RULE_HELP = {
@@ -25,9 +27,8 @@ const errorAt = (key) => (S.check.state === "error" && S.invalid.key === key ? S
 /** The message beside a field the error points at. */
 const FieldError = ({ message }) => (message ? html`<div class="field-error">${message}</div>` : null);
 
-/** A labelled text input bound to `obj[prop]`; `path` is where its value is in the form;
- * `renamed(before, after)` follows a change of an id. */
-function Text({ label, obj, prop, k, path, code, multiline, wide, placeholder, hint, renamed }) {
+/** A labelled text input bound to `obj[prop]`; `path` is where its value is in the form. */
+function Text({ label, obj, prop, k, path, code, multiline, wide, placeholder, hint }) {
   const id = fieldId(k);
   const invalid = errorAt(k);
   const props = {
@@ -36,16 +37,47 @@ function Text({ label, obj, prop, k, path, code, multiline, wide, placeholder, h
     "aria-invalid": invalid ? "true" : undefined, "aria-describedby": invalid ? "validation-message" : undefined,
     onInput: (e) => {
       const value = e.currentTarget.value;
-      edit(() => {
-        if (renamed) renamed(obj[prop], value);
-        obj[prop] = value;
-      }, k);
+      edit(() => { obj[prop] = value; }, k);
     },
   };
   return html`<div class=${"field" + (wide ? " wide" : "")}>
     <label for=${id}>${label}</label>
     ${multiline ? html`<textarea rows="2" ...${props}></textarea>` : html`<input type="text" ...${props} />`}
     ${hint ? html`<small class="hint">${hint}</small>` : null}
+    <${FieldError} message=${invalid} />
+  </div>`;
+}
+
+/** The id of an option or a decision maker: typed, then renamed everywhere the model names
+ * it when the field is left (or Enter pressed), by the server; Escape gives the typing up. */
+function IdField({ label, obj, k, path, kind }) {
+  const [draft, setDraft] = useState(null);
+  const [refused, setRefused] = useState(null);
+  const id = fieldId(k);
+  const invalid = refused || errorAt(k);
+  // The field's own value: typing may run ahead of the drawing of the draft.
+  const rename = async (e) => {
+    const to = e.currentTarget.value;
+    if (to === obj.id) {
+      setDraft(null);
+      return;
+    }
+    setDraft(to);
+    try {
+      const { payload } = await api("/api/rename", { form: S.form, kind, from: obj.id, to });
+      replaceDoc(fromForm(payload.form));
+      setDraft(null);
+      setRefused(null);
+    } catch (e) {
+      setRefused(failure(e).message);
+    }
+  };
+  return html`<div class="field">
+    <label for=${id}>${label}</label>
+    <input type="text" id=${id} data-key=${k} data-path=${path} value=${draft ?? obj.id} spellcheck="false" class="code"
+      aria-invalid=${invalid ? "true" : undefined} aria-describedby=${invalid ? "validation-message" : undefined}
+      onInput=${(e) => { setDraft(e.currentTarget.value); setRefused(null); }} onChange=${rename}
+      onKeyDown=${(e) => { if (e.key === "Escape") { setDraft(null); setRefused(null); } }} />
     <${FieldError} message=${invalid} />
   </div>`;
 }
@@ -110,17 +142,11 @@ function Owner({ m, d, k }) {
     </select></div>`;
 }
 
-/** Keeps the status quo and named states pointing at an option whose id is being edited. */
-function renameOption(m, before, after) {
-  if (m.statusQuo) m.statusQuo = m.statusQuo.map((id) => (id === before ? after : id));
-  for (const s of m.states) if (s.by === "options") s.options = idList(s.options).map((id) => (id === before ? after : id)).join(", ");
-}
-
 function OptionRow({ m, dm, d, o, k }) {
   const key = `dm.${d}.opt.${k}`;
   const path = at("dm", d, "option", k);
   return html`<li class="row option-row">
-    <${Text} label="Id" obj=${o} prop="id" k=${`${key}.id`} path=${`${path}/id`} code renamed=${(before, after) => renameOption(m, before, after)} />
+    <${IdField} label="Id" obj=${o} k=${`${key}.id`} path=${`${path}/id`} kind="option" />
     <${Text} label="Label" obj=${o} prop="label" k=${`${key}.label`} path=${`${path}/label`} />
     <${Select} label="Reversibility" obj=${o} prop="irreversible" k=${`${key}.irreversible`} path=${`${path}/irreversible`}
       choices=${[["", "reversible"], ["forward", "N → Y only"], ["backward", "Y → N only"]]} />
@@ -131,12 +157,15 @@ function OptionRow({ m, dm, d, o, k }) {
 }
 
 /** One entry of a list in priority order (a statement, a tier): its place, its text, its
- * buttons, and its uncertain priority folded away with whatever `children` add. */
-function PriorityItem({ list, j, label, obj, prop, k, path, what, placeholder, summary, children }) {
-  return html`<li class="row">
+ * buttons, `extra` below them (clicks, chips), and its uncertain priority folded away with
+ * whatever `children` add. */
+function PriorityItem({ list, j, label, obj, prop, k, path, what, placeholder, summary, extra, handle, children }) {
+  return html`<li class=${"row" + (handle ? " tier" : "")}>
+    ${handle ? html`<span class="tier-handle" title="Drag to move" aria-hidden="true">⠿</span>` : null}
     <span class="priority" aria-hidden="true">${j + 1}</span>
     <${Text} label=${label} obj=${obj} prop=${prop} k=${k} path=${path} code placeholder=${placeholder} />
     <${ListButtons} list=${list} i=${j} what=${what} k=${k} />
+    ${extra}
     <details class="more"><summary>${summary}</summary>
       <${Text} label="Uncertain priority (positions lo-hi)" obj=${obj} prop="priority" k=${`${k}.priority`} path=${`${path}/priority`} code
         placeholder="e.g. 2-4: may rank anywhere from 2nd to 4th" />
@@ -145,6 +174,9 @@ function PriorityItem({ list, j, label, obj, prop, k, path, what, placeholder, s
   </li>`;
 }
 
+/** The key of the entry added last: its clicks open at once. */
+let added = null;
+
 function Statements({ dm, d }) {
   return html`<div>
     <ol class="items statements" data-key=${`dm.${d}.prefs`} data-path=${at("dm", d, "preferences")} aria-label="Preference statements">
@@ -152,24 +184,33 @@ function Statements({ dm, d }) {
         const key = `dm.${d}.pref.${j}`;
         const path = at("dm", d, "preferences", j);
         return html`<${PriorityItem} list=${dm.preferences} j=${j} label=${`Statement ${j + 1}`} obj=${p} prop="statement" k=${key} path=${path}
-            what=${`statement ${j + 1}`} placeholder="e.g. !escalate or withdraw if blockade" summary="Uncertainty, description and source">
+            what=${`statement ${j + 1}`} placeholder="e.g. !escalate or withdraw if blockade" summary="Uncertainty, description and source"
+            extra=${html`<${ValueClicks} obj=${p} prop="statement" k=${key} what="the statement" open=${added === key} />`}>
           <${Text} label="Description" obj=${p} prop="description" k=${`${key}.description`} path=${`${path}/description`} wide />
           <${Text} label="Source" obj=${p} prop="source" k=${`${key}.source`} path=${`${path}/source`} wide />
         <//>`;
       })}
     </ol>
-    <${Add} label="Statement" onAdd=${() => dm.preferences.push({ statement: dm.options[0] ? dm.options[0].id : "true", description: "", source: "", priority: "" })} />
-    <small class="hint">${"Expressions: option ids with ! (not), & (and), | (or), -> (implies), if, <-> (iff), parentheses."}</small>
+    <${Add} label="Statement" onAdd=${() => {
+      added = `dm.${d}.pref.${dm.preferences.length}`;
+      dm.preferences.push({ statement: dm.options[0] ? dm.options[0].id : "true", description: "", source: "", priority: "" });
+    }} />
+    <small class="hint">${"A statement is true or false at each state; the first weighs more than all the others together. Expressions: option ids with ! (not), & (and), | (or), -> (implies), if, <-> (iff), parentheses."}</small>
   </div>`;
 }
 
+/** One tier of a ranking: its states as chips to drag, its text folded away. */
+function Tier({ dm, d, j, children }) {
+  const t = dm.ranking[j];
+  return html`<${PriorityItem} list=${dm.ranking} j=${j} label=${`Tier ${j + 1}`} obj=${t} prop="items" handle
+    k=${`dm.${d}.tier.${j}`} path=${at("dm", d, "ranking", j)} what=${`tier ${j + 1}`}
+    placeholder="Y/N/- patterns, expressions or state numbers, comma-separated (a tie)" summary="Uncertainty" extra=${children} />`;
+}
+
 function Ranking({ dm, d }) {
-  return html`<div>
-    <ol class="items" data-key=${`dm.${d}.ranking`} data-path=${at("dm", d, "ranking")} aria-label="Ranking">
-      ${dm.ranking.map((t, j) => html`<${PriorityItem} list=${dm.ranking} j=${j} label=${`Tier ${j + 1}`} obj=${t} prop="items"
-        k=${`dm.${d}.tier.${j}`} path=${at("dm", d, "ranking", j)} what=${`tier ${j + 1}`}
-        placeholder="Y/N/- patterns, expressions or state numbers, comma-separated (a tie)" summary="Uncertainty" />`)}
-    </ol>
+  return html`<div data-key=${`dm.${d}.ranking`} data-path=${at("dm", d, "ranking")}>
+    <p class="hint">Best first: drag a tier by its handle, or a state onto another tier to tie them.</p>
+    <${RankingTiers} dm=${dm} d=${d} Tier=${Tier} />
     <${Add} label="Tier" onAdd=${() => dm.ranking.push({ items: "", priority: "" })} />
     <small class="hint">Every feasible state must be matched by exactly one tier.</small>
     <details class="more"><summary>Description and source of the ranking</summary>
@@ -179,6 +220,13 @@ function Ranking({ dm, d }) {
   </div>`;
 }
 
+/** Turns statements into a ranking by hand, for models small enough to list their states. */
+function ByHand({ d }) {
+  const states = S.check.state === "ok" ? S.check.payload.state_count : null;
+  if (states === null || states > MAX_BY_HAND) return null;
+  return html`<button type="button" class="secondary small" data-by-hand=${d} onClick=${() => rankByHand(d)}>Rank the ${states} states by hand instead</button>`;
+}
+
 function DmCard({ m, dm, d }) {
   const name = dm.name || dm.id || `DM ${d + 1}`;
   const key = `dm.${d}`;
@@ -186,7 +234,7 @@ function DmCard({ m, dm, d }) {
   return html`<fieldset class="card dm" style=${{ "--dm-colour": dmColour(d) }}>
     <legend>${name}</legend>
     <div class="row">
-      <${Text} label="Id" obj=${dm} prop="id" k=${`${key}.id`} path=${`${path}/id`} code />
+      <${IdField} label="Id" obj=${dm} k=${`${key}.id`} path=${`${path}/id`} kind="dm" />
       <${Text} label="Name" obj=${dm} prop="name" k=${`${key}.name`} path=${`${path}/name`} />
       <${ListButtons} list=${m.dms} i=${d} what=${`decision maker ${name}`} k=${key} />
     </div>
@@ -198,8 +246,9 @@ function DmCard({ m, dm, d }) {
     <h4>Preferences</h4>
     <${Select} label="Given as" obj=${dm} prop="mode" k=${`${key}.mode`}
       choices=${[["preferences", "option prioritization (statements, most important first)"], ["ranking", "ranking (tiers of states, best first)"], ["none", "none (indifferent)"]]} />
-    ${dm.mode === "preferences" ? html`<${Statements} dm=${dm} d=${d} />` : null}
+    ${dm.mode === "preferences" ? html`<${Statements} dm=${dm} d=${d} /><${ByHand} d=${d} />` : null}
     ${dm.mode === "ranking" ? html`<${Ranking} dm=${dm} d=${d} />` : null}
+    <${OrderView} d=${d} />
     <${Text} label="Misperceived states (it can neither move to nor from them)" obj=${dm} prop="misperceives" k=${`${key}.misperceives`}
       path=${`${path}/misperceives`} code wide placeholder="Y/N/- patterns or expressions, comma-separated; empty: it sees every state" />
     <div class="row end">
@@ -208,15 +257,31 @@ function DmCard({ m, dm, d }) {
   </fieldset>`;
 }
 
+/** Adds an infeasible combination: the first options of the first two decision makers
+ * together, to be clicked into the combination meant. */
+async function addCombination(m) {
+  const firsts = m.dms.slice(0, 2).map((dm) => dm.options[0]).filter(Boolean);
+  try {
+    const value = await conjunctionOf(Object.fromEntries(firsts.map((o) => [o.id, true])));
+    added = `rule.${m.rules.length}.value`;
+    edit(() => m.rules.push({ kind: "forbid", value, description: "", source: "" }));
+  } catch (e) {
+    S.banner = { message: "Cannot add the combination: " + failure(e).message, detail: "" };
+    refresh();
+  }
+}
+
 function Rules({ m }) {
   return html`<${Section} title="Feasibility rules">
     <ol class="items">${m.rules.map((r, i) => html`<li class="row">
       <${Select} label="Kind" obj=${r} prop="kind" k=${`rule.${i}.kind`} choices=${RULE_KINDS.map((k) => [k, k.replace(/_/g, " ")])} />
       <${Text} label="Condition" obj=${r} prop="value" k=${`rule.${i}.value`} path=${at("rule", i, r.kind)} code hint=${RULE_HELP[r.kind]} />
       <${ListButtons} list=${m.rules} i=${i} what=${`rule ${i + 1}`} k=${`rule.${i}`} />
+      ${r.kind === "forbid" ? html`<${ValueClicks} obj=${r} prop="value" k=${`rule.${i}.value`} what="the infeasible combination" open=${added === `rule.${i}.value`} />` : null}
       <${Notes} obj=${r} k=${`rule.${i}`} path=${at("rule", i)} />
     </li>`)}</ol>
     <${Add} label="Rule" onAdd=${() => m.rules.push({ kind: "not_both", value: m.dms.flatMap((dm) => dm.options.map((o) => o.id)).slice(0, 2).join(", "), description: "", source: "" })} />
+    <button type="button" class="secondary small add" id="add-combination" onClick=${() => addCombination(m)}>+ Infeasible combination</button>
   <//>`;
 }
 

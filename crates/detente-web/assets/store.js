@@ -32,8 +32,10 @@ export const S = {
   /** Set when the model was restored from the browser's storage on arrival. */
   restored: null,
   check: { state: "idle", payload: null, error: null },
-  /** The TOML the server wrote from the last valid form. */
+  /** The TOML the server wrote from the last valid form, and that form. */
   preview: "",
+  validForm: null,
+  validFormText: "",
   /** The field an error points at: its key and its name as the user knows it. */
   invalid: { key: null, name: "" },
   banner: null,
@@ -51,9 +53,18 @@ export function setRenderer(render) {
   renderer = render;
 }
 
+let held = false;
+
+/** Holds redrawing while something else moves the page's elements (a drag), and redraws
+ * once it is let go. */
+export function holdDrawing(hold) {
+  held = hold;
+  if (!hold) refresh();
+}
+
 /** Redraws the page once the current work is done. */
 export function refresh() {
-  if (scheduled) return;
+  if (scheduled || held) return;
   scheduled = true;
   queueMicrotask(() => {
     scheduled = false;
@@ -62,6 +73,34 @@ export function refresh() {
     rendered = [];
     for (const f of after) f();
   });
+}
+
+/** Gathers what the page asks for while it draws, and asks the server for all of it at once:
+ * `want(x)` adds `x`; once the drawing is done, `fetch(list)` gets them (at most `most` at a
+ * time), and the page is redrawn with what came back. A failure leaves the things to be
+ * asked for again at the next drawing. */
+export function batch(fetch, most = 1000) {
+  let wanted = new Set();
+  let asking = false;
+  const ask = () => {
+    asking = true;
+    queueMicrotask(async () => {
+      const list = [...wanted].slice(0, most);
+      wanted = new Set([...wanted].slice(most));
+      try {
+        await fetch(list);
+      } catch {
+        // Asked for again when next drawn.
+      }
+      asking = false;
+      if (wanted.size) ask();
+      refresh();
+    });
+  };
+  return (x) => {
+    wanted.add(x);
+    if (!asking) ask();
+  };
 }
 
 /** Runs `f` once the page has been redrawn (to move focus, or scroll, to what was drawn). */
@@ -234,6 +273,8 @@ export async function runCheck() {
     if (sent !== S.formText) return;
     S.check = { state: "ok", payload, error: null };
     S.preview = payload.toml;
+    S.validForm = S.form;
+    S.validFormText = sent;
     for (const listener of listeners) listener("valid");
   } catch (e) {
     if (sent !== S.formText) return;

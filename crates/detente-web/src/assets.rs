@@ -40,6 +40,7 @@ pub const ASSETS: &[Asset] = assets! {
     "results.js" => JS,
     "explore.js" => JS,
     "panels.js" => JS,
+    "clicks.js" => JS,
     "vendor/preact.mjs" => JS,
     "vendor/preact-hooks.mjs" => JS,
     "vendor/htm.mjs" => JS,

@@ -112,10 +112,21 @@ async fn wait_for(client: &Client, what: &str, expression: &str) -> Value {
         if ready {
             return value;
         }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "timed out waiting for {what}"
-        );
+        if started.elapsed() > Duration::from_secs(60) {
+            // What the page shows, to tell why.
+            let page = client
+                .execute(
+                    "return {banner: document.getElementById('banner')?.textContent, \
+                     validation: document.getElementById('validation')?.textContent, \
+                     focus: document.activeElement?.id, \
+                     chips: [...document.querySelectorAll('.chips')].map(c => c.textContent), \
+                     fields: [...document.querySelectorAll('input[data-key]')].slice(0, 12).map(e => e.dataset.key + '=' + e.value), \
+                     errors: [...document.querySelectorAll('.field-error, .error-message')].map(e => e.textContent)};",
+                    vec![],
+                )
+                .await;
+            panic!("timed out waiting for {what}; the page: {page:?}");
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -1389,5 +1400,284 @@ async fn edits_are_never_lost() {
         .await
         .unwrap();
     assert_eq!(asks, json!(true));
+    client.close().await.unwrap();
+}
+
+/// Drags the element at `from` onto the element at `to` with the mouse, in small steps.
+async fn drag(client: &Client, from: &str, to: &str) {
+    use fantoccini::actions::{InputSource as _, MouseActions, PointerAction};
+    // Both in the middle of the window, away from the edges where dragging scrolls the page.
+    client
+        .execute(
+            &format!(
+                "const a = document.querySelector(\"{from}\").getBoundingClientRect(), b = document.querySelector(\"{to}\").getBoundingClientRect(); \
+                 window.scrollBy(0, (a.top + b.bottom) / 2 - innerHeight / 2);"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (from, to) = (
+        client.find(Locator::Css(from)).await.unwrap(),
+        client.find(Locator::Css(to)).await.unwrap(),
+    );
+    let mut mouse = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement {
+            element: from,
+            duration: Some(Duration::from_millis(50)),
+            x: 0.0,
+            y: 0.0,
+        })
+        .then(PointerAction::Down {
+            button: fantoccini::actions::MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Pause {
+            duration: Duration::from_millis(300),
+        });
+    // As slowly as a hand: a busy machine may take a while to start the drag.
+    for step in 0..5 {
+        mouse = mouse.then(PointerAction::MoveToElement {
+            element: to.clone(),
+            duration: Some(Duration::from_millis(150)),
+            x: 0.0,
+            y: f64::from(2 * step - 8),
+        });
+    }
+    let mouse = mouse
+        .then(PointerAction::Pause {
+            duration: Duration::from_millis(300),
+        })
+        .then(PointerAction::Up {
+            button: fantoccini::actions::MOUSE_BUTTON_LEFT,
+        });
+    client.perform_actions(mouse).await.unwrap();
+    idle(client).await;
+}
+
+/// Types `text` over the field `id` and leaves it (Tab), as an analyst changing an id does.
+async fn retype(client: &Client, id: &str, text: &str) {
+    let field = client.find(Locator::Id(id)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(&format!("{text}\t")).await.unwrap();
+}
+
+/// Clicks the value `value` (Y, N or -) of `option` in the clicks of the condition `key`.
+async fn click_value(client: &Client, key: &str, option: &str, value: &str) {
+    let before = field_value(client, key).await;
+    click(
+        client,
+        Locator::Css(&format!(
+            "[data-clicks='{key}'] button[data-option='{option}'][data-value='{value}']"
+        )),
+    )
+    .await;
+    wait_for(
+        client,
+        "the condition rewritten",
+        &format!(
+            "document.querySelector(\"[data-key='{key}']\").value !== '{before}' && document.querySelector(\"[data-clicks='{key}'] button[data-option='{option}'][data-value='{value}']\").getAttribute('aria-pressed') === 'true'"
+        ),
+    )
+    .await;
+}
+
+/// The states of each tier of DM `d`'s ranking, as the chips show them.
+async fn tiers(client: &Client, d: usize) -> Value {
+    client
+        .execute(
+            &format!(
+                "return [...document.querySelectorAll('fieldset.dm:nth-of-type({}) .tiers .chips')].map(c => [...c.children].map(li => Number(li.dataset.item)));",
+                d + 1
+            ),
+            vec![],
+        )
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_model_is_built_by_clicking_and_dragging() {
+    let Some((_driver, client, base)) = open_workbench().await else {
+        return;
+    };
+    client.goto(&format!("{base}/#blank")).await.unwrap();
+    wait_for(&client, "the blank model", "document.querySelector('#validation .ok') && document.getElementById('validation').textContent.includes('4 feasible states')").await;
+
+    // A's preferences by clicks: "B acts" first, then "A does not act".
+    for (j, clicks, expected) in [
+        (0, [("a_acts", "-"), ("b_acts", "Y")], "b_acts"),
+        (1, [("a_acts", "N"), ("b_acts", "-")], "!a_acts"),
+    ] {
+        click(
+            &client,
+            Locator::XPath(
+                "(//fieldset[contains(@class,'dm')])[1]//button[contains(., 'Statement')]",
+            ),
+        )
+        .await;
+        let key = format!("dm.0.pref.{j}");
+        // A new statement starts valid, its clicks open.
+        wait_for(
+            &client,
+            "the new statement's clicks",
+            &format!("document.querySelector(\"[data-clicks='{key}'][open] button[data-option='a_acts'][data-value='Y'][aria-pressed='true']\")"),
+        )
+        .await;
+        for (option, value) in clicks {
+            if value == "-" && field_value(&client, &key).await != option {
+                continue;
+            }
+            click_value(&client, &key, option, value).await;
+        }
+        assert_eq!(field_value(&client, &key).await, expected);
+    }
+
+    // B's by ranking the four states by hand: best, state 2 (only A acts), then 4, 1 and 3.
+    wait_for(
+        &client,
+        "the offer to rank by hand",
+        "document.querySelector(\"[data-by-hand='1']\")",
+    )
+    .await;
+    click(&client, Locator::Css("[data-by-hand='1']")).await;
+    wait_for(
+        &client,
+        "B's ranking",
+        "document.querySelector('fieldset.dm:nth-of-type(2) .tiers .chip')",
+    )
+    .await;
+    assert_eq!(tiers(&client, 1).await, json!([[1, 2, 3, 4]]));
+    for state in [2, 4, 1, 3] {
+        // The states in words first: the chips grow as their words come in.
+        wait_for(
+            &client,
+            "the states in words",
+            "[...document.querySelectorAll('fieldset.dm:nth-of-type(2) .tiers .chip')].every(c => c.textContent.includes(':'))",
+        )
+        .await;
+        drag(
+            &client,
+            &format!("fieldset.dm:nth-of-type(2) .tiers .chip[data-item='{state}']"),
+            "fieldset.dm:nth-of-type(2) .new-tier",
+        )
+        .await;
+        wait_for(
+            &client,
+            "the state in a tier of its own, last",
+            &format!("[...document.querySelectorAll('fieldset.dm:nth-of-type(2) .tiers .chips')].pop()?.textContent.startsWith('state {state}:') && document.querySelector('#validation .ok')"),
+        )
+        .await;
+    }
+    assert_eq!(tiers(&client, 1).await, json!([[2], [4], [1], [3]]));
+    // B's order as the model now makes it, shown as it changes.
+    client
+        .execute(
+            "document.querySelector(\"[data-order='1']\").open = true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    wait_for(
+        &client,
+        "B's order",
+        "[...document.querySelectorAll(\"[data-order='1'] .order-state\")].map(s => s.dataset.state).join(' ') === '2 4 1 3'",
+    )
+    .await;
+    // A tier dragged by its handle to the top.
+    drag(
+        &client,
+        "fieldset.dm:nth-of-type(2) .tiers > li:nth-child(4) .tier-handle",
+        "fieldset.dm:nth-of-type(2) .tiers > li:nth-child(1) .priority",
+    )
+    .await;
+    wait_for(
+        &client,
+        "the tier moved",
+        "document.querySelector(\"[data-key='dm.1.tier.0']\").value === '3'",
+    )
+    .await;
+    assert_eq!(tiers(&client, 1).await, json!([[3], [2], [4], [1]]));
+    click(&client, Locator::Id("undo")).await;
+    assert_eq!(tiers(&client, 1).await, json!([[2], [4], [1], [3]]));
+
+    // A Prisoner's Dilemma: mutual defection is the only Nash equilibrium.
+    click(&client, Locator::Id("analyze")).await;
+    wait_for(
+        &client,
+        "the analysis",
+        "document.querySelector('#equilibria dd[data-concept=nash]')?.dataset.states === '1'",
+    )
+    .await;
+    screenshot(&client, Some("editor"), "clicking-preferences").await;
+
+    // An infeasible combination by clicks: both acting, then A acting at all.
+    click(&client, Locator::Id("add-combination")).await;
+    wait_for(
+        &client,
+        "the combination",
+        "document.querySelector(\"[data-key='rule.0.value']\")?.value === 'a_acts & b_acts'",
+    )
+    .await;
+    wait_for(
+        &client,
+        "three states",
+        "document.getElementById('validation').textContent.includes('3 feasible states')",
+    )
+    .await;
+    click_value(&client, "rule.0.value", "b_acts", "-").await;
+    assert_eq!(field_value(&client, "rule.0.value").await, "a_acts");
+    wait_for(
+        &client,
+        "two states",
+        "document.getElementById('validation').textContent.includes('2 feasible states')",
+    )
+    .await;
+    screenshot(&client, Some("editor"), "clicking-rules").await;
+    click(&client, Locator::Id("undo")).await;
+    click(&client, Locator::Id("undo")).await;
+    wait_for(&client, "four states again", "document.getElementById('validation').textContent.includes('4 feasible states') && !document.querySelector(\"[data-key='rule.0.value']\")").await;
+
+    // Renaming an option renames its mentions; a DM's, its coalitions.
+    click(
+        &client,
+        Locator::XPath("//fieldset[contains(@class,'section')][legend='Coalitions']//button[contains(., 'Coalition')]"),
+    )
+    .await;
+    retype(&client, "f-dm-0-opt-0-id", "a_cooperates").await;
+    wait_for(
+        &client,
+        "the rename",
+        "document.querySelector(\"[data-key='dm.0.pref.1']\").value === '!a_cooperates'",
+    )
+    .await;
+    retype(&client, "f-dm-1-id", "bee").await;
+    wait_for(
+        &client,
+        "the DM renamed in its coalition",
+        "document.querySelector(\"[data-key='coalition.0.members']\").value === 'a, bee'",
+    )
+    .await;
+    // An id another option has is refused, beside the field, and nothing changes.
+    retype(&client, "f-dm-0-opt-0-id", "b_acts").await;
+    let refused = wait_for(
+        &client,
+        "the refusal",
+        "document.getElementById('f-dm-0-opt-0-id').closest('.field').querySelector('.field-error')?.textContent",
+    )
+    .await;
+    assert!(
+        refused
+            .as_str()
+            .unwrap()
+            .contains("already called `b_acts`"),
+        "{refused}"
+    );
+    assert_eq!(field_value(&client, "dm.0.pref.1").await, "!a_cooperates");
+    wait_for(
+        &client,
+        "the same equilibrium",
+        "document.querySelector('#validation .ok') && document.querySelector('#equilibria dd[data-concept=nash]')?.dataset.states === '1' && !document.getElementById('results').dataset.stale",
+    )
+    .await;
     client.close().await.unwrap();
 }
