@@ -73,6 +73,21 @@ pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
     }
 }
 
+/// A list of phrases that may hold "and" themselves ("taking up X and dropping Y"): then
+/// they are set apart by semicolons, "A; B; and C", so that no reader takes the inner "and"
+/// for the list's; otherwise as [`and_list`].
+pub fn phrase_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items.split_last() {
+        Some((last, rest))
+            if !rest.is_empty() && items.iter().any(|s| s.as_ref().contains(" and ")) =>
+        {
+            let rest: Vec<&str> = rest.iter().map(|s| s.as_ref()).collect();
+            format!("{}; and {}", rest.join("; "), last.as_ref())
+        }
+        _ => and_list(items),
+    }
+}
+
 /// The concepts' labels as a list in words: "GMR, SMR and SEQ".
 pub fn labels(concepts: &[Concept]) -> String {
     let names: Vec<&str> = concepts.iter().map(|c| c.label()).collect();
@@ -266,7 +281,7 @@ impl VerdictsReport<'_> {
             "For it to hold for {dm} under {}, {dm} would have to prefer it to {}",
             labels(&change.concepts),
             if answered || unanswered {
-                and_list(&moves)
+                phrase_list(&moves)
             } else {
                 moves.join("; and to ")
             }
@@ -611,6 +626,11 @@ mod tests {
             drops: vec!["z".into()],
         };
         assert_eq!(doing(&change), "taking up x and y and dropping z");
+        assert_eq!(phrase_list(&["a", "b", "c"]), "a, b and c");
+        assert_eq!(
+            phrase_list(&["taking up x and y", "dropping z", "2 other moves"]),
+            "taking up x and y; dropping z; and 2 other moves"
+        );
         assert_eq!(doing_modal(&change), "take up x and y and drop z");
     }
 }
