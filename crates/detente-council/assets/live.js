@@ -1,0 +1,25 @@
+// Live updates for a council's pages: the council's record arrives as server-sent events,
+// and each new event shows a notice with a link to reload, so that nothing being typed
+// into a form is lost. Without JavaScript the pages work the same, reloaded by hand.
+(() => {
+  const script = document.currentScript;
+  const council = script && script.dataset.council;
+  if (!council) return;
+  const after = script.dataset.after || "0";
+  const source = new EventSource(`/api/councils/${council}/events?after=${after}`);
+  const notice = document.createElement("div");
+  notice.className = "live";
+  notice.setAttribute("role", "status");
+  let count = 0;
+  source.addEventListener("record", (message) => {
+    const event = JSON.parse(message.data);
+    count += 1;
+    const text = document.createElement("span");
+    text.textContent = `${event.summary} `;
+    const reload = document.createElement("a");
+    reload.href = location.pathname + location.search;
+    reload.textContent = count === 1 ? "Reload to see it." : `Reload to see all ${count} new events.`;
+    notice.replaceChildren(text, reload);
+    if (!notice.isConnected) document.querySelector("main").prepend(notice);
+  });
+})();
