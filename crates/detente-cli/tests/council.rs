@@ -6,6 +6,28 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// A fresh database for one test: a SQLite file in `dir`, or, when DETENTE_TEST_POSTGRES
+/// names a PostgreSQL server (scripts/test starts one), a new database on it.
+fn fresh_database(dir: &std::path::Path, name: &str) -> String {
+    match std::env::var("DETENTE_TEST_POSTGRES") {
+        Ok(server) if !server.is_empty() => {
+            let database = format!("council_cli_{name}_{}", std::process::id());
+            let admin = format!("{server}/postgres");
+            let psql = |sql: String| {
+                let out = Command::new("psql")
+                    .args([admin.as_str(), "-q", "-c", sql.as_str()])
+                    .output()
+                    .expect("psql runs");
+                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            };
+            psql(format!("DROP DATABASE IF EXISTS {database}"));
+            psql(format!("CREATE DATABASE {database}"));
+            format!("{server}/{database}")
+        }
+        _ => dir.join("council.db").display().to_string(),
+    }
+}
+
 fn scratch(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join("council-cli")
@@ -110,7 +132,7 @@ async fn join(port: u16, token: &str, name: &str) -> (reqwest::Client, String) {
 #[tokio::test]
 async fn init_prints_an_invitation_for_every_role() {
     let dir = scratch("init");
-    let database = dir.join("council.db").display().to_string();
+    let database = fresh_database(&dir, "init");
     let links = init(&database);
     let roles: Vec<&str> = links.iter().map(|(r, _)| r.as_str()).collect();
     assert_eq!(
@@ -147,7 +169,7 @@ async fn init_prints_an_invitation_for_every_role() {
 #[tokio::test]
 async fn nothing_acknowledged_is_lost_when_the_server_is_killed() {
     let dir = scratch("kill");
-    let database = dir.join("council.db").display().to_string();
+    let database = fresh_database(&dir, "kill");
     let links = init(&database);
     let port = free_port();
     let mut server = serve(&database, port).await;
@@ -225,4 +247,65 @@ async fn nothing_acknowledged_is_lost_when_the_server_is_killed() {
     );
     server.kill().unwrap();
     server.wait().unwrap();
+}
+
+/// Two `council serve` processes on one database serve one council consistently: a
+/// session made on one is good on the other, what is said through one is read through
+/// the other, and the other's open event stream carries it.
+#[tokio::test]
+async fn two_servers_on_one_database_serve_one_council() {
+    let dir = scratch("two");
+    let database = fresh_database(&dir, "two");
+    let links = init(&database);
+    let (first, second) = (free_port(), free_port());
+    let mut servers = [serve(&database, first).await, serve(&database, second).await];
+    let (mediator, csrf) = join(first, &links[1].1, "mediator").await;
+    // The cookie (127.0.0.1, any port) carries the session to the second server.
+    let council: Value = mediator
+        .get(format!("http://127.0.0.1:{second}/api/councils/1"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(council["you"]["role"], "mediator", "{council}");
+    let (russia, _) = join(second, &links[3].1, "ru-head").await;
+    let mut events = russia
+        .get(format!("http://127.0.0.1:{second}/api/councils/1/events?after=0"))
+        .send()
+        .await
+        .unwrap();
+    let tabled = mediator
+        .post(format!("http://127.0.0.1:{first}/api/councils/1/proposals"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"title": "Proposed package", "taken": ["us_propose_nrc", "ru_ceasefire", "ua_ceasefire"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tabled.status().as_u16(), 201);
+    let proposals: Value = russia
+        .get(format!("http://127.0.0.1:{second}/api/councils/1/proposals"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(proposals[0]["title"], "Proposed package", "{proposals}");
+    // The second server's stream sends what the first server recorded.
+    let started = Instant::now();
+    let mut seen = String::new();
+    while !seen.contains("tabled proposal 1") {
+        assert!(started.elapsed() < Duration::from_secs(30), "no event for the tabling: {seen}");
+        match tokio::time::timeout(Duration::from_secs(5), events.chunk()).await {
+            Ok(Ok(Some(chunk))) => seen.push_str(&String::from_utf8_lossy(&chunk)),
+            _ => {}
+        }
+    }
+    assert!(seen.contains("event: record"), "{seen}");
+    for server in &mut servers {
+        server.kill().unwrap();
+        server.wait().unwrap();
+    }
 }
