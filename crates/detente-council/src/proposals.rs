@@ -264,16 +264,18 @@ impl Db {
                 "only the mediator or the delegation that tabled a proposal may amend it",
             ));
         }
+        check_text("note", &amendment.note, false)?;
+        let council = self.council(member).await?;
+        let state = self.state_of(&council, &amendment.taken).await?;
+        let mut tx = self.begin_for(member.council).await?;
+        // Decided, and the version's number, as of the transaction that writes.
+        let proposal = load_proposal(&mut tx, member.council, number).await?;
         if proposal.decision.is_some() {
             return Err(CouncilError::conflict(format!(
                 "proposal {number} has been adopted: table a new proposal instead"
             )));
         }
-        check_text("note", &amendment.note, false)?;
-        let council = self.council(member).await?;
-        let state = self.state_of(&council, &amendment.taken).await?;
         let version = proposal.current().map_or(1, |v| v.version + 1);
-        let mut tx = self.begin_for(member.council).await?;
         insert_version(
             &mut tx,
             proposal.id,
@@ -316,7 +318,11 @@ impl Db {
         let delegation = member.own_delegation("answer proposals")?.clone();
         check_text("statement", statement, false)?;
         self.settle_silences(member.council).await?;
-        let proposal = self.proposal(member, number).await?;
+        let council = self.council(member).await?;
+        // Read in the transaction that writes, so that no amendment or decision slips in
+        // between the check and the answer.
+        let mut tx = self.begin_for(member.council).await?;
+        let proposal = load_proposal(&mut tx, member.council, number).await?;
         if proposal.decision.is_some() {
             return Err(CouncilError::conflict(format!(
                 "proposal {number} has been adopted"
@@ -329,8 +335,6 @@ impl Db {
                 current.version
             )));
         }
-        let council = self.council(member).await?;
-        let mut tx = self.begin_for(member.council).await?;
         sqlx::query(
             "INSERT INTO responses (version_id, delegation_id, answer, statement, member_id, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -423,10 +427,11 @@ impl Db {
                 "a silence procedure lasts 1 to {MAX_SILENCE_MINUTES} minutes (thirty days)"
             )));
         }
-        let proposal = self.proposal(member, number).await?;
+        let mut tx = self.begin_for(member.council).await?;
+        let proposal = load_proposal(&mut tx, member.council, number).await?;
         if proposal.non_paper {
             return Err(CouncilError::conflict(format!(
-                "proposal {number} is a non-paper: it is not for adoption; amend it into a proposal by tabling one"
+                "proposal {number} is a non-paper, for discussion and not for adoption: table its terms as a proposal to adopt them"
             )));
         }
         if proposal.decision.is_some() {
@@ -442,7 +447,6 @@ impl Db {
             )));
         }
         let deadline = now() + minutes * 60_000;
-        let mut tx = self.begin_for(member.council).await?;
         sqlx::query(
             "INSERT INTO silences (version_id, deadline, member_id, created_at) VALUES ($1, $2, $3, $4)",
         )
