@@ -491,9 +491,11 @@ async fn say(
     .await
 }
 
-/// The council's new record events as server-sent events (`event: record`, the event as
-/// JSON), from event `after` + 1 on. The database is polled each second, so every server
-/// process on one database sends every process's events.
+/// What a member's open pages are sent live, as server-sent events: each new event of
+/// the council's record (`event: record`, from event `after` + 1 on) and each new
+/// message on a channel the member may read (`event: message`, from the newest when the
+/// stream opens). The database is polled each second, so every server process on one
+/// database sends what any process wrote.
 async fn events(
     State(s): St,
     session: Session,
@@ -501,34 +503,40 @@ async fn events(
     Path(id): Path<i64>,
     Query(q): Query<After>,
 ) -> Reply {
+    use axum::response::sse::{Event, KeepAlive, Sse};
     let member = match member(&s, &session, id).await {
         Ok(member) => member,
         Err(e) => return Err(failure(uri.path(), e)),
     };
-    let stream = futures_util::stream::unfold(
-        (s, member, q.after, Vec::new()),
-        |(s, member, after, mut pending)| async move {
-            loop {
-                if !pending.is_empty() {
-                    let event: crate::Event = pending.remove(0);
-                    let next = event.seq;
-                    let sse = axum::response::sse::Event::default()
-                        .event("record")
-                        .id(next.to_string())
-                        .json_data(&event)
-                        .unwrap_or_default();
-                    return Some((
-                        Ok::<_, std::convert::Infallible>(sse),
-                        (s, member, next, pending),
-                    ));
-                }
-                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-                // A database failure ends the stream; the page's EventSource reconnects.
-                pending = s.db.record(&member, after).await.ok()?;
+    let said = match s.db.messages_since(&member, 0).await {
+        Ok(messages) => messages.last().map_or(0, |m| m.id),
+        Err(e) => return Err(failure(uri.path(), e)),
+    };
+    let start = Live { after: q.after, said, pending: Vec::new() };
+    let stream = futures_util::stream::unfold((s, member, start), |(s, member, mut live)| async move {
+        loop {
+            if !live.pending.is_empty() {
+                let event = live.pending.remove(0);
+                return Some((Ok::<_, std::convert::Infallible>(event), (s, member, live)));
             }
-        },
-    );
-    Ok(axum::response::sse::Sse::new(stream)
-        .keep_alive(axum::response::sse::KeepAlive::default())
-        .into_response())
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            // A database failure ends the stream; the page's EventSource reconnects.
+            for event in s.db.record(&member, live.after).await.ok()? {
+                live.after = event.seq;
+                live.pending.push(Event::default().event("record").id(event.seq.to_string()).json_data(&event).ok()?);
+            }
+            for message in s.db.messages_since(&member, live.said).await.ok()? {
+                live.said = message.id;
+                live.pending.push(Event::default().event("message").json_data(&message).ok()?);
+            }
+        }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
+}
+
+/// Where a live stream has got to.
+struct Live {
+    after: i64,
+    said: i64,
+    pending: Vec<axum::response::sse::Event>,
 }

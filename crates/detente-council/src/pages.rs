@@ -67,10 +67,14 @@ pub(crate) fn routes() -> Router<Server> {
 /// The pages' one script: live updates from the record (`assets/live.js`).
 const LIVE_JS: &str = include_str!("../assets/live.js");
 
-/// The live-updates script for council `council`'s pages, whose record they show up to event `seen`.
-fn live(council: i64, seen: i64) -> String {
+/// The live-updates script for council `council`'s pages, whose record they show up to
+/// event `seen`; on a talk page, the `channel` whose new messages it adds.
+fn live(council: i64, seen: i64, channel: Option<&str>) -> String {
+    let channel = channel
+        .map(|c| format!(" data-channel=\"{}\"", esc(c)))
+        .unwrap_or_default();
     format!(
-        "<script src=\"/assets/live.js\" data-council=\"{council}\" data-after=\"{seen}\" defer></script>"
+        "<script src=\"/assets/live.js\" data-council=\"{council}\" data-after=\"{seen}\"{channel} defer></script>"
     )
 }
 
@@ -623,7 +627,7 @@ async fn council_page(State(s): St, session: Session, uri: Uri, Path(id): Path<i
             ));
         }
         body.push_str("</section>");
-        body.push_str(&live(id, s.db.record_size(id).await?));
+        body.push_str(&live(id, s.db.record_size(id).await?, None));
         Ok(html(&council.name, &me.name, &body))
     })
     .await
@@ -896,7 +900,7 @@ async fn talk_page(
         body.push_str(&format!(
             "<p><a href=\"/councils/{id}\">Back to the council</a></p>"
         ));
-        body.push_str(&live(id, s.db.record_size(id).await?));
+        body.push_str(&live(id, s.db.record_size(id).await?, Some(&name)));
         Ok(html(&title, &me.name, &body))
     })
     .await

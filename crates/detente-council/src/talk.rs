@@ -21,9 +21,21 @@ pub enum Channel {
 #[derive(Debug, Clone, Serialize)]
 pub struct Message {
     pub id: i64,
+    /// `plenary` or `caucus-<delegation id>`, as in the API's paths.
+    pub channel: String,
     pub by: String,
     pub body: String,
     pub at: i64,
+}
+
+impl Channel {
+    /// The channel as the API's paths name it: `plenary` or `caucus-<delegation id>`.
+    pub fn key(self) -> String {
+        match self {
+            Channel::Plenary => "plenary".to_string(),
+            Channel::Caucus(d) => format!("caucus-{d}"),
+        }
+    }
 }
 
 impl Member {
@@ -79,10 +91,43 @@ impl Db {
         .try_get("id")?;
         Ok(Message {
             id,
+            channel: channel.key(),
             by: member.actor(),
             body: body.to_string(),
             at,
         })
+    }
+
+    /// The messages of every channel `member` may read, after message `after`, oldest
+    /// first: what a member's open pages are sent live.
+    pub async fn messages_since(&self, member: &Member, after: i64) -> Result<Vec<Message>> {
+        let rows = sqlx::query(
+            "SELECT g.id, g.caucus_of, g.body, g.created_at, a.name, m.role, m.delegation_id FROM messages g \
+             JOIN members m ON m.id = g.member_id JOIN accounts a ON a.id = m.account_id \
+             WHERE g.council_id = $1 AND g.id > $2 ORDER BY g.id",
+        )
+        .bind(member.council)
+        .bind(after)
+        .fetch_all(&self.pool)
+        .await?;
+        let council = self.council(member).await?;
+        let mut messages = Vec::new();
+        for r in &rows {
+            let channel = match r.try_get::<Option<i64>, _>("caucus_of")? {
+                Some(d) => Channel::Caucus(d),
+                None => Channel::Plenary,
+            };
+            if member.may_read(channel) {
+                messages.push(Message {
+                    id: r.try_get("id")?,
+                    channel: channel.key(),
+                    by: author(r, &council)?,
+                    body: r.try_get("body")?,
+                    at: r.try_get("created_at")?,
+                });
+            }
+        }
+        Ok(messages)
     }
 
     /// The messages of `channel` after message `after`, oldest first.
@@ -118,6 +163,7 @@ impl Db {
                 let by = author(r, &council)?;
                 Ok(Message {
                     id: r.try_get("id")?,
+                    channel: channel.key(),
                     by,
                     body: r.try_get("body")?,
                     at: r.try_get("created_at")?,

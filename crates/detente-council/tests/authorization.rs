@@ -330,3 +330,48 @@ async fn pages_follow_the_same_rules() {
     assert_eq!(status, 401);
     assert!(page.contains("Log in"));
 }
+
+/// Reads a server-sent event stream until `until` appears in it (or 30 s pass).
+async fn read_stream(response: &mut reqwest::Response, until: &str) -> String {
+    let started = std::time::Instant::now();
+    let mut seen = String::new();
+    while !seen.contains(until) && started.elapsed() < std::time::Duration::from_secs(30) {
+        if let Ok(Ok(Some(chunk))) =
+            tokio::time::timeout(std::time::Duration::from_secs(5), response.chunk()).await
+        {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+    seen
+}
+
+#[tokio::test]
+async fn live_updates_carry_a_caucus_only_to_its_delegation_and_the_mediator() {
+    let nrc = Nrc::start("live", Disclosure::Verdicts).await;
+    let ru = nrc.delegation("russia").await;
+    let stream = |who: &Person| {
+        who.client
+            .get(format!("{}{}", nrc.forum.base, nrc.path("/events?after=0")))
+            .send()
+    };
+    let mut streams = [
+        stream(&nrc.mediator).await.unwrap(),
+        stream(nrc.head("russia")).await.unwrap(),
+        stream(nrc.head("us")).await.unwrap(),
+        stream(&nrc.observer).await.unwrap(),
+    ];
+    let (status, _) = nrc.head("russia").post(&nrc.path(&format!("/talk/caucus-{ru}")), json!({"body": "Our red line, in confidence."})).await;
+    assert_eq!(status, 201);
+    let (status, _) = nrc.mediator.post(&nrc.path("/talk/plenary"), json!({"body": "The session is open."})).await;
+    assert_eq!(status, 201);
+    let mut seen = Vec::new();
+    for response in &mut streams {
+        seen.push(read_stream(response, "The session is open.").await);
+    }
+    for (who, text) in ["mediator", "Russia's head", "the US head", "the observer"].iter().zip(&seen) {
+        assert!(text.contains("event: record"), "{who} is sent the record: {text}");
+        assert!(text.contains("The session is open."), "{who} is sent the plenary: {text}");
+    }
+    assert!(seen[0].contains("Our red line") && seen[1].contains("Our red line"));
+    assert!(!seen[2].contains("Our red line") && !seen[3].contains("Our red line"), "a caucus reaches no one else");
+}
