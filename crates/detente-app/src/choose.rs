@@ -189,6 +189,34 @@ impl Prepared {
             })
     }
 
+    /// The state in which exactly the options `taken` (by id) are taken: a package of
+    /// terms as a council tables it. Unknown or repeated ids and states a rule excludes
+    /// are refused, saying which.
+    pub fn state_taking<S: AsRef<str>>(&self, taken: &[S]) -> Result<StateIndex, AppError> {
+        let model = self.model();
+        let ids: Vec<&str> = model.options().map(|(_, o)| o.id.as_str()).collect();
+        let mut pattern = 0u64;
+        for id in taken {
+            let id = id.as_ref();
+            let k = ids.iter().position(|o| *o == id).ok_or_else(|| {
+                AppError::invalid(format!("the model has no option `{id}`"))
+                    .help(format!("its options are {}", ids.join(", ")))
+            })?;
+            if pattern & (1 << k) != 0 {
+                return Err(AppError::invalid(format!("`{id}` is named twice")));
+            }
+            pattern |= 1 << k;
+        }
+        self.conflict.space().index_of(pattern).ok_or_else(|| {
+            let named: Vec<&str> = taken.iter().map(AsRef::as_ref).collect();
+            AppError::invalid(format!(
+                "taking {} and no other option is not a feasible state: a feasibility rule of the model excludes it",
+                if named.is_empty() { "nothing".to_string() } else { named.join(", ") }
+            ))
+            .help("`detente states` lists the feasible states; the model's rules say which combinations are excluded")
+        })
+    }
+
     /// The coalitions `choice` names, each as its members' indices, ascending. A coalition
     /// needs two or more distinct members: one DM alone is ordinary stability.
     pub fn coalitions(&self, choice: &CoalitionChoice) -> Result<Vec<Vec<usize>>, AppError> {

@@ -15,6 +15,8 @@ mod edit;
 mod error;
 mod limits;
 mod models;
+mod package;
+mod positions;
 mod source;
 mod sources;
 mod verdict;
@@ -34,6 +36,11 @@ pub use limits::{HARD_MAX_STATES, Limits, SERVICE_TIME, Timer, max_states, whole
 pub use models::{
     Converted, ModelFormat, Opened, RANKING_MAX_OPTIONS, convert, file_stem, generate,
     open_for_editing,
+};
+pub use package::PackageAnswer;
+pub use positions::{
+    POSITION_KEYS, agenda, check_position, dm_ids, position_from_toml, position_in,
+    position_to_toml, with_positions,
 };
 pub use source::{Prepared, Source, compile, load, prepare};
 pub use sources::{Document, Evidence, Quote, SourcesAnswer, check_sources};

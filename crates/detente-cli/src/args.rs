@@ -91,6 +91,10 @@ pub enum Command {
 
     /// Serve the web workbench: edit, analyse and explore models in a browser.
     Serve(crate::serve::ServeArgs),
+
+    /// The council: a forum where delegations keep their preferences private and the engine
+    /// tells everyone what can hold.
+    Council(crate::council::CouncilArgs),
 }
 
 const EXAMPLES_AFTER_HELP: &str = "\

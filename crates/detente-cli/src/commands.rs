@@ -46,6 +46,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Report(args) => report(args),
         Command::Sources(args) => sources(args),
         Command::Serve(args) => crate::serve::serve(args),
+        Command::Council(args) => crate::council::council(args),
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod args;
 mod commands;
+mod council;
 mod foresight;
 mod input;
 mod inverse;
