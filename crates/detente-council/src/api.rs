@@ -494,8 +494,8 @@ async fn say(
 /// What a member's open pages are sent live, as server-sent events: each new event of
 /// the council's record (`event: record`, from event `after` + 1 on) and each new
 /// message on a channel the member may read (`event: message`, from the newest when the
-/// stream opens). The database is polled each second, so every server process on one
-/// database sends what any process wrote.
+/// stream opens). A stream wakes when its council changes (crate::notify: at once on
+/// PostgreSQL from any process) and polls every [`POLL`] besides.
 async fn events(
     State(s): St,
     session: Session,
@@ -512,26 +512,53 @@ async fn events(
         Ok(messages) => messages.last().map_or(0, |m| m.id),
         Err(e) => return Err(failure(uri.path(), e)),
     };
-    let start = Live { after: q.after, said, pending: Vec::new() };
-    let stream = futures_util::stream::unfold((s, member, start), |(s, member, mut live)| async move {
-        loop {
-            if !live.pending.is_empty() {
-                let event = live.pending.remove(0);
-                return Some((Ok::<_, std::convert::Infallible>(event), (s, member, live)));
+    let start = Live {
+        after: q.after,
+        said,
+        pending: Vec::new(),
+        changes: crate::notify::subscribe(),
+    };
+    let stream =
+        futures_util::stream::unfold((s, member, start), |(s, member, mut live)| async move {
+            loop {
+                if !live.pending.is_empty() {
+                    let event = live.pending.remove(0);
+                    return Some((Ok::<_, std::convert::Infallible>(event), (s, member, live)));
+                }
+                // Woken by a change to this council, or by the poll that finds other
+                // processes' changes on SQLite.
+                let poll = tokio::time::sleep(POLL);
+                tokio::pin!(poll);
+                loop {
+                    tokio::select! {
+                        _ = &mut poll => break,
+                        changed = live.changes.recv() => match changed {
+                            Ok(council) if council != member.council => continue,
+                            _ => break,
+                        },
+                    }
+                }
+                // A database failure ends the stream; the page's EventSource reconnects.
+                for event in s.db.record(&member, live.after).await.ok()? {
+                    live.after = event.seq;
+                    live.pending.push(
+                        Event::default()
+                            .event("record")
+                            .id(event.seq.to_string())
+                            .json_data(&event)
+                            .ok()?,
+                    );
+                }
+                for message in s.db.messages_since(&member, live.said).await.ok()? {
+                    live.said = message.id;
+                    live.pending
+                        .push(Event::default().event("message").json_data(&message).ok()?);
+                }
             }
-            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-            // A database failure ends the stream; the page's EventSource reconnects.
-            for event in s.db.record(&member, live.after).await.ok()? {
-                live.after = event.seq;
-                live.pending.push(Event::default().event("record").id(event.seq.to_string()).json_data(&event).ok()?);
-            }
-            for message in s.db.messages_since(&member, live.said).await.ok()? {
-                live.said = message.id;
-                live.pending.push(Event::default().event("message").json_data(&message).ok()?);
-            }
-        }
-    });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
+        });
+    Ok(Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response())
 }
 
 /// Where a live stream has got to.
@@ -539,4 +566,8 @@ struct Live {
     after: i64,
     said: i64,
     pending: Vec<axum::response::sse::Event>,
+    changes: tokio::sync::broadcast::Receiver<i64>,
 }
+
+/// How often a live stream looks for changes no announcement told it of.
+const POLL: std::time::Duration = std::time::Duration::from_secs(2);

@@ -785,7 +785,22 @@ pub(crate) async fn append(
     .bind(now())
     .execute(&mut **tx)
     .await?;
+    announce(tx, council).await?;
     Ok(seq)
+}
+
+/// Announces that council `council` changed: to this process's streams now, and on
+/// PostgreSQL to every process's when the transaction commits.
+pub(crate) async fn announce(tx: &mut Transaction<'static, Any>, council: i64) -> Result<()> {
+    if tx.backend_name() == "PostgreSQL" {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(crate::notify::CHANNEL)
+            .bind(council.to_string())
+            .execute(&mut **tx)
+            .await?;
+    }
+    crate::notify::changed(council);
+    Ok(())
 }
 
 fn delegation_of(row: &AnyRow) -> Result<Delegation> {

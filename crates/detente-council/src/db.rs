@@ -61,6 +61,9 @@ impl Db {
             }
             Backend::Postgres => options.max_connections(16).connect(&url).await?,
         };
+        if backend == Backend::Postgres {
+            crate::notify::listen(url.clone());
+        }
         match backend {
             Backend::Sqlite => SQLITE.run(&pool).await?,
             Backend::Postgres => POSTGRES.run(&pool).await?,

@@ -17,6 +17,7 @@ mod db;
 mod demo;
 mod engine;
 mod error;
+mod notify;
 mod pages;
 mod positions;
 mod proposals;

@@ -1,7 +1,7 @@
 //! Talk: the plenary channel every member reads, and one caucus channel per delegation
 //! between it and the mediator. Observers and auditors read the plenary; they do not speak.
 
-use crate::council::{Member, Role, author};
+use crate::council::{Member, Role, announce, author};
 use crate::db::{Db, now};
 use crate::error::{CouncilError, Result};
 use serde::Serialize;
@@ -74,6 +74,7 @@ impl Db {
             )));
         }
         let at = now();
+        let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query(
             "INSERT INTO messages (council_id, caucus_of, member_id, body, created_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -86,9 +87,11 @@ impl Db {
         .bind(member.id)
         .bind(body)
         .bind(at)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
+        announce(&mut tx, member.council).await?;
+        tx.commit().await?;
         Ok(Message {
             id,
             channel: channel.key(),

@@ -360,18 +360,42 @@ async fn live_updates_carry_a_caucus_only_to_its_delegation_and_the_mediator() {
         stream(nrc.head("us")).await.unwrap(),
         stream(&nrc.observer).await.unwrap(),
     ];
-    let (status, _) = nrc.head("russia").post(&nrc.path(&format!("/talk/caucus-{ru}")), json!({"body": "Our red line, in confidence."})).await;
+    let (status, _) = nrc
+        .head("russia")
+        .post(
+            &nrc.path(&format!("/talk/caucus-{ru}")),
+            json!({"body": "Our red line, in confidence."}),
+        )
+        .await;
     assert_eq!(status, 201);
-    let (status, _) = nrc.mediator.post(&nrc.path("/talk/plenary"), json!({"body": "The session is open."})).await;
+    let (status, _) = nrc
+        .mediator
+        .post(
+            &nrc.path("/talk/plenary"),
+            json!({"body": "The session is open."}),
+        )
+        .await;
     assert_eq!(status, 201);
     let mut seen = Vec::new();
     for response in &mut streams {
         seen.push(read_stream(response, "The session is open.").await);
     }
-    for (who, text) in ["mediator", "Russia's head", "the US head", "the observer"].iter().zip(&seen) {
-        assert!(text.contains("event: record"), "{who} is sent the record: {text}");
-        assert!(text.contains("The session is open."), "{who} is sent the plenary: {text}");
+    for (who, text) in ["mediator", "Russia's head", "the US head", "the observer"]
+        .iter()
+        .zip(&seen)
+    {
+        assert!(
+            text.contains("event: record"),
+            "{who} is sent the record: {text}"
+        );
+        assert!(
+            text.contains("The session is open."),
+            "{who} is sent the plenary: {text}"
+        );
     }
     assert!(seen[0].contains("Our red line") && seen[1].contains("Our red line"));
-    assert!(!seen[2].contains("Our red line") && !seen[3].contains("Our red line"), "a caucus reaches no one else");
+    assert!(
+        !seen[2].contains("Our red line") && !seen[3].contains("Our red line"),
+        "a caucus reaches no one else"
+    );
 }
