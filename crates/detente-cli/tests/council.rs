@@ -309,3 +309,51 @@ async fn two_servers_on_one_database_serve_one_council() {
         server.wait().unwrap();
     }
 }
+
+async fn log_in(port: u16, name: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let reply = client
+        .post(format!("http://127.0.0.1:{port}/api/login"))
+        .json(&json!({"name": name, "password": "demo-password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status().as_u16(), 200, "{name} logs in");
+    client
+}
+
+/// `council demo`: one command gives every role an account, each delegation the model's
+/// position, and the proposed package on the table with the engine's verdict.
+#[tokio::test]
+async fn the_demo_seeds_every_role_and_tables_the_package() {
+    let dir = scratch("demo");
+    let database = fresh_database(&dir, "demo");
+    let port = free_port();
+    let mut server = start("demo", &database, port).await;
+    let russia = log_in(port, "russia-head").await;
+    let answers: Value = russia
+        .get(format!("http://127.0.0.1:{port}/api/councils/1/proposals/1/answers"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answers[0]["verdict"]["holds"], json!(["GMR", "SMR", "SEQ"]), "{answers}");
+    assert!(answers[0]["detail"].is_null(), "a delegation sees only the verdict");
+    let mediator = log_in(port, "mediator").await;
+    let answers: Value = mediator
+        .get(format!("http://127.0.0.1:{port}/api/councils/1/proposals/1/answers"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(answers[0]["detail"]["temptations"].as_array().is_some_and(|t| !t.is_empty()), "{answers}");
+    for name in ["secretariat", "us-head", "ukraine-head", "allies-head", "observer", "auditor"] {
+        log_in(port, name).await;
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
