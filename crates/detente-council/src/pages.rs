@@ -11,7 +11,7 @@ use crate::web::{Server, St, account, caller, csrf_token, failure, log_in, log_o
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::Uri;
+use axum::http::{HeaderMap, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tower_sessions::Session;
@@ -96,7 +96,7 @@ header a{color:inherit}section{margin:1.5rem 0}.card{border:1px solid #ccc;borde
 .holds{color:#11612b}.fails{color:#9b1c1c}.error{color:#9b1c1c;font-weight:600}.help{color:#444}.muted{color:#666;font-size:.9em}\
 form.inline{display:inline}textarea{width:100%;font-family:ui-monospace,monospace}label{display:block;margin:.3rem 0}\
 table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}\
-code.token{word-break:break-all}button{margin:.25rem 0}.live{background:#fff6d6;border:1px solid #e0c060;padding:.5rem 1rem;border-radius:6px}";
+.token{word-break:break-all}button{margin:.25rem 0}.live{background:#fff6d6;border:1px solid #e0c060;padding:.5rem 1rem;border-radius:6px}";
 
 /// A whole page around `body`.
 pub fn layout(title: &str, who: Option<&str>, body: &str) -> String {
@@ -310,7 +310,7 @@ async fn join(
     .await
 }
 
-async fn create(State(s): St, session: Session, uri: Uri, body: Bytes) -> Page {
+async fn create(State(s): St, session: Session, uri: Uri, headers: HeaderMap, body: Bytes) -> Page {
     page(&uri, async {
         let account = caller(&s, &session).await?;
         let fields = Fields::of(&body);
@@ -325,7 +325,7 @@ async fn create(State(s): St, session: Session, uri: Uri, body: Bytes) -> Page {
             .db
             .create_council(Some(&account), &request.name, &request.source()?, Disclosure::from_key(&request.disclosure)?)
             .await?;
-        let links = invitation_rows(&created.invitations);
+        let links = invitation_rows(&site(&s, &headers), &created.invitations);
         let body = format!(
             "<h1>The council is created</h1><p>Hand each link to the person it is for: each works once, for a week, and is shown only now.</p>\
              <table><tr><th>Role</th><th>Link</th></tr>{links}</table><p><a href=\"/councils/{}\">Go to the council</a></p>",
@@ -336,18 +336,30 @@ async fn create(State(s): St, session: Session, uri: Uri, body: Bytes) -> Page {
     .await
 }
 
-fn invitation_rows(invitations: &[crate::Invitation]) -> String {
+/// The address people reach this server at, as the browser asking named it (the `Host`
+/// header), so that an invitation link can be handed on whole.
+fn site(s: &Server, headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let scheme = if s.secure_cookies { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
+/// Invitations as table rows: whom each is for, and its whole link.
+fn invitation_rows(site: &str, invitations: &[crate::Invitation]) -> String {
     invitations
         .iter()
         .map(|i| {
+            let link = esc(&format!("{site}/join/{}", i.token));
             format!(
-                "<tr><td>{}{}</td><td><code class=\"token\">/join/{}</code></td></tr>",
+                "<tr><td>{}{}</td><td><a class=\"token\" href=\"{link}\">{link}</a></td></tr>",
                 i.role.words(),
                 i.delegation
                     .as_ref()
                     .map(|d| format!(" of {}", esc(d)))
                     .unwrap_or_default(),
-                esc(&i.token)
             )
         })
         .collect()
@@ -401,7 +413,7 @@ fn answer_html(answer: &EngineAnswer) -> String {
         None => out.push_str("<p>The engine's answer was told to the mediator only.</p>"),
     }
     if let Some(d) = &answer.detail {
-        out.push_str("<details open><summary>For the mediator: who would defect, what deters them, what would have to change</summary><ul>");
+        out.push_str("<details class=\"detail\" open><summary>For the mediator: who would defect, what deters them, what would have to change</summary><ul>");
         for line in d.temptations.iter().chain(&d.changes).chain(&d.robustness) {
             out.push_str(&format!("<li>{}</li>", esc(line)));
         }
@@ -509,7 +521,7 @@ async fn proposal_html(
         let own = proposal.delegation.is_some_and(|d| me.speaks_for(d));
         if me.role == Role::Mediator || own {
             out.push_str(&format!(
-                "<details><summary>Amend</summary>{}</details>",
+                "<details class=\"amend\"><summary>Amend</summary>{}</details>",
                 form(
                     &format!("{base}/amendments"),
                     csrf,
@@ -577,7 +589,7 @@ async fn council_page(State(s): St, session: Session, uri: Uri, Path(id): Path<i
         }
         if matches!(me.role, Role::Mediator | Role::Head | Role::Delegate) {
             body.push_str(&format!(
-                "<details><summary>Table a package</summary>{}</details>",
+                "<details class=\"table-package\"><summary>Table a package</summary>{}</details>",
                 form(
                     &format!("/councils/{id}/proposals"),
                     &csrf,
@@ -647,6 +659,7 @@ async fn invite(
     State(s): St,
     session: Session,
     uri: Uri,
+    headers: HeaderMap,
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Page {
@@ -660,7 +673,7 @@ async fn invite(
         let invitation = s.db.invite(&me, Role::from_key(&fields.text("role"))?, delegation).await?;
         let body = format!(
             "<h1>Invitation</h1><p>Hand this link to the person it is for: it works once, for a week, and is shown only now.</p><table>{}</table><p><a href=\"/councils/{id}\">Back to the council</a></p>",
-            invitation_rows(std::slice::from_ref(&invitation))
+            invitation_rows(&site(&s, &headers), std::slice::from_ref(&invitation))
         );
         Ok(html("Invitation", &me.name, &body))
     })
