@@ -96,7 +96,8 @@ header a{color:inherit}section{margin:1.5rem 0}.card{border:1px solid #ccc;borde
 .holds{color:#11612b}.fails{color:#9b1c1c}.error{color:#9b1c1c;font-weight:600}.help{color:#444}.muted{color:#666;font-size:.9em}\
 form.inline{display:inline}textarea{width:100%;font-family:ui-monospace,monospace}label{display:block;margin:.3rem 0}\
 table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}\
-.token{word-break:break-all}button{margin:.25rem 0}.live{background:#fff6d6;border:1px solid #e0c060;padding:.5rem 1rem;border-radius:6px}";
+.token{word-break:break-all}button{margin:.25rem 0;padding:.35rem .9rem}input,select,textarea,button{font:inherit;max-width:100%;box-sizing:border-box}\
+pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f6f6;padding:.5rem;border-radius:4px}main{overflow-wrap:break-word}@media (max-width:30rem){body{padding:.6rem}.card{padding:.5rem .6rem}}.live{background:#fff6d6;border:1px solid #e0c060;padding:.5rem 1rem;border-radius:6px}";
 
 /// A whole page around `body`.
 pub fn layout(title: &str, who: Option<&str>, body: &str) -> String {
@@ -193,7 +194,7 @@ async fn home(State(s): St, session: Session, uri: Uri) -> Page {
         if account.secretariat {
             let examples: String = detente_examples::EXAMPLES
                 .iter()
-                .map(|e| format!("<option value=\"{}\">{} ({})</option>", esc(e.name), esc(e.name), esc(e.file_name)))
+                .map(|e| format!("<option value=\"{}\">{} ({})</option>", esc(e.name), esc(e.title), esc(e.file_name)))
                 .collect();
             let disclosures: String = [Disclosure::Verdicts, Disclosure::Mediator, Disclosure::Full]
                 .iter()
@@ -503,7 +504,7 @@ async fn proposal_html(
                 csrf,
                 &format!(
                     "<input type=\"hidden\" name=\"version\" value=\"{}\">\
-                     <label>Your delegation's answer <select name=\"answer\"><option value=\"accept\">accept</option><option value=\"reject\">reject</option><option value=\"reserve\">reserve</option></select></label>\
+                     <label>Your delegation's answer <select name=\"answer\" required><option value=\"\" selected disabled>choose…</option><option value=\"accept\">accept</option><option value=\"reject\">reject</option><option value=\"reserve\">reserve</option></select></label>\
                      <label>Statement <textarea name=\"statement\" rows=\"2\"></textarea></label>",
                     current.version
                 ),
@@ -614,23 +615,31 @@ async fn council_page(State(s): St, session: Session, uri: Uri, Path(id): Path<i
         }
         body.push_str("</ul>");
         if me.role == Role::Secretariat || me.role == Role::Head {
-            let roles: String = if me.role == Role::Secretariat {
-                Role::ALL.iter().map(|r| format!("<option value=\"{}\">{}</option>", r.key(), r.words())).collect()
-            } else {
-                "<option value=\"delegate\">delegate</option>".to_string()
+            // A head invites delegates to its own delegation only: nothing to choose.
+            let fields = match &me.delegation {
+                Some(own) if me.role == Role::Head => format!(
+                    "<input type=\"hidden\" name=\"role\" value=\"delegate\"><input type=\"hidden\" name=\"delegation\" value=\"{}\">\
+                     <p>Invite a delegate of {}: they will speak for it as you do, but invite no one and grant no caucus.</p>",
+                    own.id,
+                    esc(&own.name)
+                ),
+                _ => {
+                    let roles: String = Role::ALL.iter().map(|r| format!("<option value=\"{}\">{}</option>", r.key(), r.words())).collect();
+                    let delegations: String = council
+                        .delegations
+                        .iter()
+                        .map(|d| format!("<option value=\"{}\">{}</option>", d.id, esc(&d.name)))
+                        .collect();
+                    format!(
+                        "<label>Invite a <select name=\"role\">{roles}</select></label>\
+                         <label>of the delegation (heads and delegates) <select name=\"delegation\"><option value=\"\">none</option>{delegations}</select></label>"
+                    )
+                }
             };
-            let delegations: String = council
-                .delegations
-                .iter()
-                .map(|d| format!("<option value=\"{}\">{}</option>", d.id, esc(&d.name)))
-                .collect();
             body.push_str(&form(
                 &format!("/councils/{id}/invitations"),
                 &csrf,
-                &format!(
-                    "<label>Invite a <select name=\"role\">{roles}</select></label>\
-                     <label>of the delegation (heads and delegates) <select name=\"delegation\"><option value=\"\">none</option>{delegations}</select></label>"
-                ),
+                &fields,
                 "Make an invitation link",
             ));
         }

@@ -67,6 +67,10 @@ async fn at_every_width(client: &Client, name: &str, css: &str) {
             .unwrap()
             .clamp(u64::from(height), 6000) as u32;
         client.set_window_size(width, tall).await.unwrap();
+        client
+            .execute("window.scrollTo(0, 0);", vec![])
+            .await
+            .unwrap();
         screenshot(client, &format!("council-{name}-{width}-page")).await;
     }
     client.set_window_size(1440, 900).await.unwrap();
@@ -145,6 +149,15 @@ async fn answer(client: &Client, base: &str, council: i64, answer: &str, stateme
         .await
         .unwrap();
     let form = "#proposal-1 form[action$='/responses']";
+    // Nothing is answered until the delegation chooses: the form cannot be sent as it comes.
+    let valid = client
+        .execute(
+            "return document.querySelector(arguments[0]).checkValidity();",
+            vec![json!(form)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(valid, json!(false), "an answer is chosen, never preset");
     click(
         client,
         &format!("{form} select[name=answer] option[value={answer}]"),
@@ -309,6 +322,47 @@ async fn the_nrc_council_is_created_joined_and_decides_in_the_browser() {
     }
     // A delegation's position page is its own: Ukraine's shows Ukraine's.
     assert!(text(&ukraine, "h1").await.contains("Ukraine"));
+
+    // Russia's head lets the mediator read its position (a caucus): the mediator's page
+    // links to it, and it reads as Russia stated it; Ukraine may not read it.
+    russia
+        .goto(&format!("{base}/councils/{council}/position"))
+        .await
+        .unwrap();
+    submit(&russia, "form[action$='/caucus'] button").await;
+    assert!(
+        text(&russia, "main")
+            .await
+            .contains("and the mediator, to whom your head has granted a caucus")
+    );
+    mediator
+        .goto(&format!("{base}/councils/{council}"))
+        .await
+        .unwrap();
+    let caucus = find(&mediator, "a[href$='/position']")
+        .await
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    submit(&mediator, "a[href$='/position']").await;
+    assert_eq!(
+        text(&mediator, "h1").await,
+        "The position of Russia (caucus)"
+    );
+    let shown = text(&mediator, "main pre").await;
+    let model_position = detente_app::position_in(&model, "russia").unwrap();
+    let first = model_position["preferences"][0]["statement"]
+        .as_str()
+        .unwrap();
+    assert!(shown.contains(first), "{first} in: {shown}");
+    at_every_width(&mediator, "caucus", "main pre").await;
+    ukraine.goto(&format!("{base}{caucus}")).await.unwrap();
+    assert_eq!(
+        text(&ukraine, "h1").await,
+        "Forbidden",
+        "Ukraine reads no other's position"
+    );
 
     // The mediator tables the proposed package in the "Table a package" form.
     mediator
