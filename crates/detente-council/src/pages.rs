@@ -11,7 +11,7 @@ use crate::web::{Server, St, account, caller, csrf_token, failure, log_in, log_o
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::Uri;
+use axum::http::{HeaderMap, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tower_sessions::Session;
@@ -100,7 +100,8 @@ header a{color:inherit}section{margin:1.5rem 0}.card{border:1px solid #ccc;borde
 .holds{color:#11612b}.fails{color:#9b1c1c}.error{color:#9b1c1c;font-weight:600}.help{color:#444}.muted{color:#666;font-size:.9em}\
 form.inline{display:inline}textarea{width:100%;font-family:ui-monospace,monospace}label{display:block;margin:.3rem 0}\
 table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}\
-code.token{word-break:break-all}button{margin:.25rem 0}.live{background:#fff6d6;border:1px solid #e0c060;padding:.5rem 1rem;border-radius:6px}";
+.token{word-break:break-all}button{margin:.25rem 0;padding:.35rem .9rem}input,select,textarea,button{font:inherit;max-width:100%;box-sizing:border-box}\
+pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f6f6;padding:.5rem;border-radius:4px}main{overflow-wrap:break-word}@media (max-width:30rem){body{padding:.6rem}.card{padding:.5rem .6rem}}.live{background:#fff6d6;border:1px solid #e0c060;padding:.5rem 1rem;border-radius:6px}";
 
 /// A whole page around `body`.
 pub fn layout(title: &str, who: Option<&str>, body: &str) -> String {
@@ -197,7 +198,7 @@ async fn home(State(s): St, session: Session, uri: Uri) -> Page {
         if account.secretariat {
             let examples: String = detente_examples::EXAMPLES
                 .iter()
-                .map(|e| format!("<option value=\"{}\">{} ({})</option>", esc(e.name), esc(e.name), esc(e.file_name)))
+                .map(|e| format!("<option value=\"{}\">{} ({})</option>", esc(e.name), esc(e.title), esc(e.file_name)))
                 .collect();
             let disclosures: String = [Disclosure::Verdicts, Disclosure::Mediator, Disclosure::Full]
                 .iter()
@@ -314,7 +315,7 @@ async fn join(
     .await
 }
 
-async fn create(State(s): St, session: Session, uri: Uri, body: Bytes) -> Page {
+async fn create(State(s): St, session: Session, uri: Uri, headers: HeaderMap, body: Bytes) -> Page {
     page(&uri, async {
         let account = caller(&s, &session).await?;
         let fields = Fields::of(&body);
@@ -329,7 +330,7 @@ async fn create(State(s): St, session: Session, uri: Uri, body: Bytes) -> Page {
             .db
             .create_council(Some(&account), &request.name, &request.source()?, Disclosure::from_key(&request.disclosure)?)
             .await?;
-        let links = invitation_rows(&created.invitations);
+        let links = invitation_rows(&site(&s, &headers), &created.invitations);
         let body = format!(
             "<h1>The council is created</h1><p>Hand each link to the person it is for: each works once, for a week, and is shown only now.</p>\
              <table><tr><th>Role</th><th>Link</th></tr>{links}</table><p><a href=\"/councils/{}\">Go to the council</a></p>",
@@ -340,18 +341,30 @@ async fn create(State(s): St, session: Session, uri: Uri, body: Bytes) -> Page {
     .await
 }
 
-fn invitation_rows(invitations: &[crate::Invitation]) -> String {
+/// The address people reach this server at, as the browser asking named it (the `Host`
+/// header), so that an invitation link can be handed on whole.
+fn site(s: &Server, headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let scheme = if s.secure_cookies { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
+/// Invitations as table rows: whom each is for, and its whole link.
+fn invitation_rows(site: &str, invitations: &[crate::Invitation]) -> String {
     invitations
         .iter()
         .map(|i| {
+            let link = esc(&format!("{site}/join/{}", i.token));
             format!(
-                "<tr><td>{}{}</td><td><code class=\"token\">/join/{}</code></td></tr>",
+                "<tr><td>{}{}</td><td><a class=\"token\" href=\"{link}\">{link}</a></td></tr>",
                 i.role.words(),
                 i.delegation
                     .as_ref()
                     .map(|d| format!(" of {}", esc(d)))
                     .unwrap_or_default(),
-                esc(&i.token)
             )
         })
         .collect()
@@ -405,7 +418,7 @@ fn answer_html(answer: &EngineAnswer) -> String {
         None => out.push_str("<p>The engine's answer was told to the mediator only.</p>"),
     }
     if let Some(d) = &answer.detail {
-        out.push_str("<details open><summary>For the mediator: who would defect, what deters them, what would have to change</summary><ul>");
+        out.push_str("<details class=\"detail\" open><summary>For the mediator: who would defect, what deters them, what would have to change</summary><ul>");
         for line in d.temptations.iter().chain(&d.changes).chain(&d.robustness) {
             out.push_str(&format!("<li>{}</li>", esc(line)));
         }
@@ -495,7 +508,7 @@ async fn proposal_html(
                 csrf,
                 &format!(
                     "<input type=\"hidden\" name=\"version\" value=\"{}\">\
-                     <label>Your delegation's answer <select name=\"answer\"><option value=\"accept\">accept</option><option value=\"reject\">reject</option><option value=\"reserve\">reserve</option></select></label>\
+                     <label>Your delegation's answer <select name=\"answer\" required><option value=\"\" selected disabled>choose…</option><option value=\"accept\">accept</option><option value=\"reject\">reject</option><option value=\"reserve\">reserve</option></select></label>\
                      <label>Statement <textarea name=\"statement\" rows=\"2\"></textarea></label>",
                     current.version
                 ),
@@ -513,7 +526,7 @@ async fn proposal_html(
         let own = proposal.delegation.is_some_and(|d| me.speaks_for(d));
         if me.role == Role::Mediator || own {
             out.push_str(&format!(
-                "<details><summary>Amend</summary>{}</details>",
+                "<details class=\"amend\"><summary>Amend</summary>{}</details>",
                 form(
                     &format!("{base}/amendments"),
                     csrf,
@@ -581,7 +594,7 @@ async fn council_page(State(s): St, session: Session, uri: Uri, Path(id): Path<i
         }
         if matches!(me.role, Role::Mediator | Role::Head | Role::Delegate) {
             body.push_str(&format!(
-                "<details><summary>Table a package</summary>{}</details>",
+                "<details class=\"table-package\"><summary>Table a package</summary>{}</details>",
                 form(
                     &format!("/councils/{id}/proposals"),
                     &csrf,
@@ -606,23 +619,31 @@ async fn council_page(State(s): St, session: Session, uri: Uri, Path(id): Path<i
         }
         body.push_str("</ul>");
         if me.role == Role::Secretariat || me.role == Role::Head {
-            let roles: String = if me.role == Role::Secretariat {
-                Role::ALL.iter().map(|r| format!("<option value=\"{}\">{}</option>", r.key(), r.words())).collect()
-            } else {
-                "<option value=\"delegate\">delegate</option>".to_string()
+            // A head invites delegates to its own delegation only: nothing to choose.
+            let fields = match &me.delegation {
+                Some(own) if me.role == Role::Head => format!(
+                    "<input type=\"hidden\" name=\"role\" value=\"delegate\"><input type=\"hidden\" name=\"delegation\" value=\"{}\">\
+                     <p>Invite a delegate of {}: they will speak for it as you do, but invite no one and grant no caucus.</p>",
+                    own.id,
+                    esc(&own.name)
+                ),
+                _ => {
+                    let roles: String = Role::ALL.iter().map(|r| format!("<option value=\"{}\">{}</option>", r.key(), r.words())).collect();
+                    let delegations: String = council
+                        .delegations
+                        .iter()
+                        .map(|d| format!("<option value=\"{}\">{}</option>", d.id, esc(&d.name)))
+                        .collect();
+                    format!(
+                        "<label>Invite a <select name=\"role\">{roles}</select></label>\
+                         <label>of the delegation (heads and delegates) <select name=\"delegation\"><option value=\"\">none</option>{delegations}</select></label>"
+                    )
+                }
             };
-            let delegations: String = council
-                .delegations
-                .iter()
-                .map(|d| format!("<option value=\"{}\">{}</option>", d.id, esc(&d.name)))
-                .collect();
             body.push_str(&form(
                 &format!("/councils/{id}/invitations"),
                 &csrf,
-                &format!(
-                    "<label>Invite a <select name=\"role\">{roles}</select></label>\
-                     <label>of the delegation (heads and delegates) <select name=\"delegation\"><option value=\"\">none</option>{delegations}</select></label>"
-                ),
+                &fields,
                 "Make an invitation link",
             ));
         }
@@ -651,6 +672,7 @@ async fn invite(
     State(s): St,
     session: Session,
     uri: Uri,
+    headers: HeaderMap,
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Page {
@@ -664,7 +686,7 @@ async fn invite(
         let invitation = s.db.invite(&me, Role::from_key(&fields.text("role"))?, delegation).await?;
         let body = format!(
             "<h1>Invitation</h1><p>Hand this link to the person it is for: it works once, for a week, and is shown only now.</p><table>{}</table><p><a href=\"/councils/{id}\">Back to the council</a></p>",
-            invitation_rows(std::slice::from_ref(&invitation))
+            invitation_rows(&site(&s, &headers), std::slice::from_ref(&invitation))
         );
         Ok(html("Invitation", &me.name, &body))
     })

@@ -95,11 +95,16 @@ impl Person {
 
     /// A new account `name` that takes up `invitation`.
     pub async fn join(base: &str, name: &str, invitation: &Invitation) -> Person {
+        Person::join_with(base, name, &invitation.token).await
+    }
+
+    /// A new account `name` that takes up the invitation whose token is `token`.
+    pub async fn join_with(base: &str, name: &str, token: &str) -> Person {
         let mut person = Person::anonymous(base);
         let (status, body) = person
             .post(
                 "/api/join",
-                json!({"token": invitation.token, "name": name, "password": PASSWORD}),
+                json!({"token": token, "name": name, "password": PASSWORD}),
             )
             .await;
         assert_eq!(status, 200, "{body}");
