@@ -30,6 +30,12 @@ pub(crate) fn routes() -> Router<Server> {
         .route("/api/councils/{council}", get(council))
         .route("/api/councils/{council}/record", get(record))
         .route("/api/councils/{council}/events", get(events))
+        .route("/api/councils/{council}/checkpoint", get(checkpoint))
+        .route("/api/councils/{council}/proofs/inclusion", get(inclusion))
+        .route(
+            "/api/councils/{council}/proofs/consistency",
+            get(consistency),
+        )
         .route("/api/councils/{council}/invitations", post(invite))
         .route(
             "/api/councils/{council}/position",
@@ -238,6 +244,54 @@ async fn record(
     reply(&uri, StatusCode::OK, async {
         let member = member(&s, &session, id).await?;
         s.db.record(&member, q.after).await
+    })
+    .await
+}
+
+async fn checkpoint(State(s): St, session: Session, uri: Uri, Path(id): Path<i64>) -> Reply {
+    reply(&uri, StatusCode::OK, async {
+        let member = member(&s, &session, id).await?;
+        s.db.checkpoint(&member).await
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct InclusionQuery {
+    seq: i64,
+    size: Option<u64>,
+}
+
+async fn inclusion(
+    State(s): St,
+    session: Session,
+    uri: Uri,
+    Path(id): Path<i64>,
+    Query(q): Query<InclusionQuery>,
+) -> Reply {
+    reply(&uri, StatusCode::OK, async {
+        let member = member(&s, &session, id).await?;
+        s.db.inclusion(&member, q.seq, q.size).await
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct ConsistencyQuery {
+    from: u64,
+    to: Option<u64>,
+}
+
+async fn consistency(
+    State(s): St,
+    session: Session,
+    uri: Uri,
+    Path(id): Path<i64>,
+    Query(q): Query<ConsistencyQuery>,
+) -> Reply {
+    reply(&uri, StatusCode::OK, async {
+        let member = member(&s, &session, id).await?;
+        s.db.consistency(&member, q.from, q.to).await
     })
     .await
 }

@@ -279,7 +279,7 @@ impl Member {
 }
 
 /// An event of the council's public record.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Event {
     /// Its place in the record, from 1.
     pub seq: i64,

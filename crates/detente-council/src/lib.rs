@@ -21,6 +21,7 @@ mod notify;
 mod pages;
 mod positions;
 mod proposals;
+mod record;
 mod sessions;
 mod talk;
 mod web;
@@ -39,6 +40,9 @@ pub use positions::{MAX_POSITION_BYTES, Position};
 pub use proposals::{
     Amendment, Answer, Decision, MAX_SILENCE_MINUTES, MAX_TEXT, Proposal, Response, Silence,
     Tabling, Version,
+};
+pub use record::{
+    Checkpoint, Consistency, Inclusion, Leaf, leaf, tree, verify_consistency, verify_inclusion,
 };
 pub use talk::{Channel, MAX_MESSAGE, Message};
 pub use web::{MAX_BODY, SESSION_IDLE, Server, router, serve};

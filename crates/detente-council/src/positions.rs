@@ -2,11 +2,13 @@
 //! versioned. Only the delegation reads it, and the mediator while the delegation grants
 //! a caucus; the record says that a position was revised, never what it says.
 
+use crate::accounts::{hex, random_bytes};
 use crate::council::{Member, Role, append, council_limits, next_number};
 use crate::db::{Db, now};
 use crate::error::{CouncilError, Result};
 use serde::Serialize;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 /// One version of a delegation's position.
@@ -23,6 +25,25 @@ pub struct Position {
 
 /// Largest position accepted, in bytes of JSON.
 pub const MAX_POSITION_BYTES: usize = 256 * 1024;
+
+/// A salted commitment to a position: a fresh salt and SHA-256(salt ‖ the position's
+/// canonical JSON), both hex. The record holds the commitment; shown the salt and the
+/// position later, anyone can check that this was the position then, and without them
+/// the commitment reveals nothing of it.
+pub fn commit(body: &Value) -> Result<(String, String)> {
+    let salt = random_bytes::<32>()?;
+    Ok((hex(&salt), commitment(&salt, body)?))
+}
+
+/// The commitment to `body` under `salt`.
+pub fn commitment(salt: &[u8], body: &Value) -> Result<String> {
+    let canonical = serde_jcs::to_vec(body)
+        .map_err(|e| CouncilError::System(format!("a position cannot be serialised: {e}")))?;
+    let mut hasher = Sha256::new();
+    hasher.update(salt);
+    hasher.update(&canonical);
+    Ok(hex(&hasher.finalize()))
+}
 
 impl Db {
     /// Records a new version of `member`'s delegation's position, after checking it
@@ -52,15 +73,17 @@ impl Db {
         )
         .await?;
         let at = now();
+        let (salt, commitment) = commit(body)?;
         sqlx::query(
-            "INSERT INTO positions (delegation_id, version, body, member_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO positions (delegation_id, version, body, member_id, created_at, salt) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(delegation.id)
         .bind(version)
         .bind(body.to_string())
         .bind(member.id)
         .bind(at)
+        .bind(&salt)
         .execute(&mut *tx)
         .await?;
         append(
@@ -72,7 +95,7 @@ impl Db {
                 "{} stated its position (version {version}); its content is private to the delegation.",
                 delegation.name
             ),
-            serde_json::json!({"delegation": delegation.dm, "version": version}),
+            serde_json::json!({"delegation": delegation.dm, "version": version, "commitment": commitment}),
         )
         .await?;
         tx.commit().await?;

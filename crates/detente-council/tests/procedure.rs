@@ -321,12 +321,21 @@ async fn bad_input_gets_a_clear_4xx() {
     }
     let (status, reply) = nrc
         .mediator
-        .post(&nrc.path("/proposals"), json!({"title": "Both ways", "taken": ["us_sanctions_relief", "us_new_sanctions"]}))
+        .post(
+            &nrc.path("/proposals"),
+            json!({"title": "Both ways", "taken": ["us_sanctions_relief", "us_new_sanctions"]}),
+        )
         .await;
     assert_eq!(status, 422, "{reply}");
     let message = reply["error"]["message"].as_str().unwrap();
-    assert!(message.contains("is not a feasible state: a feasibility rule of the model excludes it"), "{message}");
-    assert!(reply["error"]["help"].as_str().unwrap().contains("rules"), "{reply}");
+    assert!(
+        message.contains("is not a feasible state: a feasibility rule of the model excludes it"),
+        "{message}"
+    );
+    assert!(
+        reply["error"]["help"].as_str().unwrap().contains("rules"),
+        "{reply}"
+    );
     let bad_position = json!({"preferences": [{"statement": "ru_ceasefire &"}]});
     let (status, reply) = nrc
         .head("russia")
@@ -431,20 +440,45 @@ async fn a_non_paper_is_answered_but_never_adopted() {
     let nrc = Nrc::start("non-paper", Disclosure::Verdicts).await;
     let (status, body) = nrc
         .head("ukraine")
-        .post(&nrc.path("/proposals"), json!({"title": "Ideas", "taken": PACKAGE, "non_paper": true}))
+        .post(
+            &nrc.path("/proposals"),
+            json!({"title": "Ideas", "taken": PACKAGE, "non_paper": true}),
+        )
         .await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["non_paper"], true);
     for dm in ["us", "russia", "ukraine", "allies"] {
-        let (status, body) = nrc.head(dm).post(&nrc.path("/proposals/1/responses"), json!({"version": 1, "answer": "accept"})).await;
+        let (status, body) = nrc
+            .head(dm)
+            .post(
+                &nrc.path("/proposals/1/responses"),
+                json!({"version": 1, "answer": "accept"}),
+            )
+            .await;
         assert_eq!(status, 201, "{body}");
-        assert!(body["decision"].is_null(), "a non-paper is not adopted: {body}");
+        assert!(
+            body["decision"].is_null(),
+            "a non-paper is not adopted: {body}"
+        );
     }
-    let (status, body) = nrc.mediator.post(&nrc.path("/proposals/1/silence"), json!({"minutes": 5})).await;
+    let (status, body) = nrc
+        .mediator
+        .post(&nrc.path("/proposals/1/silence"), json!({"minutes": 5}))
+        .await;
     assert_eq!(status, 409, "{body}");
-    assert!(body["error"]["message"].as_str().unwrap().contains("non-paper"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("non-paper")
+    );
     let (_, record) = nrc.observer.get(&nrc.path("/record")).await;
-    assert!(record.to_string().contains("tabled non-paper 1, \\\"Ideas\\\""), "{record}");
+    assert!(
+        record
+            .to_string()
+            .contains("tabled non-paper 1, \\\"Ideas\\\""),
+        "{record}"
+    );
 }
 
 /// Every route of the API is in the OpenAPI description, and every path described answers
@@ -454,7 +488,12 @@ async fn the_openapi_description_covers_every_route() {
     let nrc = Nrc::start("openapi", Disclosure::Verdicts).await;
     let (status, description) = nrc.observer.get("/api/openapi.json").await;
     assert_eq!(status, 200);
-    let described: Vec<String> = description["paths"].as_object().unwrap().keys().cloned().collect();
+    let described: Vec<String> = description["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
     let source = include_str!("../src/api.rs");
     let routed: Vec<&str> = source
         .split(".route(\"")
@@ -463,18 +502,30 @@ async fn the_openapi_description_covers_every_route() {
         .collect();
     assert!(routed.len() >= 20, "{routed:?}");
     for path in &routed {
-        assert!(described.iter().any(|d| d == path), "{path} is routed but not described");
+        assert!(
+            described.iter().any(|d| d == path),
+            "{path} is routed but not described"
+        );
     }
     let nobody = Person::anonymous(&nrc.forum.base);
     for path in &described {
-        let concrete = path.replace("{council}", "1").replace("{number}", "1").replace("{delegation}", "1").replace("{channel}", "plenary");
+        let concrete = path
+            .replace("{council}", "1")
+            .replace("{number}", "1")
+            .replace("{delegation}", "1")
+            .replace("{channel}", "plenary");
         for method in description["paths"][path].as_object().unwrap().keys() {
             let (status, body) = match method.as_str() {
                 "get" => nobody.get(&concrete).await,
                 _ => nobody.post(&concrete, json!({})).await,
             };
-            let missing = body["error"]["message"].as_str().is_some_and(|m| m.starts_with("there is no page"));
-            assert!(!missing && status != 405, "{method} {path}: {status} {body}");
+            let missing = body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("there is no page"));
+            assert!(
+                !missing && status != 405,
+                "{method} {path}: {status} {body}"
+            );
         }
     }
 }
