@@ -5,6 +5,8 @@
 use crate::AppState;
 use crate::api::Body;
 use crate::error::ApiError;
+use crate::jobs::JobName;
+use crate::lanes::Cost;
 use crate::session::ModelInput;
 use axum::Json;
 use axum::extract::State;
@@ -92,11 +94,11 @@ const MAX_LISTED: usize = 5000;
 /// equally preferred states, best first, each state with its description.
 pub async fn ranking(
     State(app): State<AppState>,
+    name: JobName,
     body: Body<RankingRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config, timer)?;
+    app.on_model(name, request.input, Cost::Analysis, move |_, session, _| {
         let d = session.dm(&request.dm)?;
         let (model, conflict) = (session.model(), &session.conflict);
         let ranks = conflict.ranks(d);
