@@ -82,7 +82,9 @@ function Landing() {
   </main>`;
 }
 
-/** Asks before discarding edits (`confirmDiscard`), or another question (`confirmLarge`). */
+/** Asks before discarding edits (`confirmDiscard`), or another question (`confirmLarge`).
+ * Escape answers no; the page alone closes the dialog, when the question is answered (the
+ * `close` event comes later, possibly once the next question is up). */
 function ConfirmDialog() {
   const c = S.confirm;
   const close = () => {
@@ -93,7 +95,7 @@ function ConfirmDialog() {
   };
   const agree = () => { const act = c.action; S.confirm = null; refresh(); act(); };
   return html`<dialog id="confirm-dialog" ref=${(el) => { if (el && c && !el.open) el.showModal(); if (el && !c && el.open) el.close(); }}
-      onClose=${() => { if (S.confirm) close(); }}>
+      onCancel=${(e) => { e.preventDefault(); close(); }}>
     ${c && c.title ? html`<p><strong>${c.title}</strong></p>
       <p>${c.text}</p>
       <div class="dialog-buttons">
@@ -166,7 +168,7 @@ window.addEventListener("beforeunload", (e) => {
 function openAsked() {
   const asked = /^#example=(.+)$/.exec(location.hash);
   const blank = location.hash === "#blank";
-  if (location.hash) history.replaceState(null, "", location.pathname);
+  if (location.hash) history.replaceState(null, "", location.pathname + location.search);
   if (asked && S.examples.some((e) => e.name === asked[1])) return () => loadExample(asked[1]);
   if (blank) return openBlank;
   return null;

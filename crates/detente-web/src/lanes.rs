@@ -29,8 +29,8 @@ pub enum Lane {
 
 /// How much work a request asks of its model, whatever the model's size.
 pub enum Cost {
-    /// Cheap once the model is compiled: a check, state lookups, a conversion, a
-    /// decision maker's order of the states.
+    /// Cheap once the model is compiled (linear in its states at most): a check, state
+    /// lookups, a conversion to TOML, a decision maker's best states in order.
     Look,
     /// A page of the tableau: cheap once the model is analysed under the concepts asked
     /// for (their keys as in the request; the defaults for the model's size when absent).
