@@ -18,6 +18,9 @@ pub enum AppError {
     /// The request is over one of the limits; each front end says how to stay within it.
     #[error("{message}")]
     OverLimit { limit: Limit, message: String },
+    /// Whoever asked for the work cancelled it before it was done (see [`crate::Cancel`]).
+    #[error("the work was cancelled before it was done")]
+    Cancelled,
 }
 
 /// The limits a front end may have to explain in its own words (its flags, its fields).
@@ -71,7 +74,7 @@ impl AppError {
         match self {
             AppError::Model(e) => e.help_text(),
             AppError::Invalid { help, .. } => help.as_deref(),
-            AppError::OverLimit { .. } => None,
+            AppError::OverLimit { .. } | AppError::Cancelled => None,
         }
     }
 }

@@ -32,7 +32,7 @@ pub use choose::{
 };
 pub use edit::{Renamed, conjunction, rename, values};
 pub use error::{AppError, Limit};
-pub use limits::{HARD_MAX_STATES, Limits, SERVICE_TIME, Timer, max_states, whole_seconds};
+pub use limits::{Cancel, HARD_MAX_STATES, Limits, SERVICE_TIME, Timer, max_states, whole_seconds};
 pub use models::{
     Converted, ModelFormat, Opened, RANKING_MAX_OPTIONS, convert, file_stem, generate,
     open_for_editing,

@@ -2,6 +2,8 @@
 
 use crate::error::{AppError, Limit};
 use detente_engine::{Deadline, OutOfTime};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// How much work one request may ask for.
@@ -38,6 +40,7 @@ impl Limits {
     pub fn start(&self) -> Timer {
         Timer {
             limit: self.time.map(|time| (time, Instant::now() + time)),
+            cancel: None,
         }
     }
 
@@ -61,28 +64,69 @@ impl Limits {
     }
 }
 
-/// A request's time limit, running since [`Limits::start`]: every analysis of the
-/// request polls it and stops once it is up, with [`Limit::Time`].
-#[derive(Debug, Clone, Copy)]
+/// A request's time limit, running since [`Limits::start`], and the switch that cancels
+/// it, if it has one: every analysis of the request polls it and stops once the time is
+/// up ([`Limit::Time`]) or the request is cancelled ([`AppError::Cancelled`]).
+#[derive(Debug, Clone)]
 pub struct Timer {
     /// The limit and when it is up; `None`: no bound.
     limit: Option<(Duration, Instant)>,
+    /// Stops the work when switched, whatever the time.
+    cancel: Option<Cancel>,
 }
 
 impl Deadline for Timer {
     fn passed(&self) -> bool {
-        self.limit.is_some_and(|(_, end)| Instant::now() >= end)
+        self.cancelled() || self.limit.is_some_and(|(_, end)| Instant::now() >= end)
     }
 }
 
 impl Timer {
-    /// The error for work (compiling, an analysis, a check) that ran out of this timer's time.
+    /// The same timer, stopped also when `cancel` is switched.
+    pub fn cancelled_by(self, cancel: &Cancel) -> Timer {
+        Timer {
+            cancel: Some(cancel.clone()),
+            ..self
+        }
+    }
+
+    /// Whether the request was cancelled.
+    pub fn cancelled(&self) -> bool {
+        self.cancel.as_ref().is_some_and(Cancel::is_cancelled)
+    }
+
+    /// The error for work (compiling, an analysis, a check) that this timer stopped:
+    /// cancelled, or out of time.
     pub(crate) fn over(&self, _: OutOfTime) -> AppError {
+        if self.cancelled() {
+            return AppError::Cancelled;
+        }
         let seconds = whole_seconds(self.limit.map_or(Duration::ZERO, |(time, _)| time));
         AppError::over(
             Limit::Time { seconds },
             format!("the time limit of {seconds} s was reached before the work was done"),
         )
+    }
+}
+
+/// A switch that cancels the requests whose [`Timer`]s were given it
+/// ([`Timer::cancelled_by`]): their compiling and analyses stop at their next poll, a few
+/// microseconds of work later. Clones share the switch.
+#[derive(Debug, Clone, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    pub fn new() -> Cancel {
+        Cancel::default()
+    }
+
+    /// Stops the work; it cannot be started again.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The application layer's interpretation of requests, as every front end sees it.
 
 use detente_app::{
-    AppError, CoalitionChoice, ConceptChoice, ExplainRequest, INVERSE_SHOWN_COMPARISONS,
+    AppError, Cancel, CoalitionChoice, ConceptChoice, ExplainRequest, INVERSE_SHOWN_COMPARISONS,
     InverseRequest, Limit, Limits, ModelFormat, Prepared, Source, Timer, robustness_settings,
 };
 use detente_engine::generate::{PreferenceKind, Shape};
@@ -242,11 +242,9 @@ fn inverse_answers_each_concept_as_the_engine_does() {
     assert!(chicken.inverse(&too_many, &unbounded()).is_err());
 }
 
-#[test]
-fn every_request_stops_at_its_time_limit() {
-    let nrc = example("nrc");
-    let up = || within(Duration::ZERO);
-    let seconds = [
+/// Every request on `nrc` that polls a timer, each given a new timer by `up`: their errors.
+fn every_request(nrc: &Prepared, up: impl Fn() -> Timer) -> [AppError; 10] {
+    [
         nrc.analysis(&Concept::ALL, &up(), &|| {}).map(drop),
         nrc.explain(0, &ExplainRequest::default(), &up()).map(drop),
         nrc.evolve(None, None, &up()).map(drop),
@@ -283,7 +281,13 @@ fn every_request_stops_at_its_time_limit() {
         .map(drop),
         detente_app::check_sources(nrc.model(), &[], &up()).map(drop),
     ]
-    .map(|result| over_time(result.unwrap_err()));
+    .map(Result::unwrap_err)
+}
+
+#[test]
+fn every_request_stops_at_its_time_limit() {
+    let nrc = example("nrc");
+    let seconds = every_request(&nrc, || within(Duration::ZERO)).map(over_time);
     assert_eq!(seconds, [0; 10]);
     // A part of a second counts as a whole one: the limits are named in seconds.
     let short = nrc.analysis(&[Concept::Nash], &within(Duration::from_nanos(1)), &|| {});
@@ -304,6 +308,48 @@ fn a_long_analysis_stops_soon_after_its_time_is_up() {
         "{:?}",
         started.elapsed()
     );
+}
+
+#[test]
+fn every_request_stops_when_cancelled_and_says_so() {
+    let nrc = example("nrc");
+    let cancel = Cancel::new();
+    cancel.cancel();
+    for error in every_request(&nrc, || unbounded().cancelled_by(&cancel)) {
+        assert!(matches!(error, AppError::Cancelled), "{error:?}");
+        assert_eq!(
+            error.to_string(),
+            "the work was cancelled before it was done"
+        );
+    }
+    // A timer without the switch, or with another one, runs on.
+    let other = Cancel::new();
+    assert!(
+        nrc.analysis(&[Concept::Nash], &unbounded().cancelled_by(&other), &|| {})
+            .is_ok()
+    );
+}
+
+#[test]
+fn a_long_analysis_stops_when_cancelled_from_another_thread() {
+    let nrc = example("nrc");
+    // A million sampled profiles take minutes: only the cancellation ends it early.
+    let settings = robustness_settings(Concept::ALL.to_vec(), Some(0), Some(1_000_000), None);
+    let cancel = Cancel::new();
+    let canceller = cancel.clone();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let result = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while done.load(std::sync::atomic::Ordering::Relaxed) == 0 {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            canceller.cancel();
+        });
+        nrc.robustness(&settings, &unbounded().cancelled_by(&cancel), &|| {
+            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        })
+    });
+    assert!(matches!(result, Err(AppError::Cancelled)), "{result:?}");
 }
 
 /// Comparisons per DM (the DM compared, or deterred) and in all.

@@ -55,6 +55,8 @@ impl From<AppError> for Failure {
                 help: None,
             } => miette!("{message}"),
             AppError::OverLimit { limit, message } => miette!(help = help(limit), "{message}"),
+            // The command line cancels nothing: Ctrl+C ends the process.
+            AppError::Cancelled => miette!("{error}", error = AppError::Cancelled),
         })
     }
 }

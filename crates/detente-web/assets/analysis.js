@@ -126,6 +126,8 @@ async function analyseNow() {
       drawGraph();
     }
   } catch (e) {
+    // One of its requests cancelled: the other stops too.
+    if (cancelled(e)) controller.abort();
     if (mine !== ticket) return;
     A.error = cancelled(e) ? { message: "The analysis was cancelled.", help: "" } : failure(e);
   } finally {
@@ -134,10 +136,6 @@ async function analyseNow() {
   }
 }
 
-/** Stops the analysis under way. */
-export function cancelAnalysis() {
-  if (A.running) A.running.controller.abort();
-}
 
 /** Forgets filters and sorting that no longer apply to the model about to be analysed. */
 function pruneView(form, concepts) {

@@ -3,7 +3,7 @@
 // judgement of its own. Built with Preact and htm, served as they are (no build step).
 
 import { render } from "preact";
-import { api, failure } from "./api.js";
+import { W, api, failure } from "./api.js";
 import { A, stale } from "./analysis.js";
 import { Editor } from "./editor.js";
 import { GraphPanel, StatePanel } from "./explore.js";
@@ -11,7 +11,7 @@ import { FurtherAnalyses } from "./panels.js";
 import { ResultsTop } from "./results.js";
 import { S, busy, closeModel, confirmDiscard, loadExample, loadText, openBlank, openDoc, redo, refresh, runCheck, savedModel, setRenderer, showBanner, undo } from "./store.js";
 import { fromForm } from "./form.js";
-import { html } from "./ui.js";
+import { WorkBar, html } from "./ui.js";
 
 /** The most a file may weigh: the server's body limit. */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -82,16 +82,30 @@ function Landing() {
   </main>`;
 }
 
+/** Asks before discarding edits (`confirmDiscard`), or another question (`confirmLarge`).
+ * Escape answers no; the page alone closes the dialog, when the question is answered (the
+ * `close` event comes later, possibly once the next question is up). */
 function ConfirmDialog() {
   const c = S.confirm;
-  const close = () => { S.confirm = null; refresh(); };
+  const close = () => {
+    const declined = S.confirm && S.confirm.declined;
+    S.confirm = null;
+    refresh();
+    if (declined) declined();
+  };
+  const agree = () => { const act = c.action; S.confirm = null; refresh(); act(); };
   return html`<dialog id="confirm-dialog" ref=${(el) => { if (el && c && !el.open) el.showModal(); if (el && !c && el.open) el.close(); }}
-      onClose=${() => { if (S.confirm) close(); }}>
-    ${c ? html`<p><strong>Your edits to “${S.doc.name || "this model"}” have not been exported.</strong></p>
+      onCancel=${(e) => { e.preventDefault(); close(); }}>
+    ${c && c.title ? html`<p><strong>${c.title}</strong></p>
+      <p>${c.text}</p>
+      <div class="dialog-buttons">
+        <button type="button" id="confirm-keep" class="secondary" onClick=${close}>${c.no}</button>
+        <button type="button" id="confirm-discard" class="primary" onClick=${agree}>${c.yes}</button>
+      </div>` : c ? html`<p><strong>Your edits to “${S.doc.name || "this model"}” have not been exported.</strong></p>
       <p>To ${c.what}, the page replaces the model you are editing. Export it first (Model .toml under Export) to keep a copy.</p>
       <div class="dialog-buttons">
         <button type="button" id="confirm-keep" class="secondary" onClick=${close}>Keep editing</button>
-        <button type="button" id="confirm-discard" class="danger" onClick=${() => { const act = c.action; close(); act(); }}>Discard my edits</button>
+        <button type="button" id="confirm-discard" class="danger" onClick=${agree}>Discard my edits</button>
       </div>` : null}
   </dialog>`;
 }
@@ -125,12 +139,14 @@ function App() {
     <${TopBar} />
     <${Banner} />
     <${RestoredNote} />
+    <${WorkBar} />
     ${S.doc ? html`<${Workbench} />` : html`<${Landing} />`}
     <${ConfirmDialog} />`;
 }
 
 const root = document.getElementById("app");
 setRenderer(() => render(html`<${App} />`, root));
+W.onChange = refresh;
 
 document.addEventListener("keydown", (e) => {
   if (!(e.ctrlKey || e.metaKey) || !S.doc || S.confirm) return;
@@ -152,7 +168,7 @@ window.addEventListener("beforeunload", (e) => {
 function openAsked() {
   const asked = /^#example=(.+)$/.exec(location.hash);
   const blank = location.hash === "#blank";
-  if (location.hash) history.replaceState(null, "", location.pathname);
+  if (location.hash) history.replaceState(null, "", location.pathname + location.search);
   if (asked && S.examples.some((e) => e.name === asked[1])) return () => loadExample(asked[1]);
   if (blank) return openBlank;
   return null;

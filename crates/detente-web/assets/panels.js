@@ -1,10 +1,10 @@
 // The further analyses (coalitions, foresight, robustness under uncertain preferences,
 // inverse analysis) and the exports.
 
-import { api, failure } from "./api.js";
+import { api, cancelled, failure } from "./api.js";
 import { A, about, conceptLabel, runCoalitions, runForesight, runInverse, runRobustness } from "./analysis.js";
 import { graphSvg, graphTitle } from "./explore.js";
-import { S, markExported, refresh, showBanner } from "./store.js";
+import { S, confirmLarge, markExported, refresh, showBanner } from "./store.js";
 import { ErrorBox, Pending, StateList, StateRef, Term, andList, count, html } from "./ui.js";
 
 /** A setting of a panel bound to an input. */
@@ -198,15 +198,18 @@ function download(name, type, content) {
 
 async function exportAs(kind) {
   const stem = (S.doc.name || "model").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "model";
+  // The server says how large an export is as it starts to send it: a large one is saved
+  // only if the analyst agrees.
+  const large = (bytes) => confirmLarge(bytes, "This export");
   try {
     if (kind === "toml" || kind === "gmcr") {
-      const { payload } = await api("/api/convert", { form: S.form, to: kind }, { raw: true });
+      const { payload } = await api("/api/convert", { form: S.form, to: kind }, { raw: true, large });
       download(`${stem}.${kind}`, kind === "toml" ? "application/toml" : "application/json", payload);
       markExported();
     } else if (kind === "json") {
-      download(`${stem}-analysis.json`, "application/json", (await api("/api/analyze", about({ concepts: A.results.concepts }), { raw: true })).payload);
+      download(`${stem}-analysis.json`, "application/json", (await api("/api/analyze", about({ concepts: A.results.concepts }), { raw: true, large })).payload);
     } else if (kind === "csv") {
-      download(`${stem}-analysis.csv`, "text/csv", (await api("/api/analyze", about({ concepts: A.results.concepts, format: "csv" }), { raw: true })).payload);
+      download(`${stem}-analysis.csv`, "text/csv", (await api("/api/analyze", about({ concepts: A.results.concepts, format: "csv" }), { raw: true, large })).payload);
     } else if (kind === "svg") {
       const g = A.graph.payload;
       if (!g) throw new Error("Draw the graph first.");
@@ -215,10 +218,11 @@ async function exportAs(kind) {
     } else if (kind === "brief" || kind === "brief-html") {
       // The same brief as `detente report`: typeset by the server, bottom line first.
       const format = kind === "brief" ? "pdf" : "html";
-      const { payload } = await api("/api/brief", about({ format }), { binary: true });
+      const { payload } = await api("/api/brief", about({ format }), { binary: true, large });
       download(`${stem}-brief.${format}`, format === "pdf" ? "application/pdf" : "text/html", payload);
     }
   } catch (e) {
+    if (cancelled(e)) return;
     const f = failure(e);
     showBanner("Cannot export: " + f.message, f.help);
   }

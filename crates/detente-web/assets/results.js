@@ -2,7 +2,7 @@
 // the named states, the equilibria, and the tableau of every state.
 
 import { useEffect, useState } from "preact/hooks";
-import { A, PAGE_SIZE, analyse, cancelAnalysis, lookUpState, selectState, setView, stale } from "./analysis.js";
+import { A, PAGE_SIZE, analyse, lookUpState, selectState, setView, stale } from "./analysis.js";
 import { S, refresh } from "./store.js";
 import { ErrorBox, Pending, StateList, StateRef, Term, WithTerms, count, dmColour, html } from "./ui.js";
 
@@ -18,7 +18,7 @@ function Concepts() {
   </fieldset>`;
 }
 
-/** How long the analysis under way has run, with a button to stop it. */
+/** How long the analysis under way has run (the work bar shows its progress and stops it). */
 function Running() {
   const [, tick] = useState(0);
   useEffect(() => {
@@ -26,8 +26,7 @@ function Running() {
     return () => clearInterval(timer);
   }, []);
   const seconds = Math.floor((Date.now() - A.running.started) / 1000);
-  return html`<span class="running">Analysing…${seconds >= 1 ? ` ${seconds} s` : ""}
-    <button type="button" id="cancel-analysis" class="secondary small" onClick=${cancelAnalysis}>Cancel</button></span>`;
+  return html`<span class="running">Analysing…${seconds >= 1 ? ` ${seconds} s` : ""}</span>`;
 }
 
 function Stats() {

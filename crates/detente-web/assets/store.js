@@ -223,6 +223,21 @@ export function confirmDiscard(what, action) {
   refresh();
 }
 
+/** Asks whether to save an export of `bytes` bytes; resolves to the answer. */
+export function confirmLarge(bytes, what) {
+  return new Promise((resolve) => {
+    S.confirm = {
+      title: `${what} is ${(bytes / 1e6).toLocaleString(undefined, { maximumFractionDigits: 1 })} MB.`,
+      text: "A file this large is slow to save and to open. Download it anyway?",
+      yes: "Download",
+      no: "Don't download",
+      action: () => resolve(true),
+      declined: () => resolve(false),
+    };
+    refresh();
+  });
+}
+
 // ---------------------------------------------------------------- the browser's storage
 
 function save() {

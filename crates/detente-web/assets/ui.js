@@ -2,9 +2,10 @@
 // lists of states, errors, and counted nouns.
 
 import { h } from "preact";
-import { useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import htm from "htm";
 import { A, described, selectState } from "./analysis.js";
+import { W, cancelJob } from "./api.js";
 import { S } from "./store.js";
 
 export const html = htm.bind(h);
@@ -94,4 +95,50 @@ export function ErrorBox({ error }) {
 
 export function Pending({ children }) {
   return html`<p class="pending">${children}</p>`;
+}
+
+/** What each request is doing, in words. */
+const WORK = {
+  "/api/check": "Checking the model",
+  "/api/import": "Reading the file",
+  "/api/tableau": "Analysing",
+  "/api/verdicts": "Weighing the verdicts",
+  "/api/analyze": "Writing the results",
+  "/api/brief": "Writing the brief",
+  "/api/explain": "Explaining the state",
+  "/api/evolve": "Following the moves",
+  "/api/graph": "Drawing the graph",
+  "/api/coalitions": "Examining the coalitions",
+  "/api/foresight": "Looking ahead",
+  "/api/robustness": "Weighing the uncertain preferences",
+  "/api/inverse": "Working out the conditions",
+  "/api/convert": "Writing the model file",
+  "/api/ranking": "Ordering the states",
+  "/api/states": "Looking up states",
+};
+
+/** Every request running longer than half a second: what it does, how far it has got
+ * (the server's count of steps, when it has one) and for how long, and a button that
+ * cancels it. */
+export function WorkBar() {
+  const [, tick] = useState(0);
+  const shown = W.running.size > 0;
+  useEffect(() => {
+    if (!shown) return undefined;
+    const timer = setInterval(() => tick((n) => n + 1), 1000);
+    return () => clearInterval(timer);
+  }, [shown]);
+  if (!shown) return null;
+  return html`<div id="work" class="work" role="status" aria-live="polite">${[...W.running.values()].map((r) => {
+    const p = r.progress;
+    const seconds = Math.floor((Date.now() - r.started) / 1000);
+    const steps = p && p.of > 0 ? `${Math.min(p.done, p.of).toLocaleString()} of ${count(p.of, "step")}` : "";
+    const state = p && p.waiting ? "waiting for a free worker" : steps;
+    return html`<div class="work-item" key=${r.job} data-job=${r.job}>
+      <span class="work-what">${WORK[r.path] || "Working"}…</span>
+      ${p && p.of > 0 && !p.waiting ? html`<progress max=${p.of} value=${Math.min(p.done, p.of)}></progress>` : html`<progress></progress>`}
+      <span class="work-how muted">${[state, `${seconds} s`].filter(Boolean).join(" · ")}</span>
+      <button type="button" class="secondary small work-cancel" onClick=${() => cancelJob(r.job)}>Cancel</button>
+    </div>`;
+  })}</div>`;
 }

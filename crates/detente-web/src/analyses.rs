@@ -6,6 +6,8 @@
 use crate::AppState;
 use crate::api::{Body, concepts, written};
 use crate::error::ApiError;
+use crate::jobs::JobName;
+use crate::lanes::Cost;
 use crate::session::ModelInput;
 use axum::Json;
 use axum::extract::State;
@@ -44,30 +46,35 @@ enum OutlookKey {
 /// Limited-move (L_h) and non-myopic stability (`detente.foresight/1`).
 pub async fn foresight(
     State(app): State<AppState>,
+    name: JobName,
     body: Body<ForesightRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config, timer)?;
-        let lines_for = request
-            .states
-            .iter()
-            .map(|&id| session.state_number(id))
-            .collect::<Result<Vec<_>, _>>()?;
-        let outlook = match request.outlook {
-            OutlookKey::Cautious => Outlook::Cautious,
-            OutlookKey::Hopeful => Outlook::Hopeful,
-        };
-        let (foresight, other) = session.foresight(request.horizon, outlook, timer)?;
-        let report = ForesightReport {
-            model: &session.loaded.model,
-            conflict: &session.conflict,
-            foresight: &foresight,
-            other: &other,
-            lines_for,
-        };
-        written(&report, Format::Json, "application/json", config)
-    })
+    app.on_model(
+        name,
+        request.input,
+        Cost::Analysis,
+        move |config, session, work| {
+            let lines_for = request
+                .states
+                .iter()
+                .map(|&id| session.state_number(id))
+                .collect::<Result<Vec<_>, _>>()?;
+            let outlook = match request.outlook {
+                OutlookKey::Cautious => Outlook::Cautious,
+                OutlookKey::Hopeful => Outlook::Hopeful,
+            };
+            let (foresight, other) = session.foresight(request.horizon, outlook, work)?;
+            let report = ForesightReport {
+                model: &session.loaded.model,
+                conflict: &session.conflict,
+                foresight: &foresight,
+                other: &other,
+                lines_for,
+            };
+            written(&report, Format::Json, "application/json", config)
+        },
+    )
     .await
 }
 
@@ -88,28 +95,34 @@ pub struct RobustnessRequest {
 /// each state is an equilibrium (`detente.robustness/1`).
 pub async fn robustness(
     State(app): State<AppState>,
+    name: JobName,
     body: Body<RobustnessRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config, timer)?;
-        let (model, conflict) = (session.model(), &session.conflict);
-        let settings = robustness_settings(
-            concepts(request.concepts.as_deref(), conflict.state_count())?,
-            request.exact_limit,
-            request.samples,
-            request.seed,
-        );
-        let robustness = session.robustness(&settings, timer, &|| {})?;
-        let written_analysis = session.analysis(robustness.concepts(), timer)?;
-        let report = RobustnessReport {
-            model,
-            conflict,
-            written: &written_analysis.analysis,
-            robustness: &robustness,
-        };
-        written(&report, Format::Json, "application/json", config)
-    })
+    app.on_model(
+        name,
+        request.input,
+        Cost::Analysis,
+        move |config, session, work| {
+            let (model, conflict) = (session.model(), &session.conflict);
+            let settings = robustness_settings(
+                concepts(request.concepts.as_deref(), conflict.state_count())?,
+                request.exact_limit,
+                request.samples,
+                request.seed,
+            );
+            work.job.expect(settings.plan(model).1 as usize);
+            let robustness = session.robustness(&settings, work, &|| work.job.step())?;
+            let written_analysis = session.analysis(robustness.concepts(), work)?;
+            let report = RobustnessReport {
+                model,
+                conflict,
+                written: &written_analysis.analysis,
+                robustness: &robustness,
+            };
+            written(&report, Format::Json, "application/json", config)
+        },
+    )
     .await
 }
 
@@ -144,31 +157,36 @@ fn default_seed() -> u64 {
 /// equilibrium, with counts and samples when asked (`detente.inverse/1`).
 pub async fn inverse(
     State(app): State<AppState>,
+    name: JobName,
     body: Body<InverseRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config, timer)?;
-        let inverse = detente_app::InverseRequest {
-            target: session.state_number(request.state)?,
-            vary: request.vary,
-            concepts: request
-                .concepts
-                .as_deref()
-                .map(detente_app::concepts_by_key)
-                .transpose()?,
-            count: request.count,
-            sample: request.sample,
-            seed: request.seed,
-            full: request.full,
-        };
-        let answer = session.inverse(&inverse, timer)?;
-        let report = InverseReport {
-            model: session.model(),
-            conflict: &session.conflict,
-            answer: &answer,
-        };
-        written(&report, Format::Json, "application/json", config)
-    })
+    app.on_model(
+        name,
+        request.input,
+        Cost::Analysis,
+        move |config, session, work| {
+            let inverse = detente_app::InverseRequest {
+                target: session.state_number(request.state)?,
+                vary: request.vary,
+                concepts: request
+                    .concepts
+                    .as_deref()
+                    .map(detente_app::concepts_by_key)
+                    .transpose()?,
+                count: request.count,
+                sample: request.sample,
+                seed: request.seed,
+                full: request.full,
+            };
+            let answer = session.inverse(&inverse, work)?;
+            let report = InverseReport {
+                model: session.model(),
+                conflict: &session.conflict,
+                answer: &answer,
+            };
+            written(&report, Format::Json, "application/json", config)
+        },
+    )
     .await
 }

@@ -3,6 +3,8 @@
 //! writes (`detente.analysis/1`, `detente.explanation/1`, ...) where one exists.
 
 use crate::error::ApiError;
+use crate::jobs::JobName;
+use crate::lanes::Cost;
 use crate::session::ModelInput;
 use crate::{AppState, Config};
 use axum::Json;
@@ -95,7 +97,7 @@ pub async fn import(
     body: Body<ModelInput>,
 ) -> Result<Response, ApiError> {
     let Json(input) = body?;
-    app.blocking(move |config, _, _| {
+    app.light(move |config, _| {
         let (text, file_name) = input.file()?;
         let opened = detente_app::open_for_editing(text, file_name, &config.limits)?;
         Ok(Json(Imported {
@@ -111,11 +113,11 @@ pub async fn import(
 /// server writes from it (`toml`), for the page to preview.
 pub async fn check(
     State(app): State<AppState>,
+    name: JobName,
     body: Body<ModelInput>,
 ) -> Result<Response, ApiError> {
     let Json(input) = body?;
-    app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&input, config, timer)?;
+    app.on_model(name, input, Cost::Look, move |_, session, _| {
         let (model, conflict) = (&session.loaded.model, &session.conflict);
         let mut answer = json!({
             "valid": true,
@@ -198,7 +200,24 @@ pub fn written(
     config: &Config,
 ) -> Result<Response, ApiError> {
     let bytes = rendered(report, format, config)?;
-    Ok(([(header::CONTENT_TYPE, content_type)], bytes).into_response())
+    Ok(sized(
+        ([(header::CONTENT_TYPE, content_type)], bytes).into_response(),
+    ))
+}
+
+/// The header that gives an answer's length before compression: the page reads it as the
+/// answer starts to arrive, and asks before saving a large export.
+pub const BYTES_HEADER: &str = "x-detente-bytes";
+
+/// `response`, whose body is in memory, with its length in [`BYTES_HEADER`].
+fn sized(mut response: Response) -> Response {
+    use axum::body::HttpBody;
+    if let Some(length) = response.body().size_hint().exact() {
+        response
+            .headers_mut()
+            .insert(BYTES_HEADER, HeaderValue::from(length));
+    }
+    response
 }
 
 #[derive(Deserialize)]
@@ -224,32 +243,37 @@ enum ReportFormat {
 /// the time taken is in the `X-Detente-Elapsed-Ms` header.
 pub async fn analyze(
     State(app): State<AppState>,
+    name: JobName,
     body: Body<AnalyzeRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config, timer)?;
-        let concepts = concepts(request.concepts.as_deref(), session.conflict.state_count())?;
-        let analysed = session.analysis(&concepts, timer)?;
-        let report = Report {
-            model: &session.loaded.model,
-            conflict: &session.conflict,
-            analysis: &analysed.analysis,
-            all_states: true,
-            robustness: None,
-        };
-        let (format, content_type) = match request.format {
-            ReportFormat::Json => (Format::Json, "application/json"),
-            ReportFormat::Csv => (Format::Csv, "text/csv; charset=utf-8"),
-            ReportFormat::Markdown => (Format::Markdown, "text/markdown; charset=utf-8"),
-        };
-        let mut response = written(&report, format, content_type, config)?;
-        response.headers_mut().insert(
-            "x-detente-elapsed-ms",
-            HeaderValue::from(analysed.elapsed.as_millis() as u64),
-        );
-        Ok(response)
-    })
+    app.on_model(
+        name,
+        request.input,
+        Cost::Analysis,
+        move |config, session, work| {
+            let concepts = concepts(request.concepts.as_deref(), session.conflict.state_count())?;
+            let analysed = session.analysis(&concepts, work)?;
+            let report = Report {
+                model: &session.loaded.model,
+                conflict: &session.conflict,
+                analysis: &analysed.analysis,
+                all_states: true,
+                robustness: None,
+            };
+            let (format, content_type) = match request.format {
+                ReportFormat::Json => (Format::Json, "application/json"),
+                ReportFormat::Csv => (Format::Csv, "text/csv; charset=utf-8"),
+                ReportFormat::Markdown => (Format::Markdown, "text/markdown; charset=utf-8"),
+            };
+            let mut response = written(&report, format, content_type, config)?;
+            response.headers_mut().insert(
+                "x-detente-elapsed-ms",
+                HeaderValue::from(analysed.elapsed.as_millis() as u64),
+            );
+            Ok(response)
+        },
+    )
     .await
 }
 
@@ -264,24 +288,29 @@ pub struct VerdictsRequest {
 /// the same the CLI's analysis opens with.
 pub async fn verdicts(
     State(app): State<AppState>,
+    name: JobName,
     body: Body<VerdictsRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config, timer)?;
-        let (model, conflict) = (session.model(), &session.conflict);
-        let concepts = concepts(request.concepts.as_deref(), conflict.state_count())?;
-        let analysed = session.analysis(&concepts, timer)?;
-        let verdicts = detente_app::verdicts(model, conflict, &analysed.analysis);
-        let robustness = detente_app::verdict_robustness(model, conflict, &concepts, timer);
-        let report = VerdictsReport {
-            model,
-            conflict,
-            verdicts: &verdicts,
-            robustness: robustness.as_ref(),
-        };
-        written(&report, Format::Json, "application/json", config)
-    })
+    app.on_model(
+        name,
+        request.input,
+        Cost::Analysis,
+        move |config, session, work| {
+            let (model, conflict) = (session.model(), &session.conflict);
+            let concepts = concepts(request.concepts.as_deref(), conflict.state_count())?;
+            let analysed = session.analysis(&concepts, work)?;
+            let verdicts = detente_app::verdicts(model, conflict, &analysed.analysis);
+            let robustness = detente_app::verdict_robustness(model, conflict, &concepts, work);
+            let report = VerdictsReport {
+                model,
+                conflict,
+                verdicts: &verdicts,
+                robustness: robustness.as_ref(),
+            };
+            written(&report, Format::Json, "application/json", config)
+        },
+    )
     .await
 }
 
@@ -296,40 +325,47 @@ pub struct BriefRequest {
 /// The printable brief, the same `detente report` writes: the bottom line first.
 pub async fn brief(
     State(app): State<AppState>,
+    name: JobName,
     body: Body<BriefRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions, timer| {
-        let format = BriefFormat::from_key(request.format.as_deref().unwrap_or("pdf"))?;
-        let session = sessions.open(&request.input, config, timer)?;
-        let answer = session.brief(timer)?;
-        let brief = detente_brief::Brief {
-            model: session.model(),
-            conflict: &session.conflict,
-            answer: &answer,
-            source: &request.input.source()?.describe(),
-        };
-        let (bytes, file_name) = match format {
-            BriefFormat::Pdf => (
-                brief
-                    .pdf()
-                    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?,
-                "brief.pdf",
-            ),
-            BriefFormat::Html => (brief.html().into_bytes(), "brief.html"),
-        };
-        Ok((
-            [
-                (header::CONTENT_TYPE, format.media_type().to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("inline; filename=\"{file_name}\""),
+    let format = BriefFormat::from_key(request.format.as_deref().unwrap_or("pdf"))?;
+    let source = request.input.describe();
+    app.on_model(
+        name,
+        request.input,
+        Cost::Analysis,
+        move |_, session, work| {
+            let answer = session.brief(work)?;
+            let brief = detente_brief::Brief {
+                model: session.model(),
+                conflict: &session.conflict,
+                answer: &answer,
+                source: &source,
+            };
+            let (bytes, file_name) = match format {
+                BriefFormat::Pdf => (
+                    brief.pdf().map_err(|e| {
+                        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+                    })?,
+                    "brief.pdf",
                 ),
-            ],
-            bytes,
-        )
-            .into_response())
-    })
+                BriefFormat::Html => (brief.html().into_bytes(), "brief.html"),
+            };
+            let response = (
+                [
+                    (header::CONTENT_TYPE, format.media_type().to_string()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("inline; filename=\"{file_name}\""),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response();
+            Ok(sized(response))
+        },
+    )
     .await
 }
 
@@ -347,27 +383,32 @@ pub struct ExplainRequest {
 /// Why one state is or is not stable, per DM and concept (`detente.explanation/1`).
 pub async fn explain(
     State(app): State<AppState>,
+    name: JobName,
     body: Body<ExplainRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config, timer)?;
-        let state = session.state_number(request.state)?;
-        let explain = detente_app::ExplainRequest {
-            dms: request.dms,
-            concepts: request
-                .concepts
-                .as_deref()
-                .map(detente_app::concepts_by_key)
-                .transpose()?,
-        };
-        let explanation = Explanation {
-            model: session.model(),
-            conflict: &session.conflict,
-            explained: &session.explain(state, &explain, timer)?,
-        };
-        written(&explanation, Format::Json, "application/json", config)
-    })
+    app.on_model(
+        name,
+        request.input,
+        Cost::Analysis,
+        move |config, session, work| {
+            let state = session.state_number(request.state)?;
+            let explain = detente_app::ExplainRequest {
+                dms: request.dms,
+                concepts: request
+                    .concepts
+                    .as_deref()
+                    .map(detente_app::concepts_by_key)
+                    .transpose()?,
+            };
+            let explanation = Explanation {
+                model: session.model(),
+                conflict: &session.conflict,
+                explained: &session.explain(state, &explain, work)?,
+            };
+            written(&explanation, Format::Json, "application/json", config)
+        },
+    )
     .await
 }
 
@@ -389,43 +430,48 @@ pub struct EvolveRequest {
 /// plus, when `to` is given, `target`: whether that state is reached and by which shortest path.
 pub async fn evolve(
     State(app): State<AppState>,
+    name: JobName,
     body: Body<EvolveRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config, timer)?;
-        let conflict = &session.conflict;
-        let from = request
-            .from
-            .map(|id| session.state_number(id))
-            .transpose()?;
-        let concepts = concepts(request.concepts.as_deref(), conflict.state_count())?;
-        let analysed = session.analysis(&concepts, timer)?;
-        let choice = (!request.coalitions.is_empty())
-            .then(|| CoalitionChoice::Named(request.coalitions.clone()));
-        let (evolution, coalitions) = session.evolve(from, choice.as_ref(), timer)?;
-        let report = EvolutionReport {
-            model: &session.loaded.model,
-            conflict,
-            analysis: &analysed.analysis,
-            evolution: &evolution,
-            coalitions: &coalitions,
-        };
-        let Some(to) = request.to else {
-            return written(&report, Format::Json, "application/json", config);
-        };
-        let target = session.state_number(to)?;
-        let bytes = rendered(&report, Format::Json, config)?;
-        let mut body: serde_json::Value = serde_json::from_slice(&bytes)
-            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-        let path = report.path_to(target);
-        body["target"] = json!({
-            "state": to,
-            "reachable": path.is_some(),
-            "path": path,
-        });
-        Ok(Json(body).into_response())
-    })
+    app.on_model(
+        name,
+        request.input,
+        Cost::Analysis,
+        move |config, session, work| {
+            let conflict = &session.conflict;
+            let from = request
+                .from
+                .map(|id| session.state_number(id))
+                .transpose()?;
+            let concepts = concepts(request.concepts.as_deref(), conflict.state_count())?;
+            let analysed = session.analysis(&concepts, work)?;
+            let choice = (!request.coalitions.is_empty())
+                .then(|| CoalitionChoice::Named(request.coalitions.clone()));
+            let (evolution, coalitions) = session.evolve(from, choice.as_ref(), work)?;
+            let report = EvolutionReport {
+                model: &session.loaded.model,
+                conflict,
+                analysis: &analysed.analysis,
+                evolution: &evolution,
+                coalitions: &coalitions,
+            };
+            let Some(to) = request.to else {
+                return written(&report, Format::Json, "application/json", config);
+            };
+            let target = session.state_number(to)?;
+            let bytes = rendered(&report, Format::Json, config)?;
+            let mut body: serde_json::Value = serde_json::from_slice(&bytes)
+                .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+            let path = report.path_to(target);
+            body["target"] = json!({
+                "state": to,
+                "reachable": path.is_some(),
+                "path": path,
+            });
+            Ok(Json(body).into_response())
+        },
+    )
     .await
 }
 
@@ -446,27 +492,32 @@ pub struct CoalitionsRequest {
 /// Coalitional stability and the coalitions that can upset each equilibrium (`detente.coalitions/2`).
 pub async fn coalitions(
     State(app): State<AppState>,
+    name: JobName,
     body: Body<CoalitionsRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config, timer)?;
-        let concept = detente_app::concept_by_key(request.concept.as_deref().unwrap_or("seq"))?;
-        let choice = match request.coalitions {
-            Some(lists) => CoalitionChoice::Named(lists),
-            None if request.all => CoalitionChoice::All,
-            None => CoalitionChoice::Listed,
-        };
-        let coalitional = session.coalitional(concept, &choice, timer)?;
-        let analysed = session.analysis(&[concept], timer)?;
-        let report = CoalitionReport {
-            model: session.model(),
-            conflict: &session.conflict,
-            analysis: &analysed.analysis,
-            coalitions: &coalitional,
-        };
-        written(&report, Format::Json, "application/json", config)
-    })
+    app.on_model(
+        name,
+        request.input,
+        Cost::Analysis,
+        move |config, session, work| {
+            let concept = detente_app::concept_by_key(request.concept.as_deref().unwrap_or("seq"))?;
+            let choice = match request.coalitions {
+                Some(lists) => CoalitionChoice::Named(lists),
+                None if request.all => CoalitionChoice::All,
+                None => CoalitionChoice::Listed,
+            };
+            let coalitional = session.coalitional(concept, &choice, work)?;
+            let analysed = session.analysis(&[concept], work)?;
+            let report = CoalitionReport {
+                model: session.model(),
+                conflict: &session.conflict,
+                analysis: &analysed.analysis,
+                coalitions: &coalitional,
+            };
+            written(&report, Format::Json, "application/json", config)
+        },
+    )
     .await
 }
 
@@ -489,33 +540,42 @@ enum ConvertTarget {
 /// GMCR+ `.gmcr` file, as a download.
 pub async fn convert(
     State(app): State<AppState>,
+    name: JobName,
     body: Body<ConvertRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config, timer)?;
-        let (format, content_type) = match request.to {
-            ConvertTarget::Toml => (ModelFormat::Toml, "application/toml"),
-            ConvertTarget::Gmcr => (ModelFormat::Gmcr, "application/json"),
-        };
-        let converted =
-            detente_app::convert(session.loaded.clone(), format, &config.limits, timer)?;
-        if converted.text.len() > config.max_response_bytes {
-            return Err(too_large(config));
-        }
-        let disposition = format!(
-            "attachment; filename=\"{}.{}\"",
-            detente_app::file_stem(session.model()),
-            format.extension()
-        );
-        let mut response = ([(header::CONTENT_TYPE, content_type)], converted.text).into_response();
-        if let Ok(value) = HeaderValue::from_str(&disposition) {
-            response
-                .headers_mut()
-                .insert(header::CONTENT_DISPOSITION, value);
-        }
-        Ok(response)
-    })
+    app.on_model(
+        name,
+        request.input,
+        match request.to {
+            ConvertTarget::Toml => Cost::Look,
+            ConvertTarget::Gmcr => Cost::Analysis,
+        },
+        move |config, session, work| {
+            let (format, content_type) = match request.to {
+                ConvertTarget::Toml => (ModelFormat::Toml, "application/toml"),
+                ConvertTarget::Gmcr => (ModelFormat::Gmcr, "application/json"),
+            };
+            let converted =
+                detente_app::convert(session.loaded.clone(), format, &config.limits, work)?;
+            if converted.text.len() > config.max_response_bytes {
+                return Err(too_large(config));
+            }
+            let disposition = format!(
+                "attachment; filename=\"{}.{}\"",
+                detente_app::file_stem(session.model()),
+                format.extension()
+            );
+            let mut response =
+                sized(([(header::CONTENT_TYPE, content_type)], converted.text).into_response());
+            if let Ok(value) = HeaderValue::from_str(&disposition) {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_DISPOSITION, value);
+            }
+            Ok(response)
+        },
+    )
     .await
 }
 

@@ -5,6 +5,8 @@
 use crate::AppState;
 use crate::api::Body;
 use crate::error::ApiError;
+use crate::jobs::JobName;
+use crate::lanes::Cost;
 use crate::session::ModelInput;
 use axum::Json;
 use axum::extract::State;
@@ -92,18 +94,25 @@ const MAX_LISTED: usize = 5000;
 /// equally preferred states, best first, each state with its description.
 pub async fn ranking(
     State(app): State<AppState>,
+    name: JobName,
     body: Body<RankingRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config, timer)?;
+    app.on_model(name, request.input, Cost::Look, move |_, session, _| {
         let d = session.dm(&request.dm)?;
         let (model, conflict) = (session.model(), &session.conflict);
         let ranks = conflict.ranks(d);
         let mut order: Vec<u32> = (0..ranks.len() as u32).collect();
-        // Best first; ties in state order.
-        order.sort_by(|&a, &b| ranks[b as usize].cmp(&ranks[a as usize]).then(a.cmp(&b)));
-        order.truncate(request.limit.min(MAX_LISTED));
+        // Best first; ties in state order. Only the listed states are sorted, after they
+        // are picked out in linear time: a model of millions of states answers at once.
+        let best_first =
+            |a: &u32, b: &u32| ranks[*b as usize].cmp(&ranks[*a as usize]).then(a.cmp(b));
+        let listed = request.limit.min(MAX_LISTED).min(order.len());
+        if listed < order.len() {
+            order.select_nth_unstable_by(listed, best_first);
+            order.truncate(listed);
+        }
+        order.sort_unstable_by(best_first);
         let tiers: Vec<Value> = order
             .chunk_by(|&a, &b| ranks[a as usize] == ranks[b as usize])
             .map(|tier| {

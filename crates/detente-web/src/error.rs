@@ -68,6 +68,15 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// Work stopped because its job was cancelled (`POST /api/cancel`) or its client went
+    /// away: 409, the request conflicting with the cancellation that overtook it.
+    pub fn cancelled() -> ApiError {
+        ApiError::new(StatusCode::CONFLICT, AppError::Cancelled.to_string())
+            .with_help("it was cancelled on request; ask again to run it")
+    }
+}
+
 impl From<Box<FormatError>> for ApiError {
     /// A model the format or the engine rejects: the same message, location and help as the
     /// CLI; in a form, the path of the element at fault instead of a place in a file.
@@ -110,6 +119,7 @@ impl From<AppError> for ApiError {
             AppError::OverLimit { limit, message } => {
                 ApiError::unprocessable(message).with_help(help(limit))
             }
+            AppError::Cancelled => ApiError::cancelled(),
         }
     }
 }

@@ -5,6 +5,8 @@
 use crate::AppState;
 use crate::api::{Body, concepts};
 use crate::error::ApiError;
+use crate::jobs::JobName;
+use crate::lanes::Cost;
 use crate::session::ModelInput;
 use axum::Json;
 use axum::extract::State;
@@ -100,11 +102,11 @@ fn neighbourhood(
 
 pub async fn graph(
     State(app): State<AppState>,
+    name: JobName,
     body: Body<GraphRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config, timer)?;
+    app.on_model(name, request.input, Cost::Analysis, move |_, session, work| {
         let conflict = &session.conflict;
         let space = conflict.space();
         let center = match request.center {
@@ -112,7 +114,7 @@ pub async fn graph(
             None => conflict.status_quo().unwrap_or(0),
         };
         let chosen = concepts(request.concepts.as_deref(), conflict.state_count())?;
-        let analysed = session.analysis(&chosen, timer)?;
+        let analysed = session.analysis(&chosen, work)?;
         let equilibria: Vec<_> = chosen
             .iter()
             .map(|&c| (c.key(), analysed.analysis.equilibria(c)))

@@ -17,6 +17,8 @@ mod assets;
 mod editing;
 mod error;
 mod graph;
+mod jobs;
+mod lanes;
 mod lookup;
 mod server;
 mod session;
@@ -28,21 +30,31 @@ pub use server::serve_on;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::routing::{get, post};
-use detente_app::{Limits, Timer};
+use detente_app::Limits;
+use jobs::Jobs;
+use lanes::Lanes;
 use session::Sessions;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Semaphore;
 
 /// Limits of a workbench server.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// States, time and body size per request (a shared service's by default).
     pub limits: Limits,
-    /// Most engine jobs (parse, compile, analyse) running at once; others wait their turn.
+    /// Most heavy engine jobs (parse, compile, analyse a model of more than
+    /// [`Config::light_states`] states) running at once; others wait their turn.
     pub workers: usize,
+    /// Most light engine jobs running at once, on a pool of as many threads of their own:
+    /// a light job never waits for a heavy one.
+    pub light_workers: usize,
+    /// Largest model whose requests are light, in feasible states: such a model compiles
+    /// and analyses under every concept in milliseconds. Requests that are cheap on any
+    /// model (a check or a lookup once it is compiled, a page of the tableau once it is
+    /// analysed) are light too.
+    pub light_states: usize,
     /// Most connections served at once; more wait to be accepted, so idle or half-sent
     /// connections cannot exhaust memory.
     pub max_connections: usize,
@@ -65,6 +77,8 @@ impl Default for Config {
         Config {
             limits: Limits::service(),
             workers: 2,
+            light_workers: 2,
+            light_states: LIGHT_STATES,
             max_connections: 256,
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(60),
@@ -74,65 +88,26 @@ impl Default for Config {
     }
 }
 
+/// The default [`Config::light_states`]: 2^14 states, which compile and analyse under
+/// every concept, SIM included, in well under a tenth of a second (docs/PERFORMANCE.md).
+pub const LIGHT_STATES: usize = 1 << 14;
+
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
     config: Arc<Config>,
     sessions: Arc<Sessions>,
-    workers: Arc<Semaphore>,
+    jobs: Arc<Jobs>,
+    lanes: Arc<Lanes>,
 }
-
-impl AppState {
-    /// Runs engine work on a blocking thread, one of at most `config.workers` at a time. The
-    /// work gets the request's [`Timer`], started before it waits for a worker: its analyses
-    /// stop when the time limit is up, and so does compiling. Waiting is given up
-    /// [`BACKSTOP`] later in any case (reading a model is not cut short; such work keeps its
-    /// worker slot until it ends, so a flood of slow requests cannot pile up).
-    async fn blocking<T: Send + 'static>(
-        &self,
-        work: impl FnOnce(&Config, &Sessions, &Timer) -> Result<T, ApiError> + Send + 'static,
-    ) -> Result<T, ApiError> {
-        let timeout = self.config.limits.time;
-        let timer = self.config.limits.start();
-        let run = async {
-            let permit = self.workers.clone().acquire_owned().await.map_err(|_| {
-                ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "the server is shutting down",
-                )
-            })?;
-            let (config, sessions) = (self.config.clone(), self.sessions.clone());
-            tokio::task::spawn_blocking(move || {
-                let _permit = permit;
-                work(&config, &sessions, &timer)
-            })
-            .await
-            .map_err(|e| {
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    format!("the analysis failed unexpectedly: {e}"),
-                )
-            })?
-        };
-        match timeout {
-            Some(timeout) => tokio::time::timeout(timeout + BACKSTOP, run)
-                .await
-                .unwrap_or_else(|_| Err(ApiError::too_slow(detente_app::whole_seconds(timeout)))),
-            None => run.await,
-        }
-    }
-}
-
-/// How long after the time limit the workbench stops waiting for work that has not
-/// stopped itself: the analyses stop at the limit and answer first.
-const BACKSTOP: Duration = Duration::from_secs(1);
 
 /// The workbench's routes: the page, its assets and the API.
 pub fn router(config: Config) -> Router {
     let state = AppState {
-        workers: Arc::new(Semaphore::new(config.workers.max(1))),
+        lanes: Arc::new(Lanes::new(&config)),
         config: Arc::new(config.clone()),
         sessions: Arc::new(Sessions::default()),
+        jobs: Arc::new(Jobs::default()),
     };
     Router::new()
         .route("/", get(assets::page))
@@ -163,6 +138,8 @@ pub fn router(config: Config) -> Router {
         .route("/api/values", post(editing::values))
         .route("/api/conjunction", post(editing::conjunction))
         .route("/api/ranking", post(editing::ranking))
+        .route("/api/cancel", post(jobs::cancel))
+        .route("/api/progress/{name}", get(jobs::progress))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::wrong_method)
         .layer(match config.limits.body_bytes {

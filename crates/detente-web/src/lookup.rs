@@ -5,6 +5,8 @@
 use crate::AppState;
 use crate::api::Body;
 use crate::error::ApiError;
+use crate::jobs::JobName;
+use crate::lanes::Cost;
 use crate::session::ModelInput;
 use axum::Json;
 use axum::extract::State;
@@ -69,6 +71,7 @@ struct StateJson {
 /// The states named, each with its number, Y/N string and description (`detente.states/1`).
 pub async fn states(
     State(app): State<AppState>,
+    name: JobName,
     body: Body<StatesRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
@@ -79,8 +82,7 @@ pub async fn states(
         ))
         .with_help("ask for the others in further requests"));
     }
-    app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config, timer)?;
+    app.on_model(name, request.input, Cost::Look, move |_, session, _| {
         let (model, conflict) = (session.model(), &session.conflict);
         let space = conflict.space();
         let states = request

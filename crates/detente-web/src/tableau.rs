@@ -5,6 +5,8 @@
 use crate::AppState;
 use crate::api::{Body, concepts};
 use crate::error::ApiError;
+use crate::jobs::JobName;
+use crate::lanes::Cost;
 use crate::session::ModelInput;
 use axum::Json;
 use axum::extract::State;
@@ -116,15 +118,15 @@ struct DmJson<'a> {
 
 pub async fn tableau(
     State(app): State<AppState>,
+    name: JobName,
     body: Body<TableauRequest>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
-    app.blocking(move |config, sessions, timer| {
-        let session = sessions.open(&request.input, config, timer)?;
+    app.on_model(name, request.input, Cost::Page(request.concepts.clone()), move |_, session, work| {
         let (model, conflict) = (&session.loaded.model, &session.conflict);
         let space = conflict.space();
         let chosen = concepts(request.concepts.as_deref(), conflict.state_count())?;
-        let analysed = session.analysis(&chosen, timer)?;
+        let analysed = session.analysis(&chosen, work)?;
         let analysis = &analysed.analysis;
         let equilibria: Vec<(Concept, FixedBitSet)> =
             chosen.iter().map(|&c| (c, analysis.equilibria(c))).collect();

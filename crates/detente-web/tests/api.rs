@@ -21,13 +21,22 @@ fn nrc() -> &'static str {
     detente_examples::find("nrc").unwrap().source
 }
 
+/// The prisoner's dilemma: 4 states.
+fn prisoners() -> &'static str {
+    detente_examples::find("prisoners").unwrap().source
+}
+
 async fn post(base: &str, path: &str, body: Value) -> (u16, Value) {
-    let response = reqwest::Client::new()
-        .post(format!("{base}{path}"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    send(base, path, None, body).await
+}
+
+/// Posts `body` to `path`, as the job `job` when one is given.
+async fn send(base: &str, path: &str, job: Option<&str>, body: Value) -> (u16, Value) {
+    let mut request = reqwest::Client::new().post(format!("{base}{path}"));
+    if let Some(job) = job {
+        request = request.header("x-detente-job", job);
+    }
+    let response = request.json(&body).send().await.unwrap();
     let status = response.status().as_u16();
     let text = response.text().await.unwrap();
     (
@@ -1441,4 +1450,199 @@ async fn a_decision_makers_order_of_the_states() {
     );
     let (status, body) = post(&base, "/api/ranking", json!({"model": nrc(), "dm": "Mars"})).await;
     assert_error(status, &body, 422, "no decision maker called `Mars`");
+}
+
+/// A model of 2^20 = 1,048,576 states, different for each seed: analysing it under
+/// every concept, SIM included, takes minutes.
+fn million_states(seed: u64) -> String {
+    detente_format::to_toml(&generate(&Shape {
+        dms: 4,
+        options_per_dm: 5,
+        rules: 0,
+        rule_width: 2,
+        irreversible_percent: 0,
+        preferences: PreferenceKind::Prioritization { statements: 4 },
+        seed,
+    }))
+}
+
+/// The default server, with an hour per request: these tests stop their analyses.
+fn patient() -> Config {
+    Config {
+        limits: Limits {
+            time: Some(Duration::from_secs(3600)),
+            ..Limits::service()
+        },
+        ..Config::default()
+    }
+}
+
+/// Every concept's key, SIM included.
+fn every_concept() -> Value {
+    json!(["nash", "gmr", "smr", "seq", "sim", "seqsim"])
+}
+
+/// Posts `body` to `path` as the job `job`.
+async fn post_as(base: &str, path: &str, job: &str, body: Value) -> (u16, Value) {
+    send(base, path, Some(job), body).await
+}
+
+/// Starts analysing a model of a million states as the job `job`, and waits until its
+/// analysis runs (its model compiled, its steps counted).
+async fn start_heavy(base: &str, job: &str, seed: u64) -> tokio::task::JoinHandle<(u16, Value)> {
+    let (base_owned, job_owned) = (base.to_string(), job.to_string());
+    let body = json!({"model": million_states(seed), "concepts": every_concept()});
+    let analysis =
+        tokio::spawn(async move { post_as(&base_owned, "/api/analyze", &job_owned, body).await });
+    progress_when(base, job, |p| p["of"].as_u64() > Some(0)).await;
+    analysis
+}
+
+/// The job's progress once `ready` holds of it (polled; the job must be running).
+async fn progress_when(base: &str, job: &str, ready: impl Fn(&Value) -> bool) -> Value {
+    // Compiling a million states takes a second or two; a loaded machine may take longer.
+    for _ in 0..1200 {
+        let (status, progress) = get(base, &format!("/api/progress/{job}")).await;
+        if status == 200 && ready(&progress) {
+            return progress;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the job {job} never got there");
+}
+
+#[tokio::test]
+async fn a_named_analysis_reports_progress_and_stops_when_cancelled() {
+    let base = start(Config {
+        workers: 1,
+        // Every model on the heavy lane, so that the request after the cancelled one shows
+        // that its worker was freed.
+        light_states: 0,
+        ..patient()
+    })
+    .await;
+    let analysis = start_heavy(&base, "big-1", 1).await;
+    let progress = progress_when(&base, "big-1", |_| true).await;
+    assert_eq!(progress["job"], "big-1");
+    assert_eq!(progress["waiting"], false);
+    assert_eq!(progress["cancelled"], false);
+    // Four DMs, six concepts: a reachability step per DM and concept, and one per DM.
+    assert_eq!(progress["of"], 4 * 7);
+    assert!(progress["seconds"].as_f64().unwrap() > 0.0);
+
+    // A name is one job's while it runs.
+    let (status, body) = post_as(&base, "/api/check", "big-1", json!({"model": prisoners()})).await;
+    assert_error(status, &body, 409, "already running");
+
+    let (status, _) = post(&base, "/api/cancel", json!({"job": "big-1"})).await;
+    assert_eq!(status, 204);
+    let (status, body) = analysis.await.unwrap();
+    assert_error(status, &body, 409, "cancelled");
+    // Its work has ended: the name is free, and the only heavy worker takes the next request.
+    let (status, body) = get(&base, "/api/progress/big-1").await;
+    assert_error(status, &body, 404, "no job called `big-1` is running");
+    let (status, body) = post(&base, "/api/cancel", json!({"job": "big-1"})).await;
+    assert_error(status, &body, 404, "big-1");
+    let (status, body) = post_as(&base, "/api/check", "big-1", json!({"model": prisoners()})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["state_count"], 4);
+}
+
+#[tokio::test]
+async fn small_requests_do_not_wait_for_heavy_ones() {
+    let base = start(Config {
+        workers: 1,
+        ..patient()
+    })
+    .await;
+    let first = start_heavy(&base, "heavy-1", 1).await;
+    // The second waits for the only heavy worker.
+    let body = json!({"model": million_states(2), "concepts": every_concept()});
+    let second = {
+        let base = base.clone();
+        tokio::spawn(async move { post_as(&base, "/api/analyze", "heavy-2", body).await })
+    };
+    let waiting = progress_when(&base, "heavy-2", |p| p["waiting"] == true).await;
+    assert_eq!(waiting["of"], 0);
+    // Small models are checked, paged and looked up meanwhile, and editing goes on.
+    let (status, body) = post(&base, "/api/check", json!({"model": prisoners()})).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = post(&base, "/api/tableau", json!({"model": nrc(), "limit": 5})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["rows"].as_array().unwrap().len(), 5);
+    let (status, body) = post(
+        &base,
+        "/api/states",
+        json!({"model": nrc(), "states": ["sq"]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    // ... while the heavy ones are where they were: the first running, the second waiting.
+    let progress = progress_when(&base, "heavy-1", |_| true).await;
+    assert_eq!(progress["waiting"], false);
+    let progress = progress_when(&base, "heavy-2", |_| true).await;
+    assert_eq!(progress["waiting"], true);
+    // Cancelled while waiting, the second never runs.
+    for job in ["heavy-2", "heavy-1"] {
+        let (status, _) = post(&base, "/api/cancel", json!({"job": job})).await;
+        assert_eq!(status, 204);
+    }
+    for analysis in [first, second] {
+        let (status, body) = analysis.await.unwrap();
+        assert_error(status, &body, 409, "cancelled");
+    }
+}
+
+#[tokio::test]
+async fn an_analysis_whose_client_goes_away_stops() {
+    let base = start(patient()).await;
+    let analysis = start_heavy(&base, "left", 3).await;
+    // The client gives up: its connection closes, and the server drops the request.
+    analysis.abort();
+    let _ = analysis.await;
+    // Its work stops (under every concept, SIM included, it would take minutes), and the
+    // name is forgotten once it has.
+    for _ in 0..600 {
+        let (status, _) = get(&base, "/api/progress/left").await;
+        if status == 404 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the analysis went on after its client left");
+}
+
+#[tokio::test]
+async fn job_names_are_checked() {
+    let base = start(Config::default()).await;
+    for name in ["has space", "semi;colon", "é", &"a".repeat(65)] {
+        let response = reqwest::Client::new()
+            .post(format!("{base}/api/check"))
+            .header("x-detente-job", name.as_bytes())
+            .json(&json!({"model": prisoners()}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 400, "{name}");
+        let body: Value = response.json().await.unwrap();
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("letters, digits or hyphens"),
+            "{body}"
+        );
+    }
+    let (status, body) = post_as(
+        &base,
+        "/api/check",
+        &"a".repeat(64),
+        json!({"model": prisoners()}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = post(&base, "/api/cancel", json!({"name": "x"})).await;
+    assert_error(status, &body, 422, "job");
+    let (status, body) = get(&base, "/api/progress/nothing-here").await;
+    assert_error(status, &body, 404, "nothing-here");
 }

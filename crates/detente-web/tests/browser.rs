@@ -652,6 +652,25 @@ async fn an_analyst_builds_a_model_uploads_files_and_breaks_things() {
     client.close().await.unwrap();
 }
 
+/// Opens the NRC scenario, waits for its analysis, then uploads `file`.
+async fn open_after_nrc(client: &Client, base: &str, file: &std::path::Path) {
+    client.goto(&nrc_page(base)).await.unwrap();
+    wait_for(
+        client,
+        "the first analysis",
+        "document.querySelector('#equilibria dd[data-concept=nash]')",
+    )
+    .await;
+    idle(client).await;
+    client
+        .find(Locator::Id("file-input"))
+        .await
+        .unwrap()
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_model_of_over_100000_states_stays_usable() {
     let Some((_driver, client, base)) = open_workbench().await else {
@@ -678,20 +697,7 @@ async fn a_model_of_over_100000_states_stays_usable() {
     let file = dir.join("big.toml");
     std::fs::write(&file, &toml).unwrap();
 
-    client.goto(&nrc_page(&base)).await.unwrap();
-    wait_for(
-        &client,
-        "the first analysis",
-        "document.querySelector('#equilibria dd[data-concept=nash]')",
-    )
-    .await;
-    client
-        .find(Locator::Id("file-input"))
-        .await
-        .unwrap()
-        .send_keys(file.to_str().unwrap())
-        .await
-        .unwrap();
+    open_after_nrc(&client, &base, &file).await;
     let count = format!("{}", states);
     wait_for(
         &client,
@@ -1679,5 +1685,218 @@ async fn a_model_is_built_by_clicking_and_dragging() {
         "document.querySelector('#validation .ok') && document.querySelector('#equilibria dd[data-concept=nash]')?.dataset.states === '1' && !document.getElementById('results').dataset.stale",
     )
     .await;
+    client.close().await.unwrap();
+}
+
+/// Whether the server still runs the job `job` (its name is listed while its work runs).
+async fn job_running(base: &str, job: &str) -> bool {
+    let response = reqwest::get(format!("{base}/api/progress/{job}"))
+        .await
+        .unwrap();
+    response.status().as_u16() == 200
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_analysis_shows_its_progress_and_cancel_stops_it() {
+    let Some((_driver, client, base)) = open_workbench().await else {
+        return;
+    };
+    // 2^20 states under every concept, SIM included: minutes of work.
+    let model = generate(&Shape {
+        dms: 4,
+        options_per_dm: 5,
+        rules: 0,
+        rule_width: 2,
+        irreversible_percent: 0,
+        preferences: PreferenceKind::Prioritization { statements: 4 },
+        seed: 5,
+    });
+    let dir = std::env::temp_dir().join(format!("detente-e2e-long-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("million.toml");
+    std::fs::write(&file, detente_format::to_toml(&model)).unwrap();
+
+    open_after_nrc(&client, &base, &file).await;
+    wait_for(
+        &client,
+        "the large model checked",
+        "document.getElementById('analyze') && !document.getElementById('analyze').disabled && document.body.textContent.includes('1,048,576')",
+    )
+    .await;
+    idle(&client).await;
+    for key in ["sim", "seqsim"] {
+        let checked = client
+            .execute(
+                &format!("return document.getElementById('concept-{key}').checked"),
+                vec![],
+            )
+            .await
+            .unwrap();
+        if checked != json!(true) {
+            click(&client, Locator::Id(&format!("concept-{key}"))).await;
+        }
+    }
+    // Nothing else under way (the decision makers' orders of the states, looked up as the
+    // model opened), so that the analysis starts at once.
+    wait_for(&client, "the page's other work", "!document.getElementById('work')").await;
+    click(&client, Locator::Id("analyze")).await;
+    // Half a second in, the work bar shows what runs, how far it has got and for how long.
+    wait_for(
+        &client,
+        "the analysis's progress",
+        "[...document.querySelectorAll('#work .work-item')].some(i => i.textContent.includes('Analysing') && / of \\d+ steps/.test(i.textContent) && i.querySelector('progress[max]'))",
+    )
+    .await;
+    let jobs = client
+        .execute(
+            "return [...document.querySelectorAll('#work .work-item')].map(i => i.dataset.job)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let jobs: Vec<String> = serde_json::from_value(jobs).unwrap();
+    assert!(!jobs.is_empty());
+    for job in &jobs {
+        assert!(job_running(&base, job).await, "{job} should be running");
+    }
+    screenshot(&client, None, "workbench-progress").await;
+    // Clicked by script: the bar is redrawn every second, its button with it.
+    client
+        .execute(
+            "document.querySelector('#work .work-item .work-cancel').click()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    wait_for(
+        &client,
+        "the cancellation",
+        "document.getElementById('results')?.textContent.includes('The analysis was cancelled.') && !document.getElementById('work')",
+    )
+    .await;
+    // The server's work stops too (uncancelled, it would run for minutes): the jobs end.
+    for job in &jobs {
+        let started = Instant::now();
+        while job_running(&base, job).await {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the server still runs {job} after the page cancelled it"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    // The page works on: the Analyse button is back.
+    let analyse_enabled = client
+        .execute(
+            "return !document.getElementById('analyze').disabled",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(analyse_enabled, json!(true));
+    std::fs::remove_dir_all(&dir).ok();
+    client.close().await.unwrap();
+}
+
+/// Counts the files the page saves, with their sizes, in `window.saved`.
+async fn count_downloads(client: &Client) {
+    client
+        .execute(
+            "window.saved = []; const make = URL.createObjectURL.bind(URL); \
+             URL.createObjectURL = (blob) => { window.saved.push(blob.size); return make(blob); };",
+            vec![],
+        )
+        .await
+        .unwrap();
+}
+
+async fn saved(client: &Client) -> Value {
+    client.execute("return window.saved", vec![]).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_export_is_saved_only_when_the_analyst_agrees() {
+    let Some((_driver, client, base)) = open_workbench().await else {
+        return;
+    };
+    // A lower threshold than 10 MB, through the page's address: NRC's results are about
+    // half a megabyte.
+    client
+        .goto(&format!("{base}/?export-warning=1000#example=nrc"))
+        .await
+        .unwrap();
+    wait_for(
+        &client,
+        "the analysis",
+        "document.querySelector('#equilibria dd[data-concept=nash]')",
+    )
+    .await;
+    idle(&client).await;
+    count_downloads(&client).await;
+    click(&client, Locator::Css("button[data-export=json]")).await;
+    let question = wait_for(
+        &client,
+        "the question",
+        "document.getElementById('confirm-dialog').open && document.getElementById('confirm-dialog').textContent",
+    )
+    .await;
+    let question = question.as_str().unwrap().to_string();
+    assert!(question.contains("This export is"), "{question}");
+    assert!(question.contains("MB"), "{question}");
+    // Declined: nothing is saved, and no error is shown.
+    click(&client, Locator::Id("confirm-keep")).await;
+    idle(&client).await;
+    assert_eq!(saved(&client).await, json!([]));
+    let banner = client
+        .execute(
+            "return document.getElementById('banner')?.textContent || ''",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(banner, json!(""));
+    // Agreed: saved whole.
+    click(&client, Locator::Css("button[data-export=json]")).await;
+    wait_for(
+        &client,
+        "the question again",
+        "document.getElementById('confirm-dialog').open",
+    )
+    .await;
+    click(&client, Locator::Id("confirm-discard")).await;
+    wait_for(&client, "the download", "window.saved.length === 1").await;
+    // The whole analysis, as the API gives it.
+    let size = saved(&client).await[0].as_u64().unwrap();
+    let expected = reqwest::Client::new()
+        .post(format!("{base}/api/analyze"))
+        .json(&json!({"model": detente_examples::find("nrc").unwrap().source}))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(size as usize, expected.len());
+
+    // At the usual threshold, 10 MB, the same export is saved without a question.
+    client.goto(&nrc_page(&base)).await.unwrap();
+    wait_for(
+        &client,
+        "the analysis",
+        "document.querySelector('#equilibria dd[data-concept=nash]')",
+    )
+    .await;
+    idle(&client).await;
+    count_downloads(&client).await;
+    click(&client, Locator::Css("button[data-export=json]")).await;
+    wait_for(&client, "the download", "window.saved.length === 1").await;
+    let asked = client
+        .execute(
+            "return document.getElementById('confirm-dialog').open",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(asked, json!(false));
     client.close().await.unwrap();
 }
