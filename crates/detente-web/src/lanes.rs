@@ -128,7 +128,7 @@ const BACKSTOP: Duration = Duration::from_secs(1);
 /// A model read, and compiled if it is small.
 enum Probed {
     Small(Arc<Session>),
-    Large(Loaded),
+    Large(Box<Loaded>),
 }
 
 /// Reads `input` and compiles it if it has at most [`Config::light_states`] states
@@ -160,7 +160,7 @@ fn compile_if_small(
         Err(AppError::OverLimit {
             limit: Limit::States { .. },
             ..
-        }) => Ok(Probed::Large(loaded)),
+        }) => Ok(Probed::Large(Box::new(loaded))),
         Err(e) => Err(e.into()),
     }
 }
@@ -209,7 +209,7 @@ impl AppState {
             self.lanes
                 .run(Lane::Heavy, &job, move || {
                     let _listed = listed;
-                    let prepared = detente_app::compile(loaded, &config.limits, &context)?;
+                    let prepared = detente_app::compile(*loaded, &config.limits, &context)?;
                     let session = sessions.keep(&input, prepared, &config)?;
                     work(&config, &session, &context)
                 })

@@ -89,7 +89,7 @@ impl Default for Config {
 }
 
 /// The default [`Config::light_states`]: 2^14 states, which compile and analyse under
-/// every concept, SIM included, in well under a tenth of a second (docs/PERFORMANCE.md).
+/// every concept, SIM included, in about a tenth of a second at most (docs/WORKBENCH.md).
 pub const LIGHT_STATES: usize = 1 << 14;
 
 /// What every handler shares.

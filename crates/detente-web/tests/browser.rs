@@ -1738,7 +1738,12 @@ async fn a_long_analysis_shows_its_progress_and_cancel_stops_it() {
     }
     // Nothing else under way (the decision makers' orders of the states, looked up as the
     // model opened), so that the analysis starts at once.
-    wait_for(&client, "the page's other work", "!document.getElementById('work')").await;
+    wait_for(
+        &client,
+        "the page's other work",
+        "!document.getElementById('work')",
+    )
+    .await;
     click(&client, Locator::Id("analyze")).await;
     // Half a second in, the work bar shows what runs, how far it has got and for how long.
     wait_for(
