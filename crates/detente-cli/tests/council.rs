@@ -47,10 +47,15 @@ fn free_port() -> u16 {
 
 /// Starts `detente council serve` and waits until it answers.
 async fn serve(database: &str, port: u16) -> Child {
+    start("serve", database, port).await
+}
+
+/// Starts `detente council <command>` (serve or demo) and waits until it answers.
+async fn start(command: &str, database: &str, port: u16) -> Child {
     let child = Command::new(env!("CARGO_BIN_EXE_detente"))
         .args([
             "council",
-            "serve",
+            command,
             "--database",
             database,
             "--port",
