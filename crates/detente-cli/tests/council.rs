@@ -18,7 +18,11 @@ fn fresh_database(dir: &std::path::Path, name: &str) -> String {
                     .args([admin.as_str(), "-q", "-c", sql.as_str()])
                     .output()
                     .expect("psql runs");
-                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
             };
             psql(format!("DROP DATABASE IF EXISTS {database}"));
             psql(format!("CREATE DATABASE {database}"));
@@ -263,7 +267,10 @@ async fn two_servers_on_one_database_serve_one_council() {
     let database = fresh_database(&dir, "two");
     let links = init(&database);
     let (first, second) = (free_port(), free_port());
-    let mut servers = [serve(&database, first).await, serve(&database, second).await];
+    let mut servers = [
+        serve(&database, first).await,
+        serve(&database, second).await,
+    ];
     let (mediator, csrf) = join(first, &links[1].1, "mediator").await;
     // The cookie (127.0.0.1, any port) carries the session to the second server.
     let council: Value = mediator
@@ -277,7 +284,9 @@ async fn two_servers_on_one_database_serve_one_council() {
     assert_eq!(council["you"]["role"], "mediator", "{council}");
     let (russia, _) = join(second, &links[3].1, "ru-head").await;
     let mut events = russia
-        .get(format!("http://127.0.0.1:{second}/api/councils/1/events?after=0"))
+        .get(format!(
+            "http://127.0.0.1:{second}/api/councils/1/events?after=0"
+        ))
         .send()
         .await
         .unwrap();
@@ -290,7 +299,9 @@ async fn two_servers_on_one_database_serve_one_council() {
         .unwrap();
     assert_eq!(tabled.status().as_u16(), 201);
     let proposals: Value = russia
-        .get(format!("http://127.0.0.1:{second}/api/councils/1/proposals"))
+        .get(format!(
+            "http://127.0.0.1:{second}/api/councils/1/proposals"
+        ))
         .send()
         .await
         .unwrap()
@@ -302,7 +313,10 @@ async fn two_servers_on_one_database_serve_one_council() {
     let started = Instant::now();
     let mut seen = String::new();
     while !seen.contains("tabled proposal 1") {
-        assert!(started.elapsed() < Duration::from_secs(30), "no event for the tabling: {seen}");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no event for the tabling: {seen}"
+        );
         match tokio::time::timeout(Duration::from_secs(5), events.chunk()).await {
             Ok(Ok(Some(chunk))) => seen.push_str(&String::from_utf8_lossy(&chunk)),
             _ => {}
@@ -316,7 +330,10 @@ async fn two_servers_on_one_database_serve_one_council() {
 }
 
 async fn log_in(port: u16, name: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
     let reply = client
         .post(format!("http://127.0.0.1:{port}/api/login"))
         .json(&json!({"name": name, "password": "demo-password"}))
@@ -337,26 +354,49 @@ async fn the_demo_seeds_every_role_and_tables_the_package() {
     let mut server = start("demo", &database, port).await;
     let russia = log_in(port, "russia-head").await;
     let answers: Value = russia
-        .get(format!("http://127.0.0.1:{port}/api/councils/1/proposals/1/answers"))
+        .get(format!(
+            "http://127.0.0.1:{port}/api/councils/1/proposals/1/answers"
+        ))
         .send()
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    assert_eq!(answers[0]["verdict"]["holds"], json!(["GMR", "SMR", "SEQ"]), "{answers}");
-    assert!(answers[0]["detail"].is_null(), "a delegation sees only the verdict");
+    assert_eq!(
+        answers[0]["verdict"]["holds"],
+        json!(["GMR", "SMR", "SEQ"]),
+        "{answers}"
+    );
+    assert!(
+        answers[0]["detail"].is_null(),
+        "a delegation sees only the verdict"
+    );
     let mediator = log_in(port, "mediator").await;
     let answers: Value = mediator
-        .get(format!("http://127.0.0.1:{port}/api/councils/1/proposals/1/answers"))
+        .get(format!(
+            "http://127.0.0.1:{port}/api/councils/1/proposals/1/answers"
+        ))
         .send()
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    assert!(answers[0]["detail"]["temptations"].as_array().is_some_and(|t| !t.is_empty()), "{answers}");
-    for name in ["secretariat", "us-head", "ukraine-head", "allies-head", "observer", "auditor"] {
+    assert!(
+        answers[0]["detail"]["temptations"]
+            .as_array()
+            .is_some_and(|t| !t.is_empty()),
+        "{answers}"
+    );
+    for name in [
+        "secretariat",
+        "us-head",
+        "ukraine-head",
+        "allies-head",
+        "observer",
+        "auditor",
+    ] {
         log_in(port, name).await;
     }
     server.kill().unwrap();
