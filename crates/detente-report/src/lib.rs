@@ -30,7 +30,7 @@ pub use json::SCHEMA;
 pub(crate) use json::json_body;
 pub use render::{Format, Render, RenderError, Unsupported};
 pub use robustness::{ROBUSTNESS_SCHEMA, RobustnessReport};
-pub use sources::{SOURCES_SCHEMA, SourcesReport};
+pub use sources::{SOURCES_SCHEMA, SourcesReport, count};
 pub use summary::summary;
 pub use text::Flavour;
 pub use verdict::{

@@ -68,8 +68,8 @@ impl SourcesReport<'_> {
     }
 }
 
-/// "1 quotation", "2 quotations".
-fn count(n: usize, noun: &str) -> String {
+/// "1 quotation", "2 quotations": a count with its noun, plural when it is not one.
+pub fn count(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
