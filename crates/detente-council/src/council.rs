@@ -671,6 +671,31 @@ impl Db {
         Ok(member)
     }
 
+    /// The name of council `council`, asked by no member: for whoever holds the database
+    /// (the operator's export and minutes). When there is no such council, the error
+    /// names those there are.
+    pub(crate) async fn council_name(&self, council: i64) -> Result<String> {
+        let rows = sqlx::query("SELECT id, name FROM councils ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut councils = Vec::new();
+        for row in &rows {
+            let (id, name): (i64, String) = (row.try_get("id")?, row.try_get("name")?);
+            if id == council {
+                return Ok(name);
+            }
+            councils.push(format!("{id} \"{name}\""));
+        }
+        Err(CouncilError::not_found(if councils.is_empty() {
+            format!("the database has no council {council}: it holds no council at all")
+        } else {
+            format!(
+                "the database has no council {council}: its councils are {}",
+                detente_report::and_list(&councils)
+            )
+        }))
+    }
+
     /// How many events council `council`'s record holds.
     pub async fn record_size(&self, council: i64) -> Result<i64> {
         Ok(
@@ -684,11 +709,18 @@ impl Db {
 
     /// The council's public record, from event `after` + 1 on.
     pub async fn record(&self, member: &Member, after: i64) -> Result<Vec<Event>> {
+        self.events_of(member.council, after).await
+    }
+
+    /// Council `council`'s record from event `after` + 1 on, asked by no member: for
+    /// [`Db::record`], and for what whoever holds the database makes of the whole record
+    /// (its export and minutes).
+    pub(crate) async fn events_of(&self, council: i64, after: i64) -> Result<Vec<Event>> {
         let rows = sqlx::query(
             "SELECT seq, kind, actor, summary, body, created_at FROM events \
              WHERE council_id = $1 AND seq > $2 ORDER BY seq",
         )
-        .bind(member.council)
+        .bind(council)
         .bind(after)
         .fetch_all(&self.pool)
         .await?;

@@ -12,6 +12,7 @@
 
 mod accounts;
 mod api;
+mod bundle;
 mod council;
 mod db;
 mod demo;
@@ -28,6 +29,9 @@ mod web;
 
 pub use accounts::{Account, LOGIN_WINDOW_MS, MAX_FAILED_LOGINS, MIN_PASSWORD, check_name};
 pub use api::OPENAPI;
+pub use bundle::{
+    BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, Edition, Opening, Unreadable, Verification,
+};
 pub use council::{
     Council, Created, Delegation, Disclosure, Event, INVITATION_MS, Invitation, Member, Role,
     council_limits,

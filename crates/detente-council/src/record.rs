@@ -65,6 +65,35 @@ pub fn tree(leaves: impl IntoIterator<Item = Leaf>) -> MemoryBackedTree<Sha256, 
     tree
 }
 
+/// Grows the tree of `leaves` one leaf at a time and shows `at` the tree of the first
+/// `size` leaves for each of `sizes` (ascending; a size given twice is shown once, and
+/// one over `leaves.len()` is never reached), then returns the whole tree: one pass
+/// gives every prefix's head and proofs, where a tree built anew for each prefix would
+/// cost the square of the log.
+pub(crate) fn grow(
+    leaves: &[Leaf],
+    sizes: &[u64],
+    mut at: impl FnMut(u64, &MemoryBackedTree<Sha256, Leaf>),
+) -> MemoryBackedTree<Sha256, Leaf> {
+    let mut tree = MemoryBackedTree::new();
+    let mut sizes = sizes.to_vec();
+    sizes.dedup();
+    let mut sizes = sizes.into_iter().peekable();
+    let mut show = |tree: &MemoryBackedTree<Sha256, Leaf>| {
+        while let Some(size) = sizes.next_if(|s| *s <= tree.len()) {
+            if size == tree.len() {
+                at(size, tree);
+            }
+        }
+    };
+    show(&tree);
+    for leaf in leaves {
+        tree.push(leaf.clone());
+        show(&tree);
+    }
+    tree
+}
+
 /// A signed tree head: the log of council `council` had `size` events and this root.
 /// The signature is the server's ed25519 signature of [`Checkpoint::note`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,12 +129,7 @@ impl Checkpoint {
             Self::note(self.council, self.size, &self.root).as_bytes(),
             &ed25519_dalek::Signature::from_bytes(&signature),
         )
-        .map_err(|_| {
-            format!(
-                "the signature of the checkpoint at size {} does not verify",
-                self.size
-            )
-        })
+        .map_err(|_| "its signature does not verify against its key".to_string())
     }
 
     /// The root as ct-merkle's type.
@@ -141,8 +165,11 @@ pub fn verify_inclusion(
     leaf: &Leaf,
     proof: &Inclusion,
 ) -> Result<(), String> {
-    let index =
-        u64::try_from(proof.seq - 1).map_err(|_| "an event's number starts at 1".to_string())?;
+    let index = proof
+        .seq
+        .checked_sub(1)
+        .and_then(|i| u64::try_from(i).ok())
+        .ok_or_else(|| "an event's number starts at 1".to_string())?;
     if proof.size != checkpoint.size || index >= checkpoint.size {
         return Err(format!(
             "the inclusion proof of event {} is for a log of {} events, the checkpoint for {}",
@@ -197,7 +224,7 @@ pub fn verify_consistency(
         ))
 }
 
-fn unhex(text: &str) -> Result<Vec<u8>, String> {
+pub(crate) fn unhex(text: &str) -> Result<Vec<u8>, String> {
     if text.len() % 2 != 0 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(format!(
             "`{}` is not hexadecimal",
@@ -249,6 +276,11 @@ impl Db {
             .collect()
     }
 
+    /// The server's public key, hex: what every checkpoint it signs is checked against.
+    pub(crate) async fn public_key(&self) -> Result<String> {
+        Ok(hex(self.signing_key().await?.verifying_key().as_bytes()))
+    }
+
     /// The number of events in the member's council's log.
     async fn log_size(&self, member: &Member) -> Result<u64> {
         Ok(u64::try_from(self.record_size(member.council).await?).unwrap_or(0))
@@ -259,14 +291,22 @@ impl Db {
     pub async fn checkpoint(&self, member: &Member) -> Result<Checkpoint> {
         let size = self.log_size(member).await?;
         let root = hex(tree(self.leaves(member, size).await?).root().as_bytes());
+        self.sign(member.council, size, root).await
+    }
+
+    /// Signs that council `council`'s log had `size` events and root `root`, and keeps
+    /// the checkpoint (a size signed before keeps its first checkpoint: ed25519 signs
+    /// the same note alike, so only a changed root could differ, and the kept one is
+    /// the evidence against it).
+    pub(crate) async fn sign(&self, council: i64, size: u64, root: String) -> Result<Checkpoint> {
         let key = self.signing_key().await?;
-        let note = Checkpoint::note(member.council, size, &root);
+        let note = Checkpoint::note(council, size, &root);
         let signature = hex(&key.sign(note.as_bytes()).to_bytes());
         sqlx::query(
             "INSERT INTO checkpoints (council_id, size, root, signature, created_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (council_id, size) DO NOTHING",
         )
-        .bind(member.council)
+        .bind(council)
         .bind(i64::try_from(size).unwrap_or(i64::MAX))
         .bind(&root)
         .bind(&signature)
@@ -274,12 +314,34 @@ impl Db {
         .execute(&self.pool)
         .await?;
         Ok(Checkpoint {
-            council: member.council,
+            council,
             size,
             root,
             signature,
             key: hex(key.verifying_key().as_bytes()),
         })
+    }
+
+    /// Every checkpoint of council `council` the server has signed and kept, by size.
+    pub(crate) async fn checkpoints_of(&self, council: i64) -> Result<Vec<Checkpoint>> {
+        let key = self.public_key().await?;
+        let rows = sqlx::query(
+            "SELECT size, root, signature FROM checkpoints WHERE council_id = $1 ORDER BY size",
+        )
+        .bind(council)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Checkpoint {
+                    council,
+                    size: u64::try_from(r.try_get::<i64, _>("size")?).unwrap_or(0),
+                    root: r.try_get("root")?,
+                    signature: r.try_get("signature")?,
+                    key: key.clone(),
+                })
+            })
+            .collect()
     }
 
     /// An inclusion proof of event `seq` in the log of `size` events (the whole log when `None`).
@@ -369,6 +431,26 @@ mod tests {
             let tree = tree(LEAVES[..n].iter().map(|l| Leaf(l.to_vec())));
             assert_eq!(hex(tree.root().as_bytes()), ROOTS[n - 1], "{n} leaves");
         }
+    }
+
+    #[test]
+    fn a_growing_tree_shows_each_prefix_head_once() {
+        let leaves: Vec<Leaf> = LEAVES.iter().map(|l| Leaf(l.to_vec())).collect();
+        let mut seen = Vec::new();
+        let whole = grow(&leaves, &[0, 1, 3, 3, 8, 9], |size, tree| {
+            seen.push((size, hex(tree.root().as_bytes())));
+        });
+        let empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        let expected: Vec<(u64, String)> =
+            [(0, empty), (1, ROOTS[0]), (3, ROOTS[2]), (8, ROOTS[7])]
+                .into_iter()
+                .map(|(size, root)| (size, root.to_string()))
+                .collect();
+        assert_eq!(
+            seen, expected,
+            "a repeated size is shown once, one past the end never"
+        );
+        assert_eq!(hex(whole.root().as_bytes()), ROOTS[7]);
     }
 
     #[test]

@@ -1,0 +1,390 @@
+//! The council's record exported as a bundle and verified offline: both editions verify;
+//! every kind of tampering (a changed event, a truncated file, reordered or missing
+//! events, a checkpoint from another council or server or altered, an altered or
+//! removed opening) fails with its own message naming the event or checkpoint at
+//! fault; and flipping bytes all through the events never passes and never panics.
+
+mod support;
+
+use detente_app::Source;
+use detente_council::{
+    Amendment, Answer, Bundle, DEMO_PASSWORD, Db, Disclosure, Edition, Member, Tabling,
+};
+use serde_json::json;
+use support::PACKAGE;
+
+/// The demo's NRC council taken further through the library, as its members would:
+/// an auditor keeps a checkpoint, Russia grants a caucus and restates its position
+/// and rejects the package, the mediator amends it, every delegation accepts the
+/// amendment (a decision by consensus), and the United States tables a non-paper.
+/// 30 events: the decision is event 28; 5 positions are committed to.
+async fn council(name: &str) -> (Db, i64) {
+    let db = Db::open(&support::fresh_database(name).await)
+        .await
+        .unwrap();
+    let demo = db
+        .seed_demo("NATO-Russia Council", &Source::Example(None))
+        .await
+        .unwrap();
+    let member = async |name: &str| -> Member {
+        let account = db.log_in(name, DEMO_PASSWORD).await.unwrap();
+        db.member(account.id, demo.council).await.unwrap()
+    };
+    let auditor = member("auditor").await;
+    assert_eq!(db.checkpoint(&auditor).await.unwrap().size, 15);
+    let russia = member("russia-head").await;
+    db.grant_caucus(&russia, true).await.unwrap();
+    let example = detente_examples::default_example();
+    let form = detente_format::form_of_file(example.source, example.file_name).unwrap();
+    let position = detente_app::position_in(&form, "russia").unwrap();
+    db.state_position(&russia, &position).await.unwrap();
+    for dm in ["us", "ukraine", "allies"] {
+        let head = member(&format!("{dm}-head")).await;
+        db.respond(&head, 1, 1, Answer::Accept, "").await.unwrap();
+    }
+    db.respond(
+        &russia,
+        1,
+        1,
+        Answer::Reject,
+        "Not without the door closed.",
+    )
+    .await
+    .unwrap();
+    let mediator = member("mediator").await;
+    let amended: Vec<String> = PACKAGE
+        .iter()
+        .chain(&["allies_close_door"])
+        .map(|o| o.to_string())
+        .collect();
+    db.amend(
+        &mediator,
+        1,
+        &Amendment {
+            taken: amended,
+            note: "Russia's condition met.".into(),
+        },
+    )
+    .await
+    .unwrap();
+    for dm in ["us", "russia", "ukraine", "allies"] {
+        let head = member(&format!("{dm}-head")).await;
+        db.respond(&head, 1, 2, Answer::Accept, "").await.unwrap();
+    }
+    let us = member("us-head").await;
+    db.table(
+        &us,
+        &Tabling {
+            title: "Talks first".into(),
+            taken: vec![
+                "us_propose_nrc".into(),
+                "ru_ceasefire".into(),
+                "ua_ceasefire".into(),
+            ],
+            non_paper: true,
+            note: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    (db, demo.council)
+}
+
+fn problems(bundle: &Bundle) -> Vec<String> {
+    bundle.verify(None).problems
+}
+
+/// Asserts that `bundle` fails with exactly one problem, which says `expected`.
+fn fails_with(bundle: &Bundle, expected: &str) {
+    let found = problems(bundle);
+    assert!(
+        found.len() == 1 && found[0].contains(expected),
+        "expected one problem saying {expected:?}, found {found:#?}"
+    );
+}
+
+#[tokio::test]
+async fn both_editions_verify_and_the_public_one_opens_nothing() {
+    let (db, council) = council("bundle-editions").await;
+    let full = db.export(council, Edition::Full).await.unwrap();
+    let verification = full.verify(None);
+    assert_eq!(verification.problems, Vec::<String>::new());
+    assert_eq!(
+        verification.verdict(),
+        "The record of council 1 \"NATO-Russia Council\" verifies: 30 events, 3 signed checkpoints, 5 private commitments opened and matching."
+    );
+    // One checkpoint a member was shown, one at the decision, one at the end; each
+    // two linked by a proof, and every event proved in the last.
+    let sizes: Vec<u64> = full.checkpoints.iter().map(|c| c.size).collect();
+    assert_eq!(sizes, [15, 28, 30]);
+    assert_eq!(full.events[27].kind, "decision.adopted");
+    assert_eq!(full.consistency.len(), 2);
+    assert_eq!(full.inclusion.len(), 30);
+    // The same key the server shows members, and the file reads back as written.
+    let auditor = db
+        .member(
+            db.log_in("auditor", DEMO_PASSWORD).await.unwrap().id,
+            council,
+        )
+        .await
+        .unwrap();
+    assert_eq!(full.key, db.checkpoint(&auditor).await.unwrap().key);
+    let read = Bundle::read(full.to_json().as_bytes()).unwrap();
+    assert!(read.verify(Some(&full.key.to_uppercase())).verifies());
+
+    let public = db.export(council, Edition::Public).await.unwrap();
+    assert_eq!(
+        public.verify(None).verdict(),
+        "The record of council 1 \"NATO-Russia Council\" verifies: 30 events, 3 signed checkpoints, 5 private commitments (not opened: this is the public edition)."
+    );
+    let (full_text, public_text) = (full.to_json(), public.to_json());
+    let openings = full.openings.as_ref().unwrap();
+    assert_eq!(openings.len(), 5);
+    assert!(full_text.contains(&openings[0].salt));
+    assert!(!public_text.contains("\"openings\""));
+    for opening in openings {
+        assert!(
+            !public_text.contains(&opening.salt),
+            "a salt is in the public edition"
+        );
+        let statement = opening.position["preferences"][0]["statement"]
+            .as_str()
+            .unwrap();
+        assert!(full_text.contains(statement));
+        assert!(
+            !public_text.contains(statement),
+            "the public edition shows {statement:?}"
+        );
+    }
+    // The export signs what it covers once: a second one adds no checkpoint.
+    let again = db.export(council, Edition::Public).await.unwrap();
+    assert_eq!(again.checkpoints, public.checkpoints);
+}
+
+#[tokio::test]
+async fn each_kind_of_tampering_is_named_with_the_event_or_checkpoint_at_fault() {
+    let (db, council) = council("bundle-tampering").await;
+    let good = db.export(council, Edition::Full).await.unwrap();
+    assert!(good.verify(None).verifies());
+
+    // An event's content changed after signing: named, with the checkpoint it breaks.
+    let mut changed = good.clone();
+    changed.events[16].summary.push('!');
+    fails_with(
+        &changed,
+        "event 17 does not match the record the server signed: it was changed after the checkpoint at size 28 was signed",
+    );
+    let mut changed = good.clone();
+    changed.events[0].body["agenda"]["dm"][0]["name"] = json!("Someone else");
+    fails_with(
+        &changed,
+        "event 1 does not match the record the server signed",
+    );
+
+    // An inclusion proof changed, the events intact: the proof is named, not the event.
+    let mut changed = good.clone();
+    let proof = &mut changed.inclusion[4].proof;
+    let flipped = if proof.starts_with('0') { "1" } else { "0" };
+    proof.replace_range(0..1, flipped);
+    fails_with(
+        &changed,
+        "the inclusion proof of event 5 does not verify, though the events match the signed tree heads: the proof was changed",
+    );
+
+    // Reordered, missing and extra events.
+    let mut reordered = good.clone();
+    reordered.events.swap(10, 11);
+    fails_with(
+        &reordered,
+        "the events are out of order: event 12 comes before event 11",
+    );
+    let mut cut = good.clone();
+    cut.events.truncate(28);
+    fails_with(
+        &cut,
+        "the checkpoint at size 30 signs 30 events, but the bundle holds 28: 2 events are missing",
+    );
+    let mut gap = good.clone();
+    gap.events.remove(4);
+    let found = problems(&gap);
+    assert_eq!(
+        found[0], "event 5 is missing: event 4 is followed by event 6",
+        "{found:#?}"
+    );
+    let mut twice = good.clone();
+    twice.events.insert(5, twice.events[4].clone());
+    assert_eq!(
+        problems(&twice)[0],
+        "event 5 appears a second time, in place 6"
+    );
+    let mut extra = good.clone();
+    let mut added = extra.events[29].clone();
+    added.seq = 31;
+    extra.events.push(added);
+    fails_with(
+        &extra,
+        "event 31 is covered by no checkpoint the server signed",
+    );
+
+    // Checkpoints from another council, from another server, and altered.
+    let other = db
+        .create_council(
+            None,
+            "Another council",
+            &Source::Example(None),
+            Disclosure::Verdicts,
+        )
+        .await
+        .unwrap();
+    let elsewhere = db.export(other.council, Edition::Full).await.unwrap();
+    let mut substituted = good.clone();
+    substituted.checkpoints[0] = elsewhere.checkpoints[0].clone();
+    fails_with(
+        &substituted,
+        "the checkpoint at size 1 is of council 2, not council 1: it was taken from another council's record",
+    );
+    let server = Db::open(&support::fresh_database("bundle-other-server").await)
+        .await
+        .unwrap();
+    let created = server
+        .create_council(
+            None,
+            "NATO-Russia Council",
+            &Source::Example(None),
+            Disclosure::Verdicts,
+        )
+        .await
+        .unwrap();
+    let foreign = server.export(created.council, Edition::Full).await.unwrap();
+    assert_eq!(foreign.council, council);
+    let mut substituted = good.clone();
+    substituted.checkpoints[0] = foreign.checkpoints[0].clone();
+    fails_with(
+        &substituted,
+        &format!(
+            "the checkpoint at size 1 is signed with another key ({}) than the bundle's server key ({}): it was taken from another server's record",
+            foreign.key, good.key
+        ),
+    );
+    let mut altered = good.clone();
+    altered.checkpoints[1].root = good.checkpoints[0].root.clone();
+    fails_with(
+        &altered,
+        "the checkpoint at size 28 is not the server's: its signature does not verify against its key, so it was changed or substituted after signing",
+    );
+    // A whole bundle passed off with the key of another server: refused when the
+    // reader gives the key they hold.
+    let mismatch = good.verify(Some(&foreign.key));
+    assert!(
+        mismatch.problems[0].contains("not the key you trust"),
+        "{mismatch}"
+    );
+
+    // Openings: changed, their salt changed, removed, and one that opens nothing.
+    let mut opened = good.clone();
+    let openings = opened.openings.as_mut().unwrap();
+    let seq = openings[1].seq;
+    openings[1].position["preferences"][0] = json!("ru_ceasefire");
+    fails_with(
+        &opened,
+        &format!(
+            "the opening of event {seq} (the position of russia, version 1) does not match its commitment: the position or its salt was changed"
+        ),
+    );
+    let mut salted = good.clone();
+    salted.openings.as_mut().unwrap()[1].salt = "00".repeat(32);
+    fails_with(
+        &salted,
+        &format!(
+            "the opening of event {seq} (the position of russia, version 1) does not match its commitment"
+        ),
+    );
+    let mut removed = good.clone();
+    removed.openings.as_mut().unwrap().remove(1);
+    fails_with(
+        &removed,
+        &format!(
+            "the commitment of event {seq} (the position of russia, version 1) has no opening"
+        ),
+    );
+    let mut stray = good.clone();
+    stray.openings.as_mut().unwrap()[1].seq = 2;
+    let found = problems(&stray);
+    assert!(
+        found.iter().any(|p| p.contains(
+            "the opening given for event 2 opens nothing: event 2 carries no commitment on the record"
+        )),
+        "{found:#?}"
+    );
+
+    // The name the bundle gives is the one the council was created with.
+    let mut renamed = good.clone();
+    renamed.name = "Another name".into();
+    fails_with(
+        &renamed,
+        "the bundle calls council 1 \"Another name\", but its record (event 1) created it as \"NATO-Russia Council\"",
+    );
+
+    // A truncated file is located; other JSON is named for what it is not.
+    let text = good.to_json();
+    let error = Bundle::read(&text.as_bytes()[..text.len() / 2]).unwrap_err();
+    assert_eq!(
+        error.message,
+        "the file ends before its JSON does: it was cut short"
+    );
+    let (line, _) = error.at.unwrap();
+    assert!(line > 100, "{error}");
+    let error =
+        Bundle::read(b"{\"format\": \"detente-council-record\", \"version\": 1}").unwrap_err();
+    assert!(
+        error.to_string().starts_with(
+            "it is not laid out as a council record: missing field `council` (line 1, column"
+        ),
+        "{error}"
+    );
+    let error = Bundle::read(br#"{"dm": []}"#).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "it is not a detente council record: its \"format\" is not \"detente-council-record\""
+    );
+    let error = Bundle::read(
+        text.replace("\"version\": 1,", "\"version\": 2,")
+            .as_bytes(),
+    )
+    .unwrap_err();
+    assert!(error.message.contains("format version 2"), "{error}");
+}
+
+/// Every 11th byte of the events' part of the file, each flipped in turn (one bit,
+/// a different bit each time): each flip makes the file unreadable or the record fail;
+/// none passes and none panics.
+#[tokio::test]
+async fn no_flipped_byte_in_the_events_passes() {
+    let (db, council) = council("bundle-flips").await;
+    let text = db.export(council, Edition::Full).await.unwrap().to_json();
+    let start = text.find("\"events\": [").unwrap();
+    let end = text.find("\"checkpoints\": [").unwrap();
+    let (mut unreadable, mut failing) = (0, 0);
+    for (n, at) in (start..end).step_by(11).enumerate() {
+        let mut bytes = text.clone().into_bytes();
+        bytes[at] ^= 1 << (n % 8);
+        match Bundle::read(&bytes) {
+            Err(_) => unreadable += 1,
+            Ok(bundle) => {
+                let verification = bundle.verify(None);
+                assert!(
+                    !verification.verifies(),
+                    "flipping byte {at} ({:?} to {:?}) passed: …{}…",
+                    text.as_bytes()[at] as char,
+                    bytes[at] as char,
+                    String::from_utf8_lossy(&bytes[at.saturating_sub(40)..at + 40])
+                );
+                failing += 1;
+            }
+        }
+    }
+    assert!(
+        unreadable > 100 && failing > 100,
+        "{unreadable} unreadable, {failing} failing"
+    );
+}
