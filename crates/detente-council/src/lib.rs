@@ -18,6 +18,7 @@ mod db;
 mod demo;
 mod engine;
 mod error;
+mod minutes;
 mod notify;
 mod pages;
 mod positions;
@@ -40,6 +41,7 @@ pub use db::{Backend, Db};
 pub use demo::{DEMO_PASSWORD, Demo, DemoAccount};
 pub use engine::{Answer as EngineAnswer, Detail, Verdict};
 pub use error::{CouncilError, Result};
+pub use minutes::{Entry, Item, Minutes, Part};
 pub use positions::{MAX_POSITION_BYTES, Position};
 pub use proposals::{
     Amendment, Answer, Decision, MAX_SILENCE_MINUTES, MAX_TEXT, Proposal, Response, Silence,

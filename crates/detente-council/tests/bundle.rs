@@ -2,13 +2,14 @@
 //! every kind of tampering (a changed event, a truncated file, reordered or missing
 //! events, a checkpoint from another council or server or altered, an altered or
 //! removed opening) fails with its own message naming the event or checkpoint at
-//! fault; and flipping bytes all through the events never passes and never panics.
+//! fault; flipping bytes all through the events never passes and never panics; and the
+//! minutes give every event under its heading with its number.
 
 mod support;
 
 use detente_app::Source;
 use detente_council::{
-    Amendment, Answer, Bundle, DEMO_PASSWORD, Db, Disclosure, Edition, Member, Tabling,
+    Amendment, Answer, Bundle, DEMO_PASSWORD, Db, Disclosure, Edition, Member, Minutes, Tabling,
 };
 use serde_json::json;
 use support::PACKAGE;
@@ -387,4 +388,66 @@ async fn no_flipped_byte_in_the_events_passes() {
         unreadable > 100 && failing > 100,
         "{unreadable} unreadable, {failing} failing"
     );
+}
+
+#[tokio::test]
+async fn the_minutes_give_every_event_with_its_number() {
+    let (db, council) = council("bundle-minutes").await;
+    let minutes = db.minutes(council).await.unwrap();
+    let events = db.export(council, Edition::Public).await.unwrap().events;
+    assert_eq!(
+        minutes,
+        Minutes::from_record(council, "NATO-Russia Council", &events)
+    );
+    let markdown = minutes.to_markdown();
+    let entry = |seq: i64| {
+        let event = &events[usize::try_from(seq - 1).unwrap()];
+        markdown
+            .lines()
+            .find(|line| line.starts_with(&format!("- **Event {seq}, ")))
+            .unwrap_or_else(|| panic!("no entry for event {seq} ({}):\n{markdown}", event.summary))
+            .to_string()
+    };
+    for (seq, says) in [
+        (
+            14,
+            "mediator (mediator) tabled proposal 1, \"Proposed package\"",
+        ),
+        (22, "mediator (mediator) amended proposal 1 (version 2)"),
+        (
+            21,
+            "Russia rejected proposal 1 (version 1): \"Not without the door closed.\"",
+        ),
+        (
+            28,
+            "The council adopted proposal 1, \"Proposed package\" (version 2), by consensus: every delegation accepted version 2",
+        ),
+        (
+            29,
+            "us-head (head of delegation, United States) tabled non-paper 2, \"Talks first\"",
+        ),
+    ] {
+        let line = entry(seq);
+        assert!(line.contains(says), "{line}");
+    }
+    assert!(entry(15).contains("asked the engine whether proposal 1 (version 1) can hold"));
+    assert!(entry(30).contains("asked the engine whether proposal 2 (version 1) can hold"));
+    // Under their headings, decisions first.
+    let at = |text: &str| {
+        markdown
+            .find(text)
+            .unwrap_or_else(|| panic!("no {text:?} in\n{markdown}"))
+    };
+    assert!(at("## Decisions\n\n- **Event 28, ") < at("## Proposals"));
+    assert!(at("### Proposal 1: \"Proposed package\"") < at("- **Event 14, "));
+    assert!(at("- **Event 28, ") < at("### Non-paper 2: \"Talks first\""));
+    assert!(at("## The council and its members") < at("- **Event 1, "));
+    assert!(at("## Positions and caucuses") < at("- **Event 16, "));
+    assert!(markdown.contains("What the engine tells whom: Every member is told whether"));
+    // Every event once, the decision twice (in the decisions and under its proposal).
+    assert_eq!(markdown.matches("- **Event ").count(), 31);
+    for seq in 1..=30 {
+        entry(seq);
+    }
+    assert!(!markdown.contains("Other events"));
 }
