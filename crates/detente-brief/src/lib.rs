@@ -19,6 +19,17 @@ pub use pdf::PdfError;
 use detente_app::BriefAnswer;
 use detente_engine::{Conflict, Model};
 
+/// Any document of [`document::Block`]s as a PDF, typeset as the brief is: for other
+/// printable records made of the same blocks (the council's minutes).
+pub fn render_pdf(title: &str, blocks: &[document::Block]) -> Result<Vec<u8>, PdfError> {
+    pdf::render(title, blocks)
+}
+
+/// Any document of [`document::Block`]s as one self-contained HTML page.
+pub fn render_html(title: &str, blocks: &[document::Block]) -> String {
+    html::render(title, blocks)
+}
+
 /// A brief on one analysed model.
 pub struct Brief<'a> {
     pub model: &'a Model,
