@@ -1,7 +1,8 @@
 //! `detente`: conflict analysis with the Graph Model for Conflict Resolution.
 //! A thin layer over the library crates: parse arguments, read files, call the
-//! engine, print. Exit codes: 0 success, 1 failure to write output, 2 bad input
-//! (a malformed model, an unknown example, a model over the limits, bad arguments).
+//! engine, print. Exit codes: 0 success, 1 failure to write output or a council
+//! record that does not verify, 2 bad input (a malformed model, an unknown example,
+//! a model over the limits, a file that is no council record, bad arguments).
 
 mod args;
 mod commands;
@@ -24,6 +25,9 @@ pub enum Failure {
     Input(miette::Report),
     /// Writing the output failed.
     Output(anyhow::Error),
+    /// What was checked does not hold (a council record that does not verify); what
+    /// fails is already on standard output, and this says so in one line.
+    Unverified(String),
 }
 
 impl From<miette::Report> for Failure {
@@ -115,6 +119,10 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("error: {error:#}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Unverified(message)) => {
+            eprintln!("error: {message}");
             ExitCode::from(1)
         }
     }

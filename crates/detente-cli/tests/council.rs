@@ -402,3 +402,185 @@ async fn the_demo_seeds_every_role_and_tables_the_package() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+/// Runs `detente council ARGS`.
+fn council(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_detente"))
+        .arg("council")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A diagnostic as words: miette wraps its lines and sets a margin before them.
+fn words(bytes: &[u8]) -> String {
+    let text = text(bytes);
+    let words: Vec<&str> = text.split_whitespace().filter(|w| *w != "|").collect();
+    words.join(" ")
+}
+
+/// `council export`, `verify` and `minutes` on the demo's database: the record verifies
+/// in both editions, against the key the reader holds; a changed event fails (1) naming
+/// it; a truncated file and a file that is no record are refused (2) saying where; the
+/// minutes are written as Markdown or PDF, each entry with its event's number.
+#[tokio::test]
+async fn the_record_is_exported_verified_and_minuted() {
+    let dir = scratch("export");
+    let database = fresh_database(&dir, "export");
+    let port = free_port();
+    let mut demo = start("demo", &database, port).await;
+    demo.kill().unwrap();
+    demo.wait().unwrap();
+    let path = |name: &str| dir.join(name).display().to_string();
+    let (record, public) = (path("record.json"), path("public.json"));
+    // `council COMMAND --database DATABASE --council ID -o FILE MORE...`
+    let on = |command: &str, id: &str, file: &str, more: &[&str]| {
+        let args = [
+            command,
+            "--database",
+            &database,
+            "--council",
+            id,
+            "-o",
+            file,
+        ];
+        council(&[&args[..], more].concat())
+    };
+
+    let out = on("export", "1", &record, &[]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("The record of council 1 \"NATO-Russia Council (demo)\" verifies: 15 events, 1 signed checkpoint, 4 private commitments opened and matching."),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--public leaves them out"), "{stderr}");
+    let out = on("export", "1", &public, &["--public"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let out = council(&["verify", &record]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bundle: Value = serde_json::from_slice(&std::fs::read(&record).unwrap()).unwrap();
+    let key = bundle["key"].as_str().unwrap();
+    insta::assert_snapshot!(
+        "council_verify",
+        text(&out.stdout).replace(key, "[the server's key]")
+    );
+    let out = council(&["verify", &public, "--key", key]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("4 private commitments (not opened: this is the public edition).")
+            && stdout.contains("as you gave it"),
+        "{stdout}"
+    );
+    let out = council(&["verify", &public, "--key", &"ab".repeat(32)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("not the key you trust"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    // A changed event: exit 1, the event named.
+    let mut changed = bundle.clone();
+    changed["events"][13]["summary"] = json!("Nothing was tabled.");
+    let tampered = path("tampered.json");
+    std::fs::write(&tampered, serde_json::to_string_pretty(&changed).unwrap()).unwrap();
+    let out = council(&["verify", &tampered]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with("The record of council 1 \"NATO-Russia Council (demo)\" does not verify: 1 problem.\n  - event 14 does not match the record the server signed: it was changed after the checkpoint at size 15 was signed\n"),
+        "{stdout}"
+    );
+    assert!(
+        text(&out.stderr).contains("tampered.json` does not verify: 1 problem"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // A truncated file, a file that is no record, and no file: exit 2, located.
+    let whole = std::fs::read(&record).unwrap();
+    let truncated = path("truncated.json");
+    std::fs::write(&truncated, &whole[..whole.len() / 3]).unwrap();
+    for (file, says) in [
+        (
+            truncated.as_str(),
+            "the file ends before its JSON does: it was cut short (line ",
+        ),
+        (
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/nrc-2025.toml"),
+            "it is not valid JSON: expected ident (line 1, column 2)",
+        ),
+        ("no-such-file.json", "cannot read `no-such-file.json`"),
+    ] {
+        let out = council(&["verify", file]);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{file}: {stderr}");
+        assert!(words(&out.stderr).contains(says), "{file}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+
+    // An unknown council is refused with the councils there are.
+    let out = on("export", "9", &path("nine.json"), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        words(&out.stderr).contains(
+            "the database has no council 9: its councils are 1 \"NATO-Russia Council (demo)\""
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // The minutes, as Markdown and as PDF.
+    let minutes = |file: &str| {
+        let out = on("minutes", "1", file, &[]);
+        (out.status.code(), words(&out.stderr))
+    };
+    let markdown = path("minutes.md");
+    let (code, stderr) = minutes(&markdown);
+    assert_eq!(code, Some(0), "{stderr}");
+    let written = std::fs::read_to_string(&markdown).unwrap();
+    assert!(
+        written.starts_with("# Minutes of the council \"NATO-Russia Council (demo)\"\n"),
+        "{written}"
+    );
+    assert!(
+        written.contains("### Proposal 1: \"Proposed package\"\n\n- **Event 14, "),
+        "{written}"
+    );
+    let pdf = path("minutes.pdf");
+    let (code, stderr) = minutes(&pdf);
+    assert_eq!(code, Some(0), "{stderr}");
+    let read = Command::new("pdftotext")
+        .args([pdf.as_str(), "-"])
+        .output()
+        .unwrap_or_else(|e| panic!("pdftotext is needed to read the minutes ({e}); install Debian's poppler-utils (scripts/test does)"));
+    let read = words(&read.stdout);
+    for expected in [
+        "Minutes of the council \"NATO-Russia Council (demo)\"",
+        "Proposal 1: \"Proposed package\"",
+        "Event 14, ",
+        "tabled proposal 1",
+        "Event 15, ",
+        "asked the engine whether proposal 1 (version 1) can hold",
+        "Event 7, ",
+        "Russia stated its position (version 1)",
+    ] {
+        assert!(
+            read.contains(expected),
+            "{expected:?} not in the PDF: {read}"
+        );
+    }
+    let (code, stderr) = minutes(&path("minutes.txt"));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("name the file minutes.md, minutes.pdf or minutes.html"),
+        "{stderr}"
+    );
+}
