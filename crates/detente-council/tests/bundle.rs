@@ -9,7 +9,8 @@ mod support;
 
 use detente_app::Source;
 use detente_council::{
-    Amendment, Answer, Bundle, DEMO_PASSWORD, Db, Disclosure, Edition, Member, Minutes, Tabling,
+    Amendment, Answer, Backend, Bundle, DEMO_PASSWORD, Db, Disclosure, Edition, Member, Minutes,
+    Tabling,
 };
 use serde_json::json;
 use support::PACKAGE;
@@ -354,6 +355,34 @@ async fn each_kind_of_tampering_is_named_with_the_event_or_checkpoint_at_fault()
     )
     .unwrap_err();
     assert!(error.message.contains("format version 2"), "{error}");
+}
+
+/// An operator who rewrites an event after a member was shown a checkpoint (lifting the
+/// database's guard against it) is caught by the export itself: the checkpoint kept
+/// from before and the heads signed since are not one history.
+#[tokio::test]
+async fn a_history_rewritten_after_a_checkpoint_was_shown_is_caught() {
+    let (db, council) = council("bundle-rewritten").await;
+    let lift = match db.backend() {
+        Backend::Sqlite => "DROP TRIGGER events_append_only_update",
+        Backend::Postgres => "DROP TRIGGER events_append_only ON events",
+    };
+    sqlx::query(lift).execute(db.pool()).await.unwrap();
+    sqlx::query(
+        "UPDATE events SET summary = 'Nothing happened.' WHERE council_id = $1 AND seq = 3",
+    )
+    .bind(council)
+    .execute(db.pool())
+    .await
+    .unwrap();
+    let bundle = db.export(council, Edition::Public).await.unwrap();
+    assert_eq!(
+        problems(&bundle),
+        [
+            "the checkpoints at sizes 15 and 28 are not one history: the log of 28 events is not an extension of the log of 15 events: the history was rewritten or forked",
+            "the checkpoint at size 15 does not match events 1 to 15: the server signed another history at that size",
+        ]
+    );
 }
 
 /// Every 11th byte of the events' part of the file, each flipped in turn (one bit,
