@@ -86,6 +86,19 @@ impl Checkpoint {
         format!("detente council {council}\n{size}\n{root}\n")
     }
 
+    /// The checkpoint of council `council`'s log of `size` events whose root is `root`
+    /// (hex), signed with `key`.
+    pub fn signed(key: &SigningKey, council: i64, size: u64, root: String) -> Checkpoint {
+        let note = Checkpoint::note(council, size, &root);
+        Checkpoint {
+            council,
+            size,
+            signature: hex(&key.sign(note.as_bytes()).to_bytes()),
+            root,
+            key: hex(key.verifying_key().as_bytes()),
+        }
+    }
+
     /// Checks the signature against the checkpoint's own key, or says what is wrong.
     pub fn verify_signature(&self) -> Result<(), String> {
         let key: [u8; 32] = unhex(&self.key)?
@@ -197,7 +210,8 @@ pub fn verify_consistency(
         ))
 }
 
-fn unhex(text: &str) -> Result<Vec<u8>, String> {
+/// The bytes hexadecimal `text` spells, or why it spells none.
+pub(crate) fn unhex(text: &str) -> Result<Vec<u8>, String> {
     if text.len() % 2 != 0 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(format!(
             "`{}` is not hexadecimal",
@@ -213,7 +227,7 @@ fn unhex(text: &str) -> Result<Vec<u8>, String> {
 impl Db {
     /// The server's signing key, made on first use and kept in the database (so every
     /// server process on one database signs with the same key).
-    async fn signing_key(&self) -> Result<SigningKey> {
+    pub(crate) async fn server_key(&self) -> Result<SigningKey> {
         let existing = sqlx::query("SELECT secret FROM server_key WHERE id = 1")
             .fetch_optional(&self.pool)
             .await?;
@@ -241,12 +255,10 @@ impl Db {
 
     /// The leaves of the member's council's log, from its first event to its `size`th.
     async fn leaves(&self, member: &Member, size: u64) -> Result<Vec<Leaf>> {
-        let events = self.record(member, 0).await?;
-        events
-            .iter()
-            .take(usize::try_from(size).unwrap_or(usize::MAX))
-            .map(|e| leaf(member.council, e))
-            .collect()
+        let events = self
+            .record(member, 0, usize::try_from(size).unwrap_or(usize::MAX))
+            .await?;
+        events.iter().map(|e| leaf(member.council, e)).collect()
     }
 
     /// The number of events in the member's council's log.
@@ -258,28 +270,26 @@ impl Db {
     /// that the server can be held to it).
     pub async fn checkpoint(&self, member: &Member) -> Result<Checkpoint> {
         let size = self.log_size(member).await?;
+        self.signed_checkpoint(member, size).await
+    }
+
+    /// The signed checkpoint of the first `size` events of the member's council's log,
+    /// kept in the database.
+    pub(crate) async fn signed_checkpoint(&self, member: &Member, size: u64) -> Result<Checkpoint> {
         let root = hex(tree(self.leaves(member, size).await?).root().as_bytes());
-        let key = self.signing_key().await?;
-        let note = Checkpoint::note(member.council, size, &root);
-        let signature = hex(&key.sign(note.as_bytes()).to_bytes());
+        let checkpoint = Checkpoint::signed(&self.server_key().await?, member.council, size, root);
         sqlx::query(
             "INSERT INTO checkpoints (council_id, size, root, signature, created_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (council_id, size) DO NOTHING",
         )
         .bind(member.council)
         .bind(i64::try_from(size).unwrap_or(i64::MAX))
-        .bind(&root)
-        .bind(&signature)
+        .bind(&checkpoint.root)
+        .bind(&checkpoint.signature)
         .bind(now())
         .execute(&self.pool)
         .await?;
-        Ok(Checkpoint {
-            council: member.council,
-            size,
-            root,
-            signature,
-            key: hex(key.verifying_key().as_bytes()),
-        })
+        Ok(checkpoint)
     }
 
     /// An inclusion proof of event `seq` in the log of `size` events (the whole log when `None`).
