@@ -88,6 +88,10 @@ pub struct ServeCouncil {
     /// Mark session cookies Secure: set when a proxy in front serves the council over HTTPS.
     #[arg(long)]
     pub secure_cookies: bool,
+    /// Log a session out after this many minutes without a request.
+    #[arg(long, default_value_t = 480, value_name = "MINUTES",
+          value_parser = clap::value_parser!(u64).range(1..=525_600))]
+    pub session_idle: u64,
 }
 
 #[derive(Debug, Args)]
@@ -391,8 +395,9 @@ async fn run(args: ServeCouncil) -> Result<(), Failure> {
     detente_council::serve(
         listener,
         Server {
-            db,
             secure_cookies: args.secure_cookies,
+            session_idle: std::time::Duration::from_secs(args.session_idle * 60),
+            ..Server::new(db)
         },
     )
     .await

@@ -88,13 +88,7 @@ async fn main() -> Result<(), String> {
         "http://{}",
         listener.local_addr().map_err(|e| e.to_string())?
     );
-    tokio::spawn(detente_council::serve(
-        listener,
-        Server {
-            db: db.clone(),
-            secure_cookies: false,
-        },
-    ));
+    tokio::spawn(detente_council::serve(listener, Server::new(db.clone())));
 
     // The NRC council: heads join, state the model's positions, the mediator tables the
     // package, and each head invites its share of the delegates.

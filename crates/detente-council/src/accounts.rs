@@ -120,7 +120,7 @@ impl Db {
     pub async fn account(&self, id: i64) -> Result<Option<Account>> {
         let row = sqlx::query("SELECT id, name, secretariat FROM accounts WHERE id = $1")
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?;
         row.map(|r| account_of(&r)).transpose()
     }

@@ -1,11 +1,12 @@
 //! The JSON API: one route per action, each calling one domain method on [`Db`] with
 //! the member asking; the OpenAPI description is `assets/openapi.json`.
 
-use crate::council::{Disclosure, Role};
+use crate::cosign::Cosigning;
+use crate::council::{Disclosure, RECORD_PAGE, Role};
 use crate::error::CouncilError;
 use crate::proposals::{Amendment, Answer, Tabling};
 use crate::talk::Channel;
-use crate::web::{Server, St, caller, csrf_token, failure, log_in, log_out};
+use crate::web::{Asking, Server, St, caller, csrf_token, failure, log_in, log_out};
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -35,6 +36,11 @@ pub(crate) fn routes() -> Router<Server> {
         .route(
             "/api/councils/{council}/proofs/consistency",
             get(consistency),
+        )
+        .route("/api/councils/{council}/keys", post(register_key))
+        .route(
+            "/api/councils/{council}/cosignatures",
+            get(cosignatures).post(cosign),
         )
         .route("/api/councils/{council}/invitations", post(invite))
         .route(
@@ -202,19 +208,8 @@ async fn create(State(s): St, session: Session, uri: Uri, Json(body): Json<NewCo
     .await
 }
 
-/// The member of council `council` this session's account is.
-async fn member(
-    s: &Server,
-    session: &Session,
-    council: i64,
-) -> Result<crate::Member, CouncilError> {
-    let account = caller(s, session).await?;
-    s.db.member(account.id, council).await
-}
-
-async fn council(State(s): St, session: Session, uri: Uri, Path(id): Path<i64>) -> Reply {
+async fn council(State(s): St, Asking(member): Asking, uri: Uri) -> Reply {
     reply(&uri, StatusCode::OK, async {
-        let member = member(&s, &session, id).await?;
         let council = s.db.council(&member).await?;
         let members: Vec<Value> = s
             .db
@@ -234,26 +229,41 @@ struct After {
     after: i64,
 }
 
+/// A page of the record: the events after `after`, at most `limit` of them.
+#[derive(Deserialize)]
+struct RecordPage {
+    #[serde(default)]
+    after: i64,
+    limit: Option<usize>,
+}
+
+impl RecordPage {
+    /// How many events to send: `limit`, which must be 1 to [`RECORD_PAGE`].
+    fn limit(&self) -> Result<usize, CouncilError> {
+        match self.limit {
+            None => Ok(RECORD_PAGE),
+            Some(n) if (1..=RECORD_PAGE).contains(&n) => Ok(n),
+            Some(n) => Err(CouncilError::invalid(format!(
+                "limit={n} is out of range: ask for 1 to {RECORD_PAGE} events at a time, and for the next page with after= the last event's seq"
+            ))),
+        }
+    }
+}
+
 async fn record(
     State(s): St,
-    session: Session,
+    Asking(member): Asking,
     uri: Uri,
-    Path(id): Path<i64>,
-    Query(q): Query<After>,
+    Query(q): Query<RecordPage>,
 ) -> Reply {
     reply(&uri, StatusCode::OK, async {
-        let member = member(&s, &session, id).await?;
-        s.db.record(&member, q.after).await
+        s.db.record(&member, q.after, q.limit()?).await
     })
     .await
 }
 
-async fn checkpoint(State(s): St, session: Session, uri: Uri, Path(id): Path<i64>) -> Reply {
-    reply(&uri, StatusCode::OK, async {
-        let member = member(&s, &session, id).await?;
-        s.db.checkpoint(&member).await
-    })
-    .await
+async fn checkpoint(State(s): St, Asking(member): Asking, uri: Uri) -> Reply {
+    reply(&uri, StatusCode::OK, s.db.checkpoint(&member)).await
 }
 
 #[derive(Deserialize)]
@@ -264,16 +274,11 @@ struct InclusionQuery {
 
 async fn inclusion(
     State(s): St,
-    session: Session,
+    Asking(member): Asking,
     uri: Uri,
-    Path(id): Path<i64>,
     Query(q): Query<InclusionQuery>,
 ) -> Reply {
-    reply(&uri, StatusCode::OK, async {
-        let member = member(&s, &session, id).await?;
-        s.db.inclusion(&member, q.seq, q.size).await
-    })
-    .await
+    reply(&uri, StatusCode::OK, s.db.inclusion(&member, q.seq, q.size)).await
 }
 
 #[derive(Deserialize)]
@@ -284,16 +289,48 @@ struct ConsistencyQuery {
 
 async fn consistency(
     State(s): St,
-    session: Session,
+    Asking(member): Asking,
     uri: Uri,
-    Path(id): Path<i64>,
     Query(q): Query<ConsistencyQuery>,
 ) -> Reply {
-    reply(&uri, StatusCode::OK, async {
-        let member = member(&s, &session, id).await?;
-        s.db.consistency(&member, q.from, q.to).await
-    })
+    reply(
+        &uri,
+        StatusCode::OK,
+        s.db.consistency(&member, q.from, q.to),
+    )
     .await
+}
+
+#[derive(Deserialize)]
+struct KeyToRegister {
+    key: String,
+}
+
+async fn register_key(
+    State(s): St,
+    Asking(member): Asking,
+    uri: Uri,
+    Json(body): Json<KeyToRegister>,
+) -> Reply {
+    reply(
+        &uri,
+        StatusCode::CREATED,
+        s.db.register_key(&member, &body.key),
+    )
+    .await
+}
+
+async fn cosignatures(State(s): St, Asking(member): Asking, uri: Uri) -> Reply {
+    reply(&uri, StatusCode::OK, s.db.cosignatures(&member)).await
+}
+
+async fn cosign(
+    State(s): St,
+    Asking(member): Asking,
+    uri: Uri,
+    Json(body): Json<Cosigning>,
+) -> Reply {
+    reply(&uri, StatusCode::CREATED, s.db.cosign(&member, &body)).await
 }
 
 #[derive(Deserialize)]
@@ -302,24 +339,16 @@ struct Invite {
     delegation: Option<i64>,
 }
 
-async fn invite(
-    State(s): St,
-    session: Session,
-    uri: Uri,
-    Path(id): Path<i64>,
-    Json(body): Json<Invite>,
-) -> Reply {
+async fn invite(State(s): St, Asking(member): Asking, uri: Uri, Json(body): Json<Invite>) -> Reply {
     reply(&uri, StatusCode::CREATED, async {
-        let member = member(&s, &session, id).await?;
         s.db.invite(&member, Role::from_key(&body.role)?, body.delegation)
             .await
     })
     .await
 }
 
-async fn own_position(State(s): St, session: Session, uri: Uri, Path(id): Path<i64>) -> Reply {
+async fn own_position(State(s): St, Asking(member): Asking, uri: Uri) -> Reply {
     reply(&uri, StatusCode::OK, async {
-        let member = member(&s, &session, id).await?;
         let delegation = member.own_delegation("read a delegation's position")?.id;
         s.db.positions(&member, delegation).await
     })
@@ -328,29 +357,25 @@ async fn own_position(State(s): St, session: Session, uri: Uri, Path(id): Path<i
 
 async fn state_position(
     State(s): St,
-    session: Session,
+    Asking(member): Asking,
     uri: Uri,
-    Path(id): Path<i64>,
     Json(body): Json<Value>,
 ) -> Reply {
-    reply(&uri, StatusCode::CREATED, async {
-        let member = member(&s, &session, id).await?;
-        s.db.state_position(&member, &body).await
-    })
+    reply(
+        &uri,
+        StatusCode::CREATED,
+        s.db.state_position(&member, &body),
+    )
     .await
 }
 
 async fn position(
     State(s): St,
-    session: Session,
+    Asking(member): Asking,
     uri: Uri,
-    Path((id, delegation)): Path<(i64, i64)>,
+    Path((_, delegation)): Path<(i64, i64)>,
 ) -> Reply {
-    reply(&uri, StatusCode::OK, async {
-        let member = member(&s, &session, id).await?;
-        s.db.positions(&member, delegation).await
-    })
-    .await
+    reply(&uri, StatusCode::OK, s.db.positions(&member, delegation)).await
 }
 
 #[derive(Deserialize)]
@@ -358,52 +383,30 @@ struct Caucus {
     granted: bool,
 }
 
-async fn caucus(
-    State(s): St,
-    session: Session,
-    uri: Uri,
-    Path(id): Path<i64>,
-    Json(body): Json<Caucus>,
-) -> Reply {
+async fn caucus(State(s): St, Asking(member): Asking, uri: Uri, Json(body): Json<Caucus>) -> Reply {
     reply(&uri, StatusCode::OK, async {
-        let member = member(&s, &session, id).await?;
         s.db.grant_caucus(&member, body.granted).await?;
         Ok(json!({"granted": body.granted}))
     })
     .await
 }
 
-async fn proposals(State(s): St, session: Session, uri: Uri, Path(id): Path<i64>) -> Reply {
-    reply(&uri, StatusCode::OK, async {
-        let member = member(&s, &session, id).await?;
-        s.db.proposals(&member).await
-    })
-    .await
+async fn proposals(State(s): St, Asking(member): Asking, uri: Uri) -> Reply {
+    reply(&uri, StatusCode::OK, s.db.proposals(&member)).await
 }
 
-async fn table(
-    State(s): St,
-    session: Session,
-    uri: Uri,
-    Path(id): Path<i64>,
-    Json(body): Json<Tabling>,
-) -> Reply {
-    reply(&uri, StatusCode::CREATED, async {
-        let member = member(&s, &session, id).await?;
-        s.db.table(&member, &body).await
-    })
-    .await
+async fn table(State(s): St, Asking(member): Asking, uri: Uri, Json(body): Json<Tabling>) -> Reply {
+    reply(&uri, StatusCode::CREATED, s.db.table(&member, &body)).await
 }
 
 async fn proposal(
     State(s): St,
-    session: Session,
+    Asking(member): Asking,
     uri: Uri,
-    Path((id, number)): Path<(i64, i64)>,
+    Path((_, number)): Path<(i64, i64)>,
 ) -> Reply {
     reply(&uri, StatusCode::OK, async {
-        let member = member(&s, &session, id).await?;
-        s.db.settle_silences(id).await?;
+        s.db.settle_silences(member.council).await?;
         s.db.proposal(&member, number).await
     })
     .await
@@ -411,15 +414,16 @@ async fn proposal(
 
 async fn amend(
     State(s): St,
-    session: Session,
+    Asking(member): Asking,
     uri: Uri,
-    Path((id, number)): Path<(i64, i64)>,
+    Path((_, number)): Path<(i64, i64)>,
     Json(body): Json<Amendment>,
 ) -> Reply {
-    reply(&uri, StatusCode::CREATED, async {
-        let member = member(&s, &session, id).await?;
-        s.db.amend(&member, number, &body).await
-    })
+    reply(
+        &uri,
+        StatusCode::CREATED,
+        s.db.amend(&member, number, &body),
+    )
     .await
 }
 
@@ -433,13 +437,12 @@ struct Respond {
 
 async fn respond(
     State(s): St,
-    session: Session,
+    Asking(member): Asking,
     uri: Uri,
-    Path((id, number)): Path<(i64, i64)>,
+    Path((_, number)): Path<(i64, i64)>,
     Json(body): Json<Respond>,
 ) -> Reply {
     reply(&uri, StatusCode::CREATED, async {
-        let member = member(&s, &session, id).await?;
         s.db.respond(
             &member,
             number,
@@ -459,42 +462,35 @@ struct Silence {
 
 async fn silence(
     State(s): St,
-    session: Session,
+    Asking(member): Asking,
     uri: Uri,
-    Path((id, number)): Path<(i64, i64)>,
+    Path((_, number)): Path<(i64, i64)>,
     Json(body): Json<Silence>,
 ) -> Reply {
-    reply(&uri, StatusCode::CREATED, async {
-        let member = member(&s, &session, id).await?;
-        s.db.start_silence(&member, number, body.minutes).await
-    })
+    reply(
+        &uri,
+        StatusCode::CREATED,
+        s.db.start_silence(&member, number, body.minutes),
+    )
     .await
 }
 
 async fn ask(
     State(s): St,
-    session: Session,
+    Asking(member): Asking,
     uri: Uri,
-    Path((id, number)): Path<(i64, i64)>,
+    Path((_, number)): Path<(i64, i64)>,
 ) -> Reply {
-    reply(&uri, StatusCode::CREATED, async {
-        let member = member(&s, &session, id).await?;
-        s.db.ask(&member, number).await
-    })
-    .await
+    reply(&uri, StatusCode::CREATED, s.db.ask(&member, number)).await
 }
 
 async fn answers(
     State(s): St,
-    session: Session,
+    Asking(member): Asking,
     uri: Uri,
-    Path((id, number)): Path<(i64, i64)>,
+    Path((_, number)): Path<(i64, i64)>,
 ) -> Reply {
-    reply(&uri, StatusCode::OK, async {
-        let member = member(&s, &session, id).await?;
-        s.db.answers(&member, number).await
-    })
-    .await
+    reply(&uri, StatusCode::OK, s.db.answers(&member, number)).await
 }
 
 /// A channel named in a path: `plenary`, or `caucus-{delegation id}`.
@@ -514,13 +510,12 @@ pub(crate) fn channel(name: &str) -> Result<Channel, CouncilError> {
 
 async fn messages(
     State(s): St,
-    session: Session,
+    Asking(member): Asking,
     uri: Uri,
-    Path((id, name)): Path<(i64, String)>,
+    Path((_, name)): Path<(i64, String)>,
     Query(q): Query<After>,
 ) -> Reply {
     reply(&uri, StatusCode::OK, async {
-        let member = member(&s, &session, id).await?;
         s.db.messages(&member, channel(&name)?, q.after).await
     })
     .await
@@ -533,13 +528,12 @@ struct Say {
 
 async fn say(
     State(s): St,
-    session: Session,
+    Asking(member): Asking,
     uri: Uri,
-    Path((id, name)): Path<(i64, String)>,
+    Path((_, name)): Path<(i64, String)>,
     Json(body): Json<Say>,
 ) -> Reply {
     reply(&uri, StatusCode::CREATED, async {
-        let member = member(&s, &session, id).await?;
         s.db.say(&member, channel(&name)?, &body.body).await
     })
     .await
@@ -550,24 +544,15 @@ async fn say(
 /// message on a channel the member may read (`event: message`, from the newest when the
 /// stream opens). A stream wakes when its council changes (crate::notify: at once on
 /// PostgreSQL from any process) and polls every [`POLL`] besides.
-async fn events(
-    State(s): St,
-    session: Session,
-    uri: Uri,
-    Path(id): Path<i64>,
-    Query(q): Query<After>,
-) -> Reply {
+async fn events(State(s): St, Asking(member): Asking, uri: Uri, Query(q): Query<After>) -> Reply {
     use axum::response::sse::{Event, KeepAlive, Sse};
-    let member = match member(&s, &session, id).await {
-        Ok(member) => member,
-        Err(e) => return Err(failure(uri.path(), e)),
-    };
     let said = match s.db.messages_since(&member, 0).await {
         Ok(messages) => messages.last().map_or(0, |m| m.id),
         Err(e) => return Err(failure(uri.path(), e)),
     };
     let start = Live {
         after: q.after,
+        behind: false,
         said,
         pending: Vec::new(),
         changes: crate::notify::subscribe(),
@@ -580,10 +565,10 @@ async fn events(
                     return Some((Ok::<_, std::convert::Infallible>(event), (s, member, live)));
                 }
                 // Woken by a change to this council, or by the poll that finds other
-                // processes' changes on SQLite.
+                // processes' changes on SQLite; at once while the record has more pages.
                 let poll = tokio::time::sleep(POLL);
                 tokio::pin!(poll);
-                loop {
+                while !live.behind {
                     tokio::select! {
                         _ = &mut poll => break,
                         changed = live.changes.recv() => match changed {
@@ -593,7 +578,9 @@ async fn events(
                     }
                 }
                 // A database failure ends the stream; the page's EventSource reconnects.
-                for event in s.db.record(&member, live.after).await.ok()? {
+                let page = s.db.record(&member, live.after, RECORD_PAGE).await.ok()?;
+                live.behind = page.len() == RECORD_PAGE;
+                for event in page {
                     live.after = event.seq;
                     live.pending.push(
                         Event::default()
@@ -618,6 +605,8 @@ async fn events(
 /// Where a live stream has got to.
 struct Live {
     after: i64,
+    /// Whether the last page of the record read was full, so more may follow at once.
+    behind: bool,
     said: i64,
     pending: Vec<axum::response::sse::Event>,
     changes: tokio::sync::broadcast::Receiver<i64>,

@@ -437,7 +437,7 @@ impl Db {
              WHERE m.account_id = $1 ORDER BY c.id",
         )
         .bind(account)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         rows.iter()
             .map(|r| {
@@ -459,7 +459,7 @@ impl Db {
         )
         .bind(account)
         .bind(council)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.reader)
         .await?
         .ok_or_else(|| {
             CouncilError::not_found(format!("there is no council {council} of yours"))
@@ -481,7 +481,7 @@ impl Db {
     async fn delegation(&self, id: i64) -> Result<Delegation> {
         let row = sqlx::query("SELECT id, dm, name FROM delegations WHERE id = $1")
             .bind(id)
-            .fetch_one(&self.pool)
+            .fetch_one(&self.reader)
             .await?;
         delegation_of(&row)
     }
@@ -490,12 +490,12 @@ impl Db {
     pub async fn council(&self, member: &Member) -> Result<Council> {
         let row = sqlx::query("SELECT id, name, agenda, disclosure FROM councils WHERE id = $1")
             .bind(member.council)
-            .fetch_one(&self.pool)
+            .fetch_one(&self.reader)
             .await?;
         let delegations =
             sqlx::query("SELECT id, dm, name FROM delegations WHERE council_id = $1 ORDER BY id")
                 .bind(member.council)
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?
                 .iter()
                 .map(delegation_of)
@@ -519,7 +519,7 @@ impl Db {
              WHERE m.council_id = $1 ORDER BY m.id",
         )
         .bind(member.council)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         rows.iter()
             .map(|r| {
@@ -676,7 +676,7 @@ impl Db {
     /// names those there are.
     pub(crate) async fn council_name(&self, council: i64) -> Result<String> {
         let rows = sqlx::query("SELECT id, name FROM councils ORDER BY id")
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reader)
             .await?;
         let mut councils = Vec::new();
         for row in &rows {
@@ -701,28 +701,36 @@ impl Db {
         Ok(
             sqlx::query("SELECT COALESCE(MAX(seq), 0) AS n FROM events WHERE council_id = $1")
                 .bind(council)
-                .fetch_one(&self.pool)
+                .fetch_one(&self.reader)
                 .await?
                 .try_get("n")?,
         )
     }
 
-    /// The council's public record, from event `after` + 1 on.
-    pub async fn record(&self, member: &Member, after: i64) -> Result<Vec<Event>> {
-        self.events_of(member.council, after).await
+    /// The council's public record from event `after` + 1 on, at most `limit` events:
+    /// a long record is read in pages, each asked for after the last event of the one
+    /// before.
+    pub async fn record(&self, member: &Member, after: i64, limit: usize) -> Result<Vec<Event>> {
+        self.events_of(member.council, after, limit).await
     }
 
-    /// Council `council`'s record from event `after` + 1 on, asked by no member: for
-    /// [`Db::record`], and for what whoever holds the database makes of the whole record
-    /// (its export and minutes).
-    pub(crate) async fn events_of(&self, council: i64, after: i64) -> Result<Vec<Event>> {
+    /// Council `council`'s record from event `after` + 1 on, at most `limit` events,
+    /// asked by no member: for [`Db::record`], and for what whoever holds the database
+    /// makes of the whole record (its export and minutes).
+    pub(crate) async fn events_of(
+        &self,
+        council: i64,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<Event>> {
         let rows = sqlx::query(
             "SELECT seq, kind, actor, summary, body, created_at FROM events \
-             WHERE council_id = $1 AND seq > $2 ORDER BY seq",
+             WHERE council_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
         )
         .bind(council)
         .bind(after)
-        .fetch_all(&self.pool)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&self.reader)
         .await?;
         rows.iter()
             .map(|r| {
@@ -739,6 +747,9 @@ impl Db {
             .collect()
     }
 }
+
+/// How many events of the record a page holds unless the asker chooses fewer.
+pub const RECORD_PAGE: usize = 500;
 
 /// The limits of the council's analyses: a shared service's.
 pub fn council_limits() -> Limits {

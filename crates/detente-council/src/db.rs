@@ -2,7 +2,7 @@
 //! written through sqlx's Any driver with the same queries (`$1` placeholders, BIGINT
 //! flags and times), each backend with its own migrations (`migrations/`).
 
-use crate::error::Result;
+use crate::error::{CouncilError, Result};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
@@ -21,17 +21,32 @@ pub enum Backend {
 /// The council's database, migrated and ready.
 #[derive(Clone)]
 pub struct Db {
+    /// Where every change is written (and read back inside its transaction).
     pub(crate) pool: AnyPool,
+    /// Where reads outside a change go: on SQLite, connections of their own that WAL
+    /// lets read while the one writer writes; on PostgreSQL, the same pool.
+    pub(crate) reader: AnyPool,
     pub(crate) backend: Backend,
 }
+
+/// How many connections read SQLite at once, beside its one writer.
+const SQLITE_READERS: u32 = 4;
+
+/// How long a request waits for a free connection before it fails.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long opening the database may take: a server that does not answer is reported
+/// after this, not after [`ACQUIRE_TIMEOUT`].
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Db {
     /// Opens (creating and migrating it when new) the database `location` names: a
     /// `postgres://` URL, a `sqlite://` URL, or a file path for SQLite.
     ///
     /// SQLite runs in WAL mode with full sync, so a write is on disk when it is
-    /// acknowledged, through one connection, so that writes never race; PostgreSQL
-    /// through a pool, its writers serialised per council by a row lock.
+    /// acknowledged, written through one connection, so that writes never race, and read
+    /// through [`SQLITE_READERS`] more; PostgreSQL through one pool, its writers
+    /// serialised per council by a row lock.
     pub async fn open(location: &str) -> Result<Db> {
         install_default_drivers();
         let (backend, url) =
@@ -41,34 +56,45 @@ impl Db {
                 let path = location.strip_prefix("sqlite://").unwrap_or(location);
                 (Backend::Sqlite, format!("sqlite://{path}?mode=rwc"))
             };
-        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
         let pool = match backend {
-            Backend::Sqlite => {
-                options
-                    .max_connections(1)
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            conn.execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                            )
-                            .await?;
-                            Ok(())
-                        })
-                    })
-                    .connect(&url)
-                    .await?
+            Backend::Sqlite => sqlite_pool(&url, 1, "").await?,
+            Backend::Postgres => {
+                tokio::time::timeout(
+                    CONNECT_TIMEOUT,
+                    AnyPoolOptions::new()
+                        .acquire_timeout(ACQUIRE_TIMEOUT)
+                        .max_connections(16)
+                        .connect(&url),
+                )
+                .await
+                .map_err(|_| {
+                    CouncilError::System(format!(
+                        "the PostgreSQL server at {} did not answer within {} s: check that it runs and that the URL is right",
+                        redacted(&url),
+                        CONNECT_TIMEOUT.as_secs()
+                    ))
+                })??
             }
-            Backend::Postgres => options.max_connections(16).connect(&url).await?,
         };
-        if backend == Backend::Postgres {
-            crate::notify::listen(url.clone());
-        }
         match backend {
             Backend::Sqlite => SQLITE.run(&pool).await?,
             Backend::Postgres => POSTGRES.run(&pool).await?,
         }
-        Ok(Db { pool, backend })
+        let reader = match backend {
+            // Opened after the migrations, so the file exists and is in WAL mode.
+            Backend::Sqlite => {
+                sqlite_pool(&url, SQLITE_READERS, " PRAGMA query_only = ON;").await?
+            }
+            Backend::Postgres => {
+                crate::notify::listen(url.clone());
+                pool.clone()
+            }
+        };
+        Ok(Db {
+            pool,
+            reader,
+            backend,
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -78,6 +104,44 @@ impl Db {
     /// The connection pool, for tools and tests that read the tables directly.
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+}
+
+/// A pool of `connections` connections to the SQLite database at `url`, each set up
+/// for durability (WAL, full sync) and to wait for the writer rather than fail, plus
+/// `extra` pragmas.
+async fn sqlite_pool(url: &str, connections: u32, extra: &'static str) -> Result<AnyPool> {
+    Ok(AnyPoolOptions::new()
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .max_connections(connections)
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                conn.execute(
+                    format!(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;{extra}"
+                    )
+                    .as_str(),
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await?)
+}
+
+/// `url` without its password, for messages.
+fn redacted(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
     }
 }
 

@@ -189,7 +189,7 @@ impl Db {
              WHERE x.version_id = $1 ORDER BY x.id DESC",
         )
         .bind(version.id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         let stored = |text: String| {
             serde_json::from_str::<Value>(&text)

@@ -13,6 +13,7 @@
 mod accounts;
 mod api;
 mod bundle;
+mod cosign;
 mod council;
 mod db;
 mod demo;
@@ -27,15 +28,17 @@ mod record;
 mod sessions;
 mod talk;
 mod web;
+mod witness;
 
 pub use accounts::{Account, LOGIN_WINDOW_MS, MAX_FAILED_LOGINS, MIN_PASSWORD, check_name};
 pub use api::OPENAPI;
 pub use bundle::{
     BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, Edition, Opening, Unreadable, Verification,
 };
+pub use cosign::{Cosignature, Cosigning, RegisteredKey};
 pub use council::{
-    Council, Created, Delegation, Disclosure, Event, INVITATION_MS, Invitation, Member, Role,
-    council_limits,
+    Council, Created, Delegation, Disclosure, Event, INVITATION_MS, Invitation, Member,
+    RECORD_PAGE, Role, council_limits,
 };
 pub use db::{Backend, Db};
 pub use demo::{DEMO_PASSWORD, Demo, DemoAccount};
@@ -52,3 +55,4 @@ pub use record::{
 };
 pub use talk::{Channel, MAX_MESSAGE, Message};
 pub use web::{MAX_BODY, SESSION_IDLE, Server, router, serve};
+pub use witness::{Alarm, Witness};

@@ -1,7 +1,7 @@
 //! The minutes of a council: its record regrouped for reading, decisions first, then
 //! each proposal's history (tabling, amendments, every delegation's answers, silence
-//! procedures, the engine's answers and to whom they were told), the members, and the
-//! positions and caucuses. Every entry is one event of the record, in its words, with
+//! procedures, the engine's answers and to whom they were told), the members, the
+//! positions and caucuses, and the delegations' keys and cosignatures. Every entry is one event of the record, in its words, with
 //! its number, so that a reader can check it against an exported record
 //! (`detente council verify`) or the server's inclusion proofs; the minutes add
 //! nothing the record does not say.
@@ -86,6 +86,8 @@ pub struct Minutes {
     pub members: Vec<Entry>,
     /// Positions stated (as commitments only) and caucuses granted or withdrawn.
     pub positions: Vec<Entry>,
+    /// Delegates' keys registered, and their delegations' cosignatures of the record.
+    pub cosignatures: Vec<Entry>,
     /// Events of kinds the minutes do not group, so that none is left out.
     pub other: Vec<Entry>,
 }
@@ -112,6 +114,7 @@ impl Minutes {
             proposals: Vec::new(),
             members: Vec::new(),
             positions: Vec::new(),
+            cosignatures: Vec::new(),
             other: Vec::new(),
         };
         for event in events {
@@ -128,6 +131,7 @@ impl Minutes {
                 }
                 ("member", _) => minutes.members.push(entry),
                 ("position" | "caucus", _) => minutes.positions.push(entry),
+                ("key" | "record", _) => minutes.cosignatures.push(entry),
                 ("proposal" | "silence" | "decision" | "engine", Some(number)) => {
                     if event.kind == "decision.adopted" {
                         minutes.decisions.push(entry.clone());
@@ -216,6 +220,13 @@ impl Minutes {
         } else {
             Part::Entries(&self.positions)
         });
+        if !self.cosignatures.is_empty() {
+            parts.push(Part::Heading("Keys and cosignatures".to_string()));
+            parts.push(Part::Paragraph(
+                "A delegation's cosignature says that it saw the record as the server signed it, up to that event; a decision counts as recorded once every delegation has cosigned it.".to_string(),
+            ));
+            parts.push(Part::Entries(&self.cosignatures));
+        }
         if !self.other.is_empty() {
             parts.push(Part::Heading("Other events".to_string()));
             parts.push(Part::Entries(&self.other));
@@ -267,7 +278,7 @@ impl Db {
     /// database (every member may read the record they are made from).
     pub async fn minutes(&self, council: i64) -> Result<Minutes> {
         let name = self.council_name(council).await?;
-        let events = self.events_of(council, 0).await?;
+        let events = self.events_of(council, 0, usize::MAX).await?;
         Ok(Minutes::from_record(council, &name, &events))
     }
 }
@@ -311,6 +322,12 @@ mod tests {
             ),
             event(4, "decision.adopted", "Adopted 1.", json!({"proposal": 1})),
             event(5, "something.new", "Line one\nline two.", json!({})),
+            event(
+                6,
+                "record.cosigned",
+                "Russia cosigned.",
+                json!({"delegation": "russia"}),
+            ),
         ];
         let minutes = Minutes::from_record(7, "C", &events);
         assert_eq!(minutes.disclosure, Some(Disclosure::Full));
@@ -343,8 +360,13 @@ mod tests {
             "{markdown}"
         );
         assert!(markdown.contains("## Other events"), "{markdown}");
+        assert_eq!(minutes.cosignatures[0].seq, 6);
         assert!(
-            markdown.contains("from its record of 5 events"),
+            markdown.contains("## Keys and cosignatures\n\nA delegation's cosignature"),
+            "{markdown}"
+        );
+        assert!(
+            markdown.contains("from its record of 6 events"),
             "{markdown}"
         );
     }

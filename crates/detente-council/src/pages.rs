@@ -2,15 +2,15 @@
 //! JavaScript, each posting to one action that calls one domain method and redirects
 //! back. Every text from a user or a model is escaped ([`esc`]).
 
-use crate::council::{Council, Disclosure, Member, Role};
+use crate::council::{Council, Disclosure, Member, RECORD_PAGE, Role};
 use crate::engine::Answer as EngineAnswer;
 use crate::error::CouncilError;
 use crate::proposals::{Amendment, Answer, Proposal, Tabling};
 use crate::talk::Channel;
-use crate::web::{Server, St, account, caller, csrf_token, failure, log_in, log_out};
+use crate::web::{Asking, Server, St, account, caller, csrf_token, failure, log_in, log_out};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -19,15 +19,8 @@ use tower_sessions::Session;
 pub(crate) fn routes() -> Router<Server> {
     Router::new()
         .route("/", get(home))
-        .route(
-            "/assets/live.js",
-            get(|| async {
-                (
-                    [("content-type", "text/javascript; charset=utf-8")],
-                    LIVE_JS,
-                )
-            }),
-        )
+        .route("/assets/live.js", get(|| async { script(LIVE_JS) }))
+        .route("/assets/witness.js", get(|| async { script(WITNESS_JS) }))
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
         .route("/join/{token}", get(join_page).post(join))
@@ -64,8 +57,9 @@ pub(crate) fn routes() -> Router<Server> {
         )
 }
 
-/// The pages' one script: live updates from the record (`assets/live.js`).
+/// The pages' scripts: live updates from the record, and the delegation's witness of it.
 const LIVE_JS: &str = include_str!("../assets/live.js");
+const WITNESS_JS: &str = include_str!("../assets/witness.js");
 
 /// The live-updates script for council `council`'s pages, whose record they show up to
 /// event `seen`; on a talk page, the `channel` whose new messages it adds.
@@ -76,6 +70,55 @@ fn live(council: i64, seen: i64, channel: Option<&str>) -> String {
     format!(
         "<script src=\"/assets/live.js\" data-council=\"{council}\" data-after=\"{seen}\"{channel} defer></script>"
     )
+}
+
+fn script(text: &'static str) -> impl IntoResponse {
+    ([("content-type", "text/javascript; charset=utf-8")], text)
+}
+
+/// The line where the page's witness (`assets/witness.js`) says whether the record
+/// checks out, and the script; `cosign` when a decision awaits the member's delegation's
+/// cosignature, which the script then gives.
+fn witness(council: i64, me: &Member, csrf: &str, cosign: bool) -> String {
+    format!(
+        "<p id=\"witness\" class=\"witness\" role=\"status\">Checking the record…</p>\
+         <script src=\"/assets/witness.js\" data-council=\"{council}\" data-account=\"{}\" data-csrf=\"{}\" data-cosign=\"{}\" defer></script>",
+        me.account,
+        esc(csrf),
+        u8::from(cosign)
+    )
+}
+
+/// Whether a decision is recorded, that is cosigned by every delegation, in words.
+fn recording_words(decision: &crate::proposals::Decision) -> String {
+    if decision.recorded {
+        format!(
+            "Recorded: every delegation has cosigned the record containing it (event {}).",
+            decision.seq
+        )
+    } else if decision.cosigned_by.is_empty() {
+        format!(
+            "Not yet recorded: awaiting the cosignature of {} (event {}).",
+            words_list(&decision.awaiting),
+            decision.seq
+        )
+    } else {
+        format!(
+            "Not yet recorded: cosigned by {}, awaiting {} (event {}).",
+            words_list(&decision.cosigned_by),
+            words_list(&decision.awaiting),
+            decision.seq
+        )
+    }
+}
+
+/// "A", "A and B", "A, B and C".
+fn words_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// Escapes text for HTML, in elements and in quoted attributes.
@@ -101,7 +144,8 @@ header a{color:inherit}section{margin:1.5rem 0}.card{border:1px solid #ccc;borde
 form.inline{display:inline}textarea{width:100%;font-family:ui-monospace,monospace}label{display:block;margin:.3rem 0}\
 table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}\
 .token{word-break:break-all}button{margin:.25rem 0;padding:.35rem .9rem}input,select,textarea,button{font:inherit;max-width:100%;box-sizing:border-box}\
-pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f6f6;padding:.5rem;border-radius:4px}main{overflow-wrap:break-word}@media (max-width:30rem){body{padding:.6rem}.card{padding:.5rem .6rem}}.live{background:#fff6d6;border:1px solid #e0c060;padding:.5rem 1rem;border-radius:6px}";
+pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f6f6;padding:.5rem;border-radius:4px}main{overflow-wrap:break-word}@media (max-width:30rem){body{padding:.6rem}.card{padding:.5rem .6rem}}.live{background:#fff6d6;border:1px solid #e0c060;padding:.5rem 1rem;border-radius:6px}\
+.witness{color:#11612b;font-size:.9em}.alarm{background:#fde8e8;border:2px solid #9b1c1c;color:#9b1c1c;font-weight:600;padding:.5rem 1rem;border-radius:6px}";
 
 /// A whole page around `body`.
 pub fn layout(title: &str, who: Option<&str>, body: &str) -> String {
@@ -370,11 +414,6 @@ fn invitation_rows(site: &str, invitations: &[crate::Invitation]) -> String {
         .collect()
 }
 
-async fn member(s: &Server, session: &Session, council: i64) -> Result<Member, CouncilError> {
-    let account = caller(s, session).await?;
-    s.db.member(account.id, council).await
-}
-
 /// The options of the agenda as tick boxes, `ticked` checked.
 fn terms_boxes(council: &Council, ticked: &[String]) -> String {
     let mut out = String::from(
@@ -456,6 +495,10 @@ async fn proposal_html(
             decision.version,
             esc(&decision.procedure),
             esc(&decision.basis)
+        ));
+        out.push_str(&format!(
+            "<p class=\"muted recording\">{}</p>",
+            esc(&recording_words(decision))
         ));
     }
     let Some(current) = proposal.current() else {
@@ -551,9 +594,14 @@ async fn proposal_html(
     Ok(out)
 }
 
-async fn council_page(State(s): St, session: Session, uri: Uri, Path(id): Path<i64>) -> Page {
+async fn council_page(
+    State(s): St,
+    Asking(me): Asking,
+    session: Session,
+    uri: Uri,
+    Path(id): Path<i64>,
+) -> Page {
     page(&uri, async {
-        let me = member(&s, &session, id).await?;
         let csrf = csrf_token(&session).await?;
         let council = s.db.council(&me).await?;
         let mut body = format!(
@@ -648,36 +696,68 @@ async fn council_page(State(s): St, session: Session, uri: Uri, Path(id): Path<i
             ));
         }
         body.push_str("</section>");
+        let cosign = me.delegation.as_ref().is_some_and(|own| {
+            proposals.iter().any(|p| {
+                p.decision
+                    .as_ref()
+                    .is_some_and(|d| d.awaiting.contains(&own.name))
+            })
+        });
+        body.push_str(&witness(id, &me, &csrf, cosign));
         body.push_str(&live(id, s.db.record_size(id).await?, None));
         Ok(html(&council.name, &me.name, &body))
     })
     .await
 }
 
-async fn record_page(State(s): St, session: Session, uri: Uri, Path(id): Path<i64>) -> Page {
+/// The record, a page of [`RECORD_PAGE`] events at a time (`?after=` the last seq seen).
+async fn record_page(
+    State(s): St,
+    Asking(me): Asking,
+    uri: Uri,
+    Path(id): Path<i64>,
+    Query(from): Query<RecordFrom>,
+) -> Page {
     page(&uri, async {
-        let me = member(&s, &session, id).await?;
         let council = s.db.council(&me).await?;
-        let mut body = format!("<h1>The record of {}</h1><p>Every event of the council, in order; what a delegation holds private appears only as the fact that it changed.</p><ol>", esc(&council.name));
-        for event in s.db.record(&me, 0).await? {
+        let events = s.db.record(&me, from.after, RECORD_PAGE).await?;
+        let mut body = format!(
+            "<h1>The record of {}</h1><p>Every event of the council, in order; what a delegation holds private appears only as the fact that it changed.</p><ol>",
+            esc(&council.name)
+        );
+        for event in &events {
             body.push_str(&format!("<li value=\"{}\">{}</li>", event.seq, esc(&event.summary)));
         }
-        body.push_str(&format!("</ol><p><a href=\"/councils/{id}\">Back to the council</a></p>"));
+        body.push_str("</ol>");
+        if let Some(last) = events.last().filter(|_| events.len() == RECORD_PAGE) {
+            body.push_str(&format!(
+                "<p><a href=\"/councils/{id}/record?after={}\">Later events</a></p>",
+                last.seq
+            ));
+        }
+        body.push_str(&format!("<p><a href=\"/councils/{id}\">Back to the council</a></p>"));
+        body.push_str(&witness(id, &me, "", false));
         Ok(html("The record", &me.name, &body))
     })
     .await
 }
 
+/// Where a page of the record starts: after event `after` (0: from the first).
+#[derive(serde::Deserialize)]
+struct RecordFrom {
+    #[serde(default)]
+    after: i64,
+}
+
 async fn invite(
     State(s): St,
-    session: Session,
+    Asking(me): Asking,
     uri: Uri,
     headers: HeaderMap,
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Page {
     page(&uri, async {
-        let me = member(&s, &session, id).await?;
         let fields = Fields::of(&body);
         let delegation = match fields.text("delegation").trim() {
             "" => None,
@@ -693,9 +773,14 @@ async fn invite(
     .await
 }
 
-async fn position_page(State(s): St, session: Session, uri: Uri, Path(id): Path<i64>) -> Page {
+async fn position_page(
+    State(s): St,
+    Asking(me): Asking,
+    session: Session,
+    uri: Uri,
+    Path(id): Path<i64>,
+) -> Page {
     page(&uri, async {
-        let me = member(&s, &session, id).await?;
         let csrf = csrf_token(&session).await?;
         let delegation = me.own_delegation("read a delegation's position")?.clone();
         let council = s.db.council(&me).await?;
@@ -742,13 +827,12 @@ async fn position_page(State(s): St, session: Session, uri: Uri, Path(id): Path<
 
 async fn state_position(
     State(s): St,
-    session: Session,
+    Asking(me): Asking,
     uri: Uri,
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Page {
     page(&uri, async {
-        let me = member(&s, &session, id).await?;
         let position = detente_app::position_from_toml(&Fields::of(&body).text("position"))?;
         s.db.state_position(&me, &position).await?;
         Ok(Redirect::to(&format!("/councils/{id}/position")).into_response())
@@ -758,13 +842,12 @@ async fn state_position(
 
 async fn caucus(
     State(s): St,
-    session: Session,
+    Asking(me): Asking,
     uri: Uri,
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Page {
     page(&uri, async {
-        let me = member(&s, &session, id).await?;
         s.db.grant_caucus(&me, Fields::of(&body).text("granted") == "true")
             .await?;
         Ok(Redirect::to(&format!("/councils/{id}/position")).into_response())
@@ -774,12 +857,11 @@ async fn caucus(
 
 async fn caucus_page(
     State(s): St,
-    session: Session,
+    Asking(me): Asking,
     uri: Uri,
     Path((id, delegation)): Path<(i64, i64)>,
 ) -> Page {
     page(&uri, async {
-        let me = member(&s, &session, id).await?;
         let positions = s.db.positions(&me, delegation).await?;
         let council = s.db.council(&me).await?;
         let name = council.delegation(delegation).map(|d| d.name.clone()).unwrap_or_default();
@@ -793,9 +875,14 @@ async fn caucus_page(
     .await
 }
 
-async fn table(State(s): St, session: Session, uri: Uri, Path(id): Path<i64>, body: Bytes) -> Page {
+async fn table(
+    State(s): St,
+    Asking(me): Asking,
+    uri: Uri,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Page {
     page(&uri, async {
-        let me = member(&s, &session, id).await?;
         let fields = Fields::of(&body);
         let tabling = Tabling {
             title: fields.text("title"),
@@ -811,13 +898,12 @@ async fn table(State(s): St, session: Session, uri: Uri, Path(id): Path<i64>, bo
 
 async fn amend(
     State(s): St,
-    session: Session,
+    Asking(me): Asking,
     uri: Uri,
     Path((id, n)): Path<(i64, i64)>,
     body: Bytes,
 ) -> Page {
     page(&uri, async {
-        let me = member(&s, &session, id).await?;
         let fields = Fields::of(&body);
         s.db.amend(
             &me,
@@ -835,13 +921,12 @@ async fn amend(
 
 async fn respond(
     State(s): St,
-    session: Session,
+    Asking(me): Asking,
     uri: Uri,
     Path((id, n)): Path<(i64, i64)>,
     body: Bytes,
 ) -> Page {
     page(&uri, async {
-        let me = member(&s, &session, id).await?;
         let fields = Fields::of(&body);
         s.db.respond(
             &me,
@@ -858,13 +943,12 @@ async fn respond(
 
 async fn silence(
     State(s): St,
-    session: Session,
+    Asking(me): Asking,
     uri: Uri,
     Path((id, n)): Path<(i64, i64)>,
     body: Bytes,
 ) -> Page {
     page(&uri, async {
-        let me = member(&s, &session, id).await?;
         s.db.start_silence(&me, n, Fields::of(&body).number("minutes")?)
             .await?;
         Ok(back_to(id, &format!("#proposal-{n}")))
@@ -872,9 +956,8 @@ async fn silence(
     .await
 }
 
-async fn ask(State(s): St, session: Session, uri: Uri, Path((id, n)): Path<(i64, i64)>) -> Page {
+async fn ask(State(s): St, Asking(me): Asking, uri: Uri, Path((id, n)): Path<(i64, i64)>) -> Page {
     page(&uri, async {
-        let me = member(&s, &session, id).await?;
         s.db.ask(&me, n).await?;
         Ok(back_to(id, &format!("#proposal-{n}")))
     })
@@ -883,12 +966,12 @@ async fn ask(State(s): St, session: Session, uri: Uri, Path((id, n)): Path<(i64,
 
 async fn talk_page(
     State(s): St,
+    Asking(me): Asking,
     session: Session,
     uri: Uri,
     Path((id, name)): Path<(i64, String)>,
 ) -> Page {
     page(&uri, async {
-        let me = member(&s, &session, id).await?;
         let csrf = csrf_token(&session).await?;
         let channel = crate::api::channel(&name)?;
         let council = s.db.council(&me).await?;
@@ -930,13 +1013,12 @@ async fn talk_page(
 
 async fn say(
     State(s): St,
-    session: Session,
+    Asking(me): Asking,
     uri: Uri,
     Path((id, name)): Path<(i64, String)>,
     body: Bytes,
 ) -> Page {
     page(&uri, async {
-        let me = member(&s, &session, id).await?;
         s.db.say(
             &me,
             crate::api::channel(&name)?,

@@ -118,7 +118,7 @@ impl Db {
              WHERE p.delegation_id = $1 ORDER BY p.version DESC",
         )
         .bind(delegation)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         rows.iter()
             .map(|r| {
@@ -166,7 +166,7 @@ impl Db {
             "SELECT granted FROM caucus_grants WHERE delegation_id = $1 ORDER BY id DESC LIMIT 1",
         )
         .bind(delegation)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.reader)
         .await?;
         Ok(match row {
             Some(r) => r.try_get::<i64, _>("granted")? != 0,
@@ -226,7 +226,7 @@ impl Db {
              (SELECT MAX(q.version) FROM positions q WHERE q.delegation_id = d.id) ORDER BY d.id",
         )
         .bind(council)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         rows.iter()
             .map(|r| {

@@ -143,6 +143,13 @@ pub struct Decision {
     /// What the decision rests on, in words.
     pub basis: String,
     pub at: i64,
+    /// The decision's event on the record.
+    pub seq: i64,
+    /// The delegations that have cosigned a checkpoint of the record containing the
+    /// decision, and those that have yet to: it counts as recorded when none are left.
+    pub cosigned_by: Vec<String>,
+    pub awaiting: Vec<String>,
+    pub recorded: bool,
 }
 
 fn check_text(what: &str, text: &str, required: bool) -> Result<()> {
@@ -486,7 +493,7 @@ impl Db {
         )
         .bind(council)
         .bind(now())
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         for row in due {
             let number: i64 = row.try_get("number")?;
@@ -521,7 +528,7 @@ impl Db {
              JOIN proposals p ON p.id = v.proposal_id WHERE s.broken_by IS NULL AND s.deadline <= $1",
         )
         .bind(now())
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         for row in councils {
             self.settle_silences(row.try_get("council_id")?).await?;
@@ -535,9 +542,9 @@ impl Db {
         let numbers =
             sqlx::query("SELECT number FROM proposals WHERE council_id = $1 ORDER BY number")
                 .bind(member.council)
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
-        let mut conn = self.pool.begin().await?;
+        let mut conn = self.reader.begin().await?;
         let mut proposals = Vec::new();
         for row in numbers {
             proposals.push(load_proposal(&mut conn, member.council, row.try_get("number")?).await?);
@@ -548,7 +555,7 @@ impl Db {
 
     /// Proposal `number` of the member's council.
     pub async fn proposal(&self, member: &Member, number: i64) -> Result<Proposal> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.reader.begin().await?;
         let proposal = load_proposal(&mut tx, member.council, number).await?;
         tx.commit().await?;
         Ok(proposal)
@@ -620,17 +627,7 @@ async fn decide(
     procedure: &str,
     basis: &str,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO decisions (council_id, version_id, procedure, basis, created_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(council)
-    .bind(version.id)
-    .bind(procedure)
-    .bind(basis)
-    .bind(now())
-    .execute(&mut **tx)
-    .await?;
-    append(
+    let seq = append(
         tx,
         council,
         "decision.adopted",
@@ -641,6 +638,17 @@ async fn decide(
         ),
         serde_json::json!({"proposal": proposal.number, "version": version.version, "procedure": procedure, "basis": basis, "state": version.state}),
     )
+    .await?;
+    sqlx::query(
+        "INSERT INTO decisions (council_id, version_id, procedure, basis, created_at, seq) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(council)
+    .bind(version.id)
+    .bind(procedure)
+    .bind(basis)
+    .bind(now())
+    .bind(seq)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -674,21 +682,29 @@ async fn load_proposal(
         loaded.push(load_version(tx, v).await?);
     }
     let decision = sqlx::query(
-        "SELECT v.version, d.procedure, d.basis, d.created_at FROM decisions d \
+        "SELECT v.version, d.procedure, d.basis, d.created_at, d.seq FROM decisions d \
          JOIN proposal_versions v ON v.id = d.version_id WHERE v.proposal_id = $1",
     )
     .bind(id)
     .fetch_optional(&mut **tx)
-    .await?
-    .map(|d| -> Result<Decision> {
-        Ok(Decision {
-            version: d.try_get("version")?,
-            procedure: d.try_get("procedure")?,
-            basis: d.try_get("basis")?,
-            at: d.try_get("created_at")?,
-        })
-    })
-    .transpose()?;
+    .await?;
+    let decision = match decision {
+        None => None,
+        Some(d) => {
+            let seq: i64 = d.try_get("seq")?;
+            let (cosigned_by, awaiting) = cosigned_after(tx, council, seq).await?;
+            Some(Decision {
+                version: d.try_get("version")?,
+                procedure: d.try_get("procedure")?,
+                basis: d.try_get("basis")?,
+                at: d.try_get("created_at")?,
+                seq,
+                recorded: awaiting.is_empty(),
+                cosigned_by,
+                awaiting,
+            })
+        }
+    };
     let delegation: Option<String> = row.try_get("delegation")?;
     let role: String = row.try_get("role")?;
     let name: String = row.try_get("name")?;
@@ -750,4 +766,31 @@ async fn load_version(tx: &mut Transaction<'static, Any>, row: &AnyRow) -> Resul
         responses,
         silence,
     })
+}
+
+/// The council's delegations that have cosigned a checkpoint of at least `seq` events
+/// (one that contains event `seq`), and those that have not, in the council's order.
+async fn cosigned_after(
+    tx: &mut Transaction<'static, Any>,
+    council: i64,
+    seq: i64,
+) -> Result<(Vec<String>, Vec<String>)> {
+    let rows = sqlx::query(
+        "SELECT d.name, (SELECT COUNT(*) FROM cosignatures c WHERE c.delegation_id = d.id AND c.size >= $2) AS n \
+         FROM delegations d WHERE d.council_id = $1 ORDER BY d.id",
+    )
+    .bind(council)
+    .bind(seq)
+    .fetch_all(&mut **tx)
+    .await?;
+    let (mut cosigned, mut awaiting) = (Vec::new(), Vec::new());
+    for row in rows {
+        let name: String = row.try_get("name")?;
+        if row.try_get::<i64, _>("n")? > 0 {
+            cosigned.push(name);
+        } else {
+            awaiting.push(name);
+        }
+    }
+    Ok((cosigned, awaiting))
 }

@@ -115,6 +115,19 @@ impl Checkpoint {
         format!("detente council {council}\n{size}\n{root}\n")
     }
 
+    /// The checkpoint of council `council`'s log of `size` events whose root is `root`
+    /// (hex), signed with `key`.
+    pub fn signed(key: &SigningKey, council: i64, size: u64, root: String) -> Checkpoint {
+        let note = Checkpoint::note(council, size, &root);
+        Checkpoint {
+            council,
+            size,
+            signature: hex(&key.sign(note.as_bytes()).to_bytes()),
+            root,
+            key: hex(key.verifying_key().as_bytes()),
+        }
+    }
+
     /// Checks the signature against the checkpoint's own key, or says what is wrong.
     pub fn verify_signature(&self) -> Result<(), String> {
         let key: [u8; 32] = unhex(&self.key)?
@@ -129,7 +142,12 @@ impl Checkpoint {
             Self::note(self.council, self.size, &self.root).as_bytes(),
             &ed25519_dalek::Signature::from_bytes(&signature),
         )
-        .map_err(|_| "its signature does not verify against its key".to_string())
+        .map_err(|_| {
+            format!(
+                "the signature of the checkpoint at size {} does not verify",
+                self.size
+            )
+        })
     }
 
     /// The root as ct-merkle's type.
@@ -224,6 +242,7 @@ pub fn verify_consistency(
         ))
 }
 
+/// The bytes hexadecimal `text` spells, or why it spells none.
 pub(crate) fn unhex(text: &str) -> Result<Vec<u8>, String> {
     if text.len() % 2 != 0 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(format!(
@@ -240,7 +259,7 @@ pub(crate) fn unhex(text: &str) -> Result<Vec<u8>, String> {
 impl Db {
     /// The server's signing key, made on first use and kept in the database (so every
     /// server process on one database signs with the same key).
-    async fn signing_key(&self) -> Result<SigningKey> {
+    pub(crate) async fn server_key(&self) -> Result<SigningKey> {
         let existing = sqlx::query("SELECT secret FROM server_key WHERE id = 1")
             .fetch_optional(&self.pool)
             .await?;
@@ -268,17 +287,15 @@ impl Db {
 
     /// The leaves of the member's council's log, from its first event to its `size`th.
     async fn leaves(&self, member: &Member, size: u64) -> Result<Vec<Leaf>> {
-        let events = self.record(member, 0).await?;
-        events
-            .iter()
-            .take(usize::try_from(size).unwrap_or(usize::MAX))
-            .map(|e| leaf(member.council, e))
-            .collect()
+        let events = self
+            .record(member, 0, usize::try_from(size).unwrap_or(usize::MAX))
+            .await?;
+        events.iter().map(|e| leaf(member.council, e)).collect()
     }
 
     /// The server's public key, hex: what every checkpoint it signs is checked against.
     pub(crate) async fn public_key(&self) -> Result<String> {
-        Ok(hex(self.signing_key().await?.verifying_key().as_bytes()))
+        Ok(hex(self.server_key().await?.verifying_key().as_bytes()))
     }
 
     /// The number of events in the member's council's log.
@@ -290,6 +307,12 @@ impl Db {
     /// that the server can be held to it).
     pub async fn checkpoint(&self, member: &Member) -> Result<Checkpoint> {
         let size = self.log_size(member).await?;
+        self.signed_checkpoint(member, size).await
+    }
+
+    /// The signed checkpoint of the first `size` events of the member's council's log,
+    /// kept in the database.
+    pub(crate) async fn signed_checkpoint(&self, member: &Member, size: u64) -> Result<Checkpoint> {
         let root = hex(tree(self.leaves(member, size).await?).root().as_bytes());
         self.sign(member.council, size, root).await
     }
@@ -299,27 +322,19 @@ impl Db {
     /// the same note alike, so only a changed root could differ, and the kept one is
     /// the evidence against it).
     pub(crate) async fn sign(&self, council: i64, size: u64, root: String) -> Result<Checkpoint> {
-        let key = self.signing_key().await?;
-        let note = Checkpoint::note(council, size, &root);
-        let signature = hex(&key.sign(note.as_bytes()).to_bytes());
+        let checkpoint = Checkpoint::signed(&self.server_key().await?, council, size, root);
         sqlx::query(
             "INSERT INTO checkpoints (council_id, size, root, signature, created_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (council_id, size) DO NOTHING",
         )
         .bind(council)
         .bind(i64::try_from(size).unwrap_or(i64::MAX))
-        .bind(&root)
-        .bind(&signature)
+        .bind(&checkpoint.root)
+        .bind(&checkpoint.signature)
         .bind(now())
         .execute(&self.pool)
         .await?;
-        Ok(Checkpoint {
-            council,
-            size,
-            root,
-            signature,
-            key: hex(key.verifying_key().as_bytes()),
-        })
+        Ok(checkpoint)
     }
 
     /// Every checkpoint of council `council` the server has signed and kept, by size.
@@ -329,7 +344,7 @@ impl Db {
             "SELECT size, root, signature FROM checkpoints WHERE council_id = $1 ORDER BY size",
         )
         .bind(council)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         rows.iter()
             .map(|r| {

@@ -64,7 +64,7 @@ impl SessionStore for DbSessions {
             sqlx::query("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2")
                 .bind(id.to_string())
                 .bind(now())
-                .fetch_optional(&self.0.pool)
+                .fetch_optional(&self.0.reader)
                 .await
                 .map_err(backend)?;
         let Some(row) = row else { return Ok(None) };

@@ -111,7 +111,7 @@ impl Db {
         )
         .bind(member.council)
         .bind(after)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         let council = self.council(member).await?;
         let mut messages = Vec::new();
@@ -158,7 +158,7 @@ impl Db {
             Channel::Plenary => 0,
             Channel::Caucus(d) => d,
         })
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         let council = self.council(member).await?;
         rows.iter()

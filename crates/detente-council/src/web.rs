@@ -3,6 +3,7 @@
 //! sessions in the database, CSRF protection on every change and errors as 4xx.
 
 use crate::accounts::{Account, hex, random_bytes, same_secret};
+use crate::council::Member;
 use crate::db::Db;
 use crate::error::CouncilError;
 use crate::sessions::DbSessions;
@@ -15,7 +16,7 @@ use axum::response::{Html, IntoResponse, Response};
 use std::time::Duration;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
-/// A session ends after this long without a request.
+/// By default a session ends after this long without a request.
 pub const SESSION_IDLE: Duration = Duration::from_secs(8 * 3600);
 /// Largest request body accepted.
 pub const MAX_BODY: usize = 1 << 20;
@@ -26,6 +27,19 @@ pub struct Server {
     pub db: Db,
     /// Whether cookies are marked Secure (served over HTTPS by a proxy in front).
     pub secure_cookies: bool,
+    /// How long a session lasts without a request ([`SESSION_IDLE`] unless set).
+    pub session_idle: Duration,
+}
+
+impl Server {
+    /// The server of `db` with the defaults: plain-HTTP cookies, [`SESSION_IDLE`].
+    pub fn new(db: Db) -> Server {
+        Server {
+            db,
+            secure_cookies: false,
+            session_idle: SESSION_IDLE,
+        }
+    }
 }
 
 /// The council's routes, pages and API.
@@ -35,7 +49,7 @@ pub fn router(server: Server) -> Router {
         .with_same_site(tower_sessions::cookie::SameSite::Strict)
         .with_name("detente_council")
         .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
-            SESSION_IDLE.as_secs() as i64,
+            i64::try_from(server.session_idle.as_secs()).unwrap_or(i64::MAX),
         )));
     crate::pages::routes()
         .merge(crate::api::routes())
@@ -99,6 +113,8 @@ pub async fn csrf_token(session: &Session) -> Result<String, CouncilError> {
 
 const CSRF: &str = "csrf";
 const ACCOUNT: &str = "account";
+/// When the session's expiry was last pushed back (milliseconds since 1970).
+const SEEN: &str = "seen";
 
 pub(crate) fn session_failed(e: tower_sessions::session::Error) -> CouncilError {
     CouncilError::System(format!("the session store failed: {e}"))
@@ -194,10 +210,21 @@ impl MapStatus for Response {
 }
 
 /// The logged-in account of this session, if any.
+///
+/// A session is stored again, and so its expiry pushed back by the idle time, only when
+/// it changes: using it is marked as a change once a quarter of the idle time has
+/// passed, so that a session ends after the idle time without requests while a busy
+/// one costs a write every so often, not on every request.
 pub async fn account(server: &Server, session: &Session) -> Result<Option<Account>, CouncilError> {
     let Some(id) = session.get::<i64>(ACCOUNT).await.map_err(session_failed)? else {
         return Ok(None);
     };
+    let seen = session.get::<i64>(SEEN).await.map_err(session_failed)?;
+    let quarter = i64::try_from(server.session_idle.as_millis() / 4).unwrap_or(i64::MAX);
+    let now = crate::db::now();
+    if seen.is_none_or(|seen| now.saturating_sub(seen) >= quarter) {
+        session.insert(SEEN, now).await.map_err(session_failed)?;
+    }
     server.db.account(id).await
 }
 
@@ -224,6 +251,50 @@ pub async fn log_in(session: &Session, account: &Account) -> Result<String, Coun
 
 pub async fn log_out(session: &Session) -> Result<(), CouncilError> {
     session.flush().await.map_err(session_failed)
+}
+
+/// The member of the council named in the path (`{council}`) whom this session's
+/// account is: what every page and API call about one council starts from. Without
+/// one, the request is refused with the error as its asker reads it ([`failure`]).
+pub struct Asking(pub Member);
+
+impl axum::extract::FromRequestParts<Server> for Asking {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        server: &Server,
+    ) -> Result<Asking, Response> {
+        let path = parts.uri.path().to_string();
+        let refuse = |e: CouncilError| failure(&path, e);
+        let session = Session::from_request_parts(parts, server)
+            .await
+            .map_err(|(_, why)| refuse(CouncilError::System(why.to_string())))?;
+        let params = axum::extract::RawPathParams::from_request_parts(parts, server)
+            .await
+            .map_err(|e| refuse(CouncilError::invalid(e.body_text())))?;
+        let council = params
+            .iter()
+            .find(|(name, _)| *name == "council")
+            .map(|(_, value)| value)
+            .ok_or_else(|| {
+                refuse(CouncilError::System(format!(
+                    "no council in the route of {path}"
+                )))
+            })?;
+        let council: i64 = council.parse().map_err(|_| {
+            refuse(CouncilError::invalid(format!(
+                "`{council}` is not a council's number: councils are numbered 1, 2, 3 and so on"
+            )))
+        })?;
+        let account = caller(server, &session).await.map_err(refuse)?;
+        let member = server
+            .db
+            .member(account.id, council)
+            .await
+            .map_err(refuse)?;
+        Ok(Asking(member))
+    }
 }
 
 /// The HTTP status for an error.

@@ -67,6 +67,13 @@ async fn every_route_answers_every_role_as_it_should() {
     let outsider = Person::join(&nrc.forum.base, "outsider", &other.invitations[1]).await;
 
     let p = |rest: &str| nrc.path(rest);
+    let key = ed25519_dalek::SigningKey::from_bytes(&[5; 32]);
+    let key: String = key
+        .verifying_key()
+        .as_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     let rows = vec![
         Row {
             what: "read the council",
@@ -193,6 +200,30 @@ async fn every_route_answers_every_role_as_it_should() {
             path: p(&format!("/talk/caucus-{ru}")),
             body: json!({"body": "In confidence."}),
             expected: [403, 201, 403, 201, 403, 403, 404],
+        },
+        Row {
+            // The US head registers the key; the same key is then another member's.
+            what: "register a key to cosign with",
+            method: "POST",
+            path: p("/keys"),
+            body: json!({"key": key}),
+            expected: [403, 403, 201, 409, 403, 403, 404],
+        },
+        Row {
+            what: "read the cosignatures",
+            method: "GET",
+            path: p("/cosignatures"),
+            body: Value::Null,
+            expected: [200, 200, 200, 200, 200, 200, 404],
+        },
+        Row {
+            // A root the server does not have (409 for the key's owner), a key that is
+            // not Russia's own (400).
+            what: "cosign the record",
+            method: "POST",
+            path: p("/cosignatures"),
+            body: json!({"size": 1, "root": "00".repeat(32), "key": key, "signature": "00".repeat(64)}),
+            expected: [403, 403, 409, 400, 403, 403, 404],
         },
         Row {
             what: "invite a delegate",
@@ -397,5 +428,43 @@ async fn live_updates_carry_a_caucus_only_to_its_delegation_and_the_mediator() {
     assert!(
         !seen[2].contains("Our red line") && !seen[3].contains("Our red line"),
         "a caucus reaches no one else"
+    );
+}
+
+/// A session ends after the idle time without a request, and each request within it
+/// pushes the end back: the account is still logged in past the first idle time because
+/// it kept asking, and logged out after a whole idle time of silence.
+#[tokio::test]
+async fn a_session_ends_after_the_idle_time_without_requests() {
+    use std::time::Duration;
+    let idle = Duration::from_secs(6);
+    let forum = support::start_with_idle("idle-session", idle).await;
+    let created = forum
+        .db
+        .create_council(
+            None,
+            "Idle",
+            &detente_app::Source::Example(None),
+            Disclosure::Verdicts,
+        )
+        .await
+        .unwrap();
+    let person = Person::join(&forum.base, "observer", &created.invitations[0]).await;
+    let council = format!("/api/councils/{}", created.council);
+    for _ in 0..2 {
+        // 3.5 s apart: more than a quarter of the idle time, so each use is stored, and
+        // together past the first idle time (7 s > 6 s).
+        tokio::time::sleep(Duration::from_millis(3500)).await;
+        let (status, body) = person.get(&council).await;
+        assert_eq!(status, 200, "a session in use stays open: {body}");
+    }
+    tokio::time::sleep(idle + Duration::from_secs(1)).await;
+    let (status, body) = person.get(&council).await;
+    assert_eq!(status, 401, "after the idle time: {body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("not logged in")),
+        "{body}"
     );
 }

@@ -188,6 +188,48 @@ async fn answer_shown(client: &Client, name: &str) -> Value {
         .unwrap()
 }
 
+/// What the page's witness line says once it has checked the record.
+async fn witness_says(client: &Client, who: &str) -> String {
+    wait_for(
+        client,
+        &format!("{who}'s page to check the record"),
+        "(t => t.startsWith('Checking') ? null : t)(document.querySelector('#witness').textContent)",
+    )
+    .await
+    .as_str()
+    .unwrap()
+    .to_string()
+}
+
+/// A delegation acting from a script cosigns the server's newest checkpoint, after
+/// checking it, with a key of its own.
+async fn cosign_by_script(person: &Person, council: i64) {
+    use ed25519_dalek::Signer;
+    let api = |rest: &str| format!("/api/councils/{council}{rest}");
+    let (_, checkpoint) = person.get(&api("/checkpoint")).await;
+    let checkpoint: detente_council::Checkpoint = serde_json::from_value(checkpoint).unwrap();
+    checkpoint.verify_signature().unwrap();
+    // A key of this person's own (made from the name: a test needs no secrecy).
+    let seed = person
+        .name
+        .bytes()
+        .fold(7u8, |a, b| a.wrapping_mul(31).wrapping_add(b));
+    let key = ed25519_dalek::SigningKey::from_bytes(&[seed; 32]);
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let public = hex(key.verifying_key().as_bytes());
+    let (status, body) = person.post(&api("/keys"), json!({"key": public})).await;
+    assert_eq!(status, 201, "{body}");
+    let note = detente_council::Checkpoint::note(council, checkpoint.size, &checkpoint.root);
+    let (status, body) = person
+        .post(
+            &api("/cosignatures"),
+            json!({"size": checkpoint.size, "root": checkpoint.root, "key": public,
+                   "signature": hex(&key.sign(note.as_bytes()).to_bytes())}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+}
+
 /// The summary of the mediator's detail (the disclosure setting shown to all says "who would
 /// defect" too).
 const DETAIL: &str = "For the mediator: who would defect";
@@ -546,6 +588,13 @@ async fn the_nrc_council_is_created_joined_and_decides_in_the_browser() {
             !has(client, "#proposal-1 form[action$='/responses']").await,
             "{who}: no more answers"
         );
+        // A delegation's page cosigns, with a key made in the browser, the record that
+        // contains the decision, after checking it.
+        if who != "mediator" {
+            let said = witness_says(client, who).await;
+            assert!(said.contains("The record checks out"), "{who}: {said}");
+            assert!(said.contains("Your browser cosigned it"), "{who}: {said}");
+        }
     }
     for (who, person) in [("United States", &us), ("NATO allies", &allies)] {
         let (_, page) = person.page(&format!("/councils/{council}")).await;
@@ -555,6 +604,55 @@ async fn the_nrc_council_is_created_joined_and_decides_in_the_browser() {
         );
     }
     at_every_width(&russia, "adopted", "#proposal-1").await;
+
+    // The decision is recorded once every delegation has cosigned the record containing
+    // it: Russia's and Ukraine's pages have cosigned (above); the United States and the
+    // allies cosign by script.
+    proposal_card(&russia, &base, council).await;
+    let recording = text(&russia, "#proposal-1 .recording").await;
+    assert!(
+        recording.starts_with(
+            "Not yet recorded: cosigned by Russia and Ukraine, awaiting United States and NATO allies"
+        ),
+        "{recording}"
+    );
+    for person in [&us, &allies] {
+        cosign_by_script(person, council).await;
+    }
+    for (who, client) in [
+        ("mediator", &mediator),
+        ("Russia", &russia),
+        ("Ukraine", &ukraine),
+    ] {
+        proposal_card(client, &base, council).await;
+        let recording = text(client, "#proposal-1 .recording").await;
+        assert!(
+            recording.starts_with("Recorded: every delegation has cosigned"),
+            "{who}: {recording}"
+        );
+        let said = witness_says(client, who).await;
+        assert!(
+            said.contains("you saw before and with 4 cosignatures by delegations"),
+            "{who}: {said}"
+        );
+        assert!(!said.contains("cosigned it"), "{who} cosigns once: {said}");
+    }
+
+    // The operator rewrites an event every page has seen: the next page Russia opens says so.
+    sqlx::query("DROP TRIGGER events_append_only_update")
+        .execute(forum.db.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE events SET summary = 'Nothing was decided.' WHERE council_id = $1 AND kind = 'decision.adopted'")
+        .bind(council)
+        .execute(forum.db.pool())
+        .await
+        .unwrap();
+    proposal_card(&russia, &base, council).await;
+    let alarm = witness_says(&russia, "Russia").await;
+    assert!(alarm.contains("is not the one you saw before"), "{alarm}");
+    assert!(has(&russia, "#witness.alarm").await, "shown as an alarm");
+    at_every_width(&russia, "witness-alarm", "#witness").await;
 
     for client in [mediator, russia, ukraine] {
         client.close().await.unwrap();

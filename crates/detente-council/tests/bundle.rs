@@ -272,7 +272,7 @@ async fn each_kind_of_tampering_is_named_with_the_event_or_checkpoint_at_fault()
     altered.checkpoints[1].root = good.checkpoints[0].root.clone();
     fails_with(
         &altered,
-        "the checkpoint at size 28 is not the server's: its signature does not verify against its key, so it was changed or substituted after signing",
+        "the signature of the checkpoint at size 28 does not verify: the checkpoint was changed or substituted after the server signed it",
     );
     // A whole bundle passed off with the key of another server: refused when the
     // reader gives the key they hold.

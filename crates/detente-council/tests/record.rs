@@ -224,3 +224,102 @@ async fn the_database_refuses_to_rewrite_the_record() {
     );
     let _: Value = record;
 }
+
+/// Many clients at once answer the proposal, each answer an event on the record; after
+/// they are done, every answer the server acknowledged is on the record exactly once,
+/// with an inclusion proof that verifies against the signed checkpoint.
+#[tokio::test]
+async fn every_acknowledged_event_of_concurrent_clients_has_an_inclusion_proof() {
+    const PER_HEAD: usize = 3;
+    const ROUNDS: usize = 6;
+    let nrc = Nrc::start("concurrent-append", Disclosure::Verdicts).await;
+    let (status, _) = nrc
+        .mediator
+        .post(
+            &nrc.path("/proposals"),
+            json!({"title": "Package", "taken": PACKAGE}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let mut clients = Vec::new();
+    for (dm, head) in &nrc.heads {
+        for n in 0..PER_HEAD {
+            let (status, invitation) = head
+                .post(&nrc.path("/invitations"), json!({"role": "delegate"}))
+                .await;
+            assert_eq!(status, 201, "{invitation}");
+            let token = invitation["token"].as_str().unwrap();
+            clients.push(
+                support::Person::join_with(&nrc.forum.base, &format!("{dm}-{n}"), token).await,
+            );
+        }
+    }
+    let path = nrc.path("/proposals/1/responses");
+    let tasks: Vec<_> = clients
+        .into_iter()
+        .map(|client| {
+            let path = path.clone();
+            tokio::spawn(async move {
+                let mut acknowledged = Vec::new();
+                for round in 0..ROUNDS {
+                    let statement = format!("{} round {round}", client.name);
+                    let (status, body) = client
+                        .post(
+                            &path,
+                            json!({"version": 1, "answer": "reserve", "statement": statement}),
+                        )
+                        .await;
+                    assert_eq!(status, 201, "{body}");
+                    acknowledged.push(statement);
+                }
+                acknowledged
+            })
+        })
+        .collect();
+    let mut acknowledged = Vec::new();
+    for task in tasks {
+        acknowledged.extend(task.await.unwrap());
+    }
+    assert_eq!(acknowledged.len(), 4 * PER_HEAD * ROUNDS);
+
+    let checkpoint: Checkpoint = get(&nrc.auditor, &nrc.path("/checkpoint")).await;
+    checkpoint.verify_signature().unwrap();
+    let mut events: Vec<Event> = Vec::new();
+    loop {
+        let after = events.last().map_or(0, |e| e.seq);
+        let page: Vec<Event> = get(
+            &nrc.auditor,
+            &nrc.path(&format!("/record?after={after}&limit=50")),
+        )
+        .await;
+        if page.is_empty() {
+            break;
+        }
+        assert!(page.len() <= 50);
+        events.extend(page);
+    }
+    assert_eq!(
+        events.len() as u64,
+        checkpoint.size,
+        "the record, page by page"
+    );
+    for (i, event) in events.iter().enumerate() {
+        assert_eq!(event.seq, i as i64 + 1, "no gaps, no repeats");
+    }
+    for statement in &acknowledged {
+        let found: Vec<&Event> = events
+            .iter()
+            .filter(|e| e.kind == "proposal.answered" && e.body["statement"] == *statement)
+            .collect();
+        assert_eq!(found.len(), 1, "{statement} is on the record once");
+        let proof: Inclusion = get(
+            &nrc.auditor,
+            &nrc.path(&format!(
+                "/proofs/inclusion?seq={}&size={}",
+                found[0].seq, checkpoint.size
+            )),
+        )
+        .await;
+        verify_inclusion(&checkpoint, &leaf(nrc.council, found[0]).unwrap(), &proof).unwrap();
+    }
+}

@@ -62,12 +62,18 @@ pub struct Forum {
 
 /// Starts a council server over a fresh database.
 pub async fn start(name: &str) -> Forum {
+    start_with_idle(name, detente_council::SESSION_IDLE).await
+}
+
+/// Starts a council server over a fresh database whose sessions end after `idle`
+/// without a request.
+pub async fn start_with_idle(name: &str, idle: std::time::Duration) -> Forum {
     let db = Db::open(&fresh_database(name).await).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let server = Server {
-        db: db.clone(),
-        secure_cookies: false,
+        session_idle: idle,
+        ..Server::new(db.clone())
     };
     tokio::spawn(detente_council::serve(listener, server));
     Forum { base, db }
