@@ -9,6 +9,7 @@
 //! no member and is no API route: the full edition holds every delegation's positions.
 
 use crate::accounts::hex;
+use crate::cosign::Cosignature;
 use crate::council::Event;
 use crate::db::Db;
 use crate::error::{CouncilError, Result};
@@ -210,6 +211,7 @@ impl Bundle {
             ));
         }
         let opened = self.check_openings(&mut problems);
+        let cosignatures = self.check_cosignatures(&trusted, &mut problems);
         Verification {
             council: self.council,
             name: self.name.clone(),
@@ -218,6 +220,7 @@ impl Bundle {
             checkpoints: trusted.len(),
             commitments: self.commitments(),
             opened,
+            cosignatures,
             problems,
         }
     }
@@ -479,6 +482,74 @@ impl Bundle {
         }
         Some(opened)
     }
+
+    /// Each cosignature on the record must be by a key its delegation registered on
+    /// the record before, of a checkpoint the server signed (whose root the heads check
+    /// has held against the events), and both signatures must verify: a server cannot
+    /// record a cosignature a delegation did not make. Returns how many hold.
+    fn check_cosignatures(&self, trusted: &[&Checkpoint], problems: &mut Vec<String>) -> usize {
+        let mut registered: Vec<(&str, &str)> = Vec::new();
+        let mut held = 0;
+        for event in &self.events {
+            let text = |key: &str| event.body.get(key).and_then(Value::as_str);
+            match event.kind.as_str() {
+                "key.registered" => {
+                    if let (Some(delegation), Some(key)) = (text("delegation"), text("key")) {
+                        registered.push((delegation, key));
+                    }
+                    continue;
+                }
+                "record.cosigned" => {}
+                _ => continue,
+            }
+            let size = event.body.get("size").and_then(Value::as_u64);
+            let fields = (
+                text("delegation"),
+                size,
+                text("root"),
+                text("key"),
+                text("signature"),
+            );
+            let (Some(delegation), Some(size), Some(root), Some(key), Some(signature)) = fields
+            else {
+                problems.push(format!(
+                    "event {} is a cosignature without the delegation, size, root, key and signature one carries",
+                    event.seq
+                ));
+                continue;
+            };
+            let fault = if !registered.contains(&(delegation, key)) {
+                format!("its key {key} is not one {delegation} registered on the record before")
+            } else if let Some(checkpoint) = trusted.iter().find(|c| c.size == size) {
+                if !checkpoint.root.eq_ignore_ascii_case(root) {
+                    format!(
+                        "it is of another root at size {size} than the server signed: {delegation} was shown another record"
+                    )
+                } else {
+                    let cosignature = Cosignature {
+                        delegation: delegation.to_string(),
+                        checkpoint: (*checkpoint).clone(),
+                        key: key.to_string(),
+                        signature: signature.to_string(),
+                    };
+                    match cosignature.verify() {
+                        Ok(()) => {
+                            held += 1;
+                            continue;
+                        }
+                        Err(why) => why,
+                    }
+                }
+            } else {
+                format!("no checkpoint the server signed in the bundle is of size {size}")
+            };
+            problems.push(format!(
+                "the cosignature of event {} does not hold: {fault}",
+                event.seq
+            ));
+        }
+        held
+    }
 }
 
 /// What checking a bundle found: what verified, and every problem, each naming the
@@ -495,6 +566,8 @@ pub struct Verification {
     pub commitments: usize,
     /// How many commitments were opened and match; `None` in a public edition.
     pub opened: Option<usize>,
+    /// How many delegations' cosignatures on the record were checked and hold.
+    pub cosignatures: usize,
     pub problems: Vec<String>,
 }
 
@@ -520,8 +593,12 @@ impl Verification {
                 count(n, "private commitment")
             ),
         };
+        let cosigned = match self.cosignatures {
+            0 => String::new(),
+            n => format!(", {} by delegations", count(n, "cosignature")),
+        };
         format!(
-            "{subject} verifies: {}, {}, {private}.",
+            "{subject} verifies: {}, {}, {private}{cosigned}.",
             count(self.events, "event"),
             count(self.checkpoints, "signed checkpoint")
         )

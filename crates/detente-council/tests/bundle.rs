@@ -1,17 +1,19 @@
 //! The council's record exported as a bundle and verified offline: both editions verify;
 //! every kind of tampering (a changed event, a truncated file, reordered or missing
 //! events, a checkpoint from another council or server or altered, an altered or
-//! removed opening) fails with its own message naming the event or checkpoint at
-//! fault; flipping bytes all through the events never passes and never panics; and the
-//! minutes give every event under its heading with its number.
+//! removed opening, a cosignature the server could have made up, a record rewritten in
+//! the database) fails with its own message naming the event or checkpoint at fault;
+//! flipping bytes all through the events never passes and never panics; and the minutes
+//! give every event under its heading with its number.
 
 mod support;
 
 use detente_app::Source;
 use detente_council::{
-    Amendment, Answer, Backend, Bundle, DEMO_PASSWORD, Db, Disclosure, Edition, Member, Minutes,
-    Tabling,
+    Amendment, Answer, Backend, Bundle, Checkpoint, Cosigning, DEMO_PASSWORD, Db, Disclosure,
+    Edition, Member, Minutes, Tabling,
 };
+use ed25519_dalek::{Signer, SigningKey};
 use serde_json::json;
 use support::PACKAGE;
 
@@ -28,10 +30,7 @@ async fn council(name: &str) -> (Db, i64) {
         .seed_demo("NATO-Russia Council", &Source::Example(None))
         .await
         .unwrap();
-    let member = async |name: &str| -> Member {
-        let account = db.log_in(name, DEMO_PASSWORD).await.unwrap();
-        db.member(account.id, demo.council).await.unwrap()
-    };
+    let member = async |name: &str| member(&db, demo.council, name).await;
     let auditor = member("auditor").await;
     assert_eq!(db.checkpoint(&auditor).await.unwrap().size, 15);
     let russia = member("russia-head").await;
@@ -92,6 +91,16 @@ async fn council(name: &str) -> (Db, i64) {
     (db, demo.council)
 }
 
+/// The demo account `name`'s membership of council `council`.
+async fn member(db: &Db, council: i64, name: &str) -> Member {
+    let account = db.log_in(name, DEMO_PASSWORD).await.unwrap();
+    db.member(account.id, council).await.unwrap()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn problems(bundle: &Bundle) -> Vec<String> {
     bundle.verify(None).problems
 }
@@ -123,13 +132,7 @@ async fn both_editions_verify_and_the_public_one_opens_nothing() {
     assert_eq!(full.consistency.len(), 2);
     assert_eq!(full.inclusion.len(), 30);
     // The same key the server shows members, and the file reads back as written.
-    let auditor = db
-        .member(
-            db.log_in("auditor", DEMO_PASSWORD).await.unwrap().id,
-            council,
-        )
-        .await
-        .unwrap();
+    let auditor = member(&db, council, "auditor").await;
     assert_eq!(full.key, db.checkpoint(&auditor).await.unwrap().key);
     let read = Bundle::read(full.to_json().as_bytes()).unwrap();
     assert!(read.verify(Some(&full.key.to_uppercase())).verifies());
@@ -355,6 +358,65 @@ async fn each_kind_of_tampering_is_named_with_the_event_or_checkpoint_at_fault()
     )
     .unwrap_err();
     assert!(error.message.contains("format version 2"), "{error}");
+}
+
+/// The delegations' cosignatures on the record are checked: by keys registered on the
+/// record, of checkpoints the server signed; one the server could have made up fails.
+#[tokio::test]
+async fn the_delegations_cosignatures_are_checked() {
+    let (db, council) = council("bundle-cosigned").await;
+    for (dm, seed) in [("us", 1), ("russia", 2)] {
+        let head = member(&db, council, &format!("{dm}-head")).await;
+        let key = SigningKey::from_bytes(&[seed; 32]);
+        let public = hex(key.verifying_key().as_bytes());
+        db.register_key(&head, &public).await.unwrap();
+        let seen = db.checkpoint(&head).await.unwrap();
+        let note = Checkpoint::note(council, seen.size, &seen.root);
+        let cosigning = Cosigning {
+            size: seen.size,
+            root: seen.root,
+            key: public,
+            signature: hex(&key.sign(note.as_bytes()).to_bytes()),
+        };
+        db.cosign(&head, &cosigning).await.unwrap();
+    }
+    let bundle = db.export(council, Edition::Public).await.unwrap();
+    let verification = bundle.verify(None);
+    assert_eq!(verification.problems, Vec::<String>::new());
+    assert!(
+        verification
+            .verdict()
+            .ends_with("5 private commitments (not opened: this is the public edition), 2 cosignatures by delegations."),
+        "{verification}"
+    );
+    // Russia's cosignature (event 34, of the record at 33 events) as a server might
+    // have made it up: each is caught apart from the changed event itself.
+    let cosigned = &bundle.events[33];
+    assert_eq!(cosigned.kind, "record.cosigned");
+    let stranger = hex(SigningKey::from_bytes(&[9; 32]).verifying_key().as_bytes());
+    for (field, value, says) in [
+        (
+            "signature",
+            json!("00".repeat(64)),
+            "the cosignature of event 34 does not hold: russia's cosignature of the record at 33 events does not verify".to_string(),
+        ),
+        (
+            "key",
+            json!(stranger),
+            format!("the cosignature of event 34 does not hold: its key {stranger} is not one russia registered on the record before"),
+        ),
+        (
+            "root",
+            json!(bundle.checkpoints[0].root),
+            "the cosignature of event 34 does not hold: it is of another root at size 33 than the server signed: russia was shown another record".to_string(),
+        ),
+    ] {
+        let mut forged = bundle.clone();
+        forged.events[33].body[field] = value;
+        let found = problems(&forged);
+        assert!(found.contains(&says), "{field}: {found:#?}");
+        assert!(found.iter().any(|p| p.starts_with("event 34 does not match the record the server signed")));
+    }
 }
 
 /// An operator who rewrites an event after a member was shown a checkpoint (lifting the
