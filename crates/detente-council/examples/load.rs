@@ -169,14 +169,14 @@ async fn main() -> Result<(), String> {
             while Instant::now() < end {
                 i += 1;
                 let started = Instant::now();
-                let ok = if (i + n) % 2 == 0 {
+                let ok = if (i + n).is_multiple_of(2) {
                     // "reserve" never adopts the package, so the load can go on.
                     let body = json!({"version": 1, "answer": "reserve", "statement": format!("round {i}")});
                     let ok = post(&delegate, &format!("{base}/api/councils/{council}/proposals/1/responses"), body).await.is_ok();
                     answers.push(started.elapsed());
                     ok
                 } else {
-                    let path = if i % 3 == 0 { "proposals" } else { "record?after=0" };
+                    let path = if i.is_multiple_of(3) { "proposals" } else { "record?after=0" };
                     let ok = delegate
                         .client
                         .get(format!("{base}/api/councils/{council}/{path}"))

@@ -388,7 +388,6 @@ impl Db {
         for (role, delegation) in secretariat
             .into_iter()
             .chain([(Role::Mediator, None)])
-            .into_iter()
             .chain(
                 delegations
                     .iter()

@@ -23,14 +23,18 @@ pub enum Backend {
 pub struct Db {
     /// Where every change is written (and read back inside its transaction).
     pub(crate) pool: AnyPool,
-    /// Where reads outside a change go: on SQLite, connections of their own that WAL
-    /// lets read while the one writer writes; on PostgreSQL, the same pool.
+    /// Where reads outside a change go: connections of their own, so that a read never
+    /// waits for a connection behind changes queued for a council's lock (on SQLite,
+    /// WAL lets them read while the one writer writes).
     pub(crate) reader: AnyPool,
     pub(crate) backend: Backend,
 }
 
 /// How many connections read SQLite at once, beside its one writer.
 const SQLITE_READERS: u32 = 4;
+/// How many connections write to PostgreSQL at once, and how many read beside them.
+const POSTGRES_WRITERS: u32 = 16;
+const POSTGRES_READERS: u32 = 8;
 
 /// How long a request waits for a free connection before it fails.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -45,8 +49,8 @@ impl Db {
     ///
     /// SQLite runs in WAL mode with full sync, so a write is on disk when it is
     /// acknowledged, written through one connection, so that writes never race, and read
-    /// through [`SQLITE_READERS`] more; PostgreSQL through one pool, its writers
-    /// serialised per council by a row lock.
+    /// through [`SQLITE_READERS`] more; PostgreSQL through two pools, one for changes
+    /// (serialised per council by a row lock) and one for reads.
     pub async fn open(location: &str) -> Result<Db> {
         install_default_drivers();
         let (backend, url) =
@@ -58,23 +62,7 @@ impl Db {
             };
         let pool = match backend {
             Backend::Sqlite => sqlite_pool(&url, 1, "").await?,
-            Backend::Postgres => {
-                tokio::time::timeout(
-                    CONNECT_TIMEOUT,
-                    AnyPoolOptions::new()
-                        .acquire_timeout(ACQUIRE_TIMEOUT)
-                        .max_connections(16)
-                        .connect(&url),
-                )
-                .await
-                .map_err(|_| {
-                    CouncilError::System(format!(
-                        "the PostgreSQL server at {} did not answer within {} s: check that it runs and that the URL is right",
-                        redacted(&url),
-                        CONNECT_TIMEOUT.as_secs()
-                    ))
-                })??
-            }
+            Backend::Postgres => postgres_pool(&url, POSTGRES_WRITERS).await?,
         };
         match backend {
             Backend::Sqlite => SQLITE.run(&pool).await?,
@@ -87,7 +75,7 @@ impl Db {
             }
             Backend::Postgres => {
                 crate::notify::listen(url.clone());
-                pool.clone()
+                postgres_pool(&url, POSTGRES_READERS).await?
             }
         };
         Ok(Db {
@@ -129,6 +117,24 @@ async fn sqlite_pool(url: &str, connections: u32, extra: &'static str) -> Result
         })
         .connect(url)
         .await?)
+}
+
+/// A pool of `connections` connections to the PostgreSQL server at `url`, or the
+/// reason it cannot be reached within [`CONNECT_TIMEOUT`].
+async fn postgres_pool(url: &str, connections: u32) -> Result<AnyPool> {
+    let connecting = AnyPoolOptions::new()
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .max_connections(connections)
+        .connect(url);
+    Ok(tokio::time::timeout(CONNECT_TIMEOUT, connecting)
+        .await
+        .map_err(|_| {
+            CouncilError::System(format!(
+                "the PostgreSQL server at {} did not answer within {} s: check that it runs and that the URL is right",
+                redacted(url),
+                CONNECT_TIMEOUT.as_secs()
+            ))
+        })??)
 }
 
 /// `url` without its password, for messages.

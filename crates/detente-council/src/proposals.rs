@@ -391,12 +391,13 @@ impl Db {
             )
             .await?;
         }
-        let mut answers = latest_answers(&mut tx, current.id).await?;
-        answers.retain(|(_, a)| *a == Answer::Accept);
-        let everyone = council
-            .delegations
-            .iter()
-            .all(|d| answers.iter().any(|(id, _)| *id == d.id));
+        let accepted: Vec<i64> = latest_responses(&mut tx, current.id)
+            .await?
+            .into_iter()
+            .filter(|r| r.answer == Answer::Accept)
+            .map(|r| r.delegation)
+            .collect();
+        let everyone = council.delegations.iter().all(|d| accepted.contains(&d.id));
         if everyone && !proposal.non_paper {
             let names: Vec<&str> = council
                 .delegations
@@ -597,28 +598,6 @@ async fn insert_version(
     Ok(())
 }
 
-/// Each delegation's latest answer to version `version_id`.
-async fn latest_answers(
-    tx: &mut Transaction<'static, Any>,
-    version_id: i64,
-) -> Result<Vec<(i64, Answer)>> {
-    let rows = sqlx::query(
-        "SELECT r.delegation_id, r.answer FROM responses r WHERE r.version_id = $1 AND r.id = \
-         (SELECT MAX(q.id) FROM responses q WHERE q.version_id = r.version_id AND q.delegation_id = r.delegation_id)",
-    )
-    .bind(version_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("delegation_id")?,
-                Answer::from_key(&r.try_get::<String, _>("answer")?)?,
-            ))
-        })
-        .collect()
-}
-
 async fn decide(
     tx: &mut Transaction<'static, Any>,
     council: i64,
@@ -720,15 +699,21 @@ async fn load_proposal(
     })
 }
 
-async fn load_version(tx: &mut Transaction<'static, Any>, row: &AnyRow) -> Result<Version> {
-    let id: i64 = row.try_get("id")?;
-    let responses = sqlx::query(
-        "SELECT r.delegation_id, r.answer, r.statement, r.created_at, a.name FROM responses r \
+/// Each delegation's latest answer to version `version_id`, by delegation: each looked
+/// up through the index on (version, delegation, id), however many answers came before.
+async fn latest_responses(
+    tx: &mut Transaction<'static, Any>,
+    version_id: i64,
+) -> Result<Vec<Response>> {
+    sqlx::query(
+        "SELECT r.delegation_id, r.answer, r.statement, r.created_at, a.name FROM delegations d \
+         JOIN responses r ON r.id = (SELECT q.id FROM responses q \
+         WHERE q.version_id = $1 AND q.delegation_id = d.id ORDER BY q.id DESC LIMIT 1) \
          JOIN members m ON m.id = r.member_id JOIN accounts a ON a.id = m.account_id \
-         WHERE r.version_id = $1 AND r.id = (SELECT MAX(q.id) FROM responses q \
-         WHERE q.version_id = r.version_id AND q.delegation_id = r.delegation_id) ORDER BY r.delegation_id",
+         WHERE d.council_id = (SELECT p.council_id FROM proposal_versions v \
+         JOIN proposals p ON p.id = v.proposal_id WHERE v.id = $1) ORDER BY r.delegation_id",
     )
-    .bind(id)
+    .bind(version_id)
     .fetch_all(&mut **tx)
     .await?
     .iter()
@@ -741,7 +726,12 @@ async fn load_version(tx: &mut Transaction<'static, Any>, row: &AnyRow) -> Resul
             at: r.try_get("created_at")?,
         })
     })
-    .collect::<Result<Vec<_>>>()?;
+    .collect()
+}
+
+async fn load_version(tx: &mut Transaction<'static, Any>, row: &AnyRow) -> Result<Version> {
+    let id: i64 = row.try_get("id")?;
+    let responses = latest_responses(tx, id).await?;
     let silence = sqlx::query("SELECT deadline, broken_by FROM silences WHERE version_id = $1")
         .bind(id)
         .fetch_optional(&mut **tx)

@@ -244,7 +244,7 @@ pub fn verify_consistency(
 
 /// The bytes hexadecimal `text` spells, or why it spells none.
 pub(crate) fn unhex(text: &str) -> Result<Vec<u8>, String> {
-    if text.len() % 2 != 0 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(format!(
             "`{}` is not hexadecimal",
             text.chars().take(20).collect::<String>()

@@ -156,7 +156,7 @@ async fn every_member_can_check_the_record_against_signed_checkpoints() {
         )
         .await;
     assert_eq!(status, 201);
-    let new: Checkpoint = get(&nrc.head("us"), &nrc.path("/checkpoint")).await;
+    let new: Checkpoint = get(nrc.head("us"), &nrc.path("/checkpoint")).await;
     new.verify_signature().unwrap();
     assert_eq!(new.key, old.key, "one server key");
     assert!(new.size > old.size);
