@@ -18,6 +18,7 @@ use crate::record::{
     Checkpoint, Consistency, Inclusion, Leaf, grow, leaf, unhex, verify_consistency,
     verify_inclusion,
 };
+use crate::talk::{CAUCUS_COMMITTED, caucus_content};
 use detente_report::{and_list, count};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -30,8 +31,9 @@ pub const BUNDLE_FORMAT: &str = "detente-council-record";
 /// The version of the bundle's layout this detente writes and reads.
 pub const BUNDLE_VERSION: u32 = 1;
 
-/// The kind of event whose body carries a commitment to a private position.
-const COMMITTED: &str = "position.revised";
+/// The kinds of event whose body carries a commitment to private content: a position,
+/// a caucus message.
+const COMMITTED: [&str; 2] = ["position.revised", CAUCUS_COMMITTED];
 
 /// How much of what is private a bundle opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,18 +70,41 @@ pub struct Bundle {
     pub openings: Option<Vec<Opening>>,
 }
 
-/// What a commitment on the record stands for: a delegation's position and the salt it
-/// was committed with (SHA-256 of the salt and the position's canonical JSON).
+/// What a commitment on the record stands for, and the salt it was committed with
+/// (SHA-256 of the salt and the content's canonical JSON): a delegation's position (with
+/// its version), or a message in a delegation's caucus (with its number).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Opening {
     /// The event that carries the commitment.
     pub seq: i64,
     /// The delegation's decision maker id, as the event names it.
     pub delegation: String,
-    pub version: i64,
-    pub position: Value,
+    /// The position's version, when a position is opened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// The caucus message's number, when a message is opened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<i64>,
+    /// What was committed to: the position, or who said what in the caucus, and when.
+    pub content: Value,
     /// Hex.
     pub salt: String,
+}
+
+impl Opening {
+    /// What the opening says it opens, in words.
+    fn words(&self) -> String {
+        opened_words(&self.delegation, self.version, self.message)
+    }
+}
+
+/// "the position of russia, version 2", "caucus message 7 of russia".
+fn opened_words(delegation: &str, version: Option<i64>, message: Option<i64>) -> String {
+    match (version, message) {
+        (Some(v), _) => format!("the position of {delegation}, version {v}"),
+        (None, Some(m)) => format!("caucus message {m} of {delegation}"),
+        (None, None) => format!("something of {delegation}"),
+    }
 }
 
 /// Why a file cannot be read as a bundle, and where in it.
@@ -153,7 +178,7 @@ impl Bundle {
     fn committed(&self) -> impl Iterator<Item = (&Event, &str)> {
         self.events
             .iter()
-            .filter(|e| e.kind == COMMITTED)
+            .filter(|e| COMMITTED.contains(&e.kind.as_str()))
             .filter_map(|e| Some((e, e.body.get("commitment")?.as_str()?)))
     }
 
@@ -442,33 +467,36 @@ impl Bundle {
         for (event, committed) in self.committed() {
             let delegation = event.body.get("delegation").and_then(Value::as_str);
             let version = event.body.get("version").and_then(Value::as_i64);
-            let position = match (delegation, version) {
-                (Some(d), Some(v)) => format!("the position of {d}, version {v}"),
-                _ => "a position".to_string(),
-            };
+            let message = event.body.get("message").and_then(Value::as_i64);
+            let what = opened_words(delegation.unwrap_or("a delegation"), version, message);
             let Some(opening) = by_seq.remove(&event.seq) else {
                 problems.push(format!(
-                    "the commitment of event {} ({position}) has no opening, though the bundle opens the others: an opening was removed",
+                    "the commitment of event {} ({what}) has no opening, though the bundle opens the others: an opening was removed",
                     event.seq
                 ));
                 continue;
             };
-            if delegation != Some(opening.delegation.as_str()) || version != Some(opening.version) {
+            if delegation != Some(opening.delegation.as_str())
+                || version != opening.version
+                || message != opening.message
+            {
                 problems.push(format!(
-                    "the opening of event {} is of the position of {}, version {}, but event {} commits to {position}",
-                    event.seq, opening.delegation, opening.version, event.seq
+                    "the opening of event {} is of {}, but event {} commits to {what}",
+                    event.seq,
+                    opening.words(),
+                    event.seq
                 ));
                 continue;
             }
             let matches = unhex(&opening.salt)
                 .ok()
-                .and_then(|salt| commitment(&salt, &opening.position).ok())
+                .and_then(|salt| commitment(&salt, &opening.content).ok())
                 .is_some_and(|c| c.eq_ignore_ascii_case(committed));
             if matches {
                 opened += 1;
             } else {
                 problems.push(format!(
-                    "the opening of event {} ({position}) does not match its commitment: the position or its salt was changed",
+                    "the opening of event {} ({what}) does not match its commitment: the content or its salt was changed",
                     event.seq
                 ));
             }
@@ -692,7 +720,7 @@ impl Db {
     }
 
     /// The opening of every commitment among `events`: the position and salt each
-    /// delegation's version was committed with.
+    /// delegation's version was committed with, and each caucus message's.
     async fn openings(&self, council: i64, events: &[Event]) -> Result<Vec<Opening>> {
         let rows = sqlx::query(
             "SELECT d.dm, p.version, p.body, p.salt FROM positions p \
@@ -701,10 +729,10 @@ impl Db {
         .bind(council)
         .fetch_all(&self.reader)
         .await?;
-        let mut stored = HashMap::new();
+        let mut positions = HashMap::new();
         for row in &rows {
             let body: String = row.try_get("body")?;
-            stored.insert(
+            positions.insert(
                 (
                     row.try_get::<String, _>("dm")?,
                     row.try_get::<i64, _>("version")?,
@@ -712,22 +740,56 @@ impl Db {
                 (body, row.try_get::<String, _>("salt")?),
             );
         }
+        let rows = sqlx::query(
+            "SELECT id, body, created_at, salt FROM messages WHERE council_id = $1 AND salt <> ''",
+        )
+        .bind(council)
+        .fetch_all(&self.reader)
+        .await?;
+        let mut messages = HashMap::new();
+        for row in &rows {
+            messages.insert(
+                row.try_get::<i64, _>("id")?,
+                (
+                    row.try_get::<String, _>("body")?,
+                    row.try_get::<i64, _>("created_at")?,
+                    row.try_get::<String, _>("salt")?,
+                ),
+            );
+        }
         let mut openings = Vec::new();
-        for event in events.iter().filter(|e| e.kind == COMMITTED) {
-            let delegation = event.body.get("delegation").and_then(Value::as_str);
-            let version = event.body.get("version").and_then(Value::as_i64);
-            let (Some(delegation), Some(version)) = (delegation, version) else {
+        for event in events
+            .iter()
+            .filter(|e| COMMITTED.contains(&e.kind.as_str()))
+        {
+            let Some(delegation) = event.body.get("delegation").and_then(Value::as_str) else {
                 continue;
             };
-            if let Some((body, salt)) = stored.get(&(delegation.to_string(), version)) {
+            let version = event.body.get("version").and_then(Value::as_i64);
+            let message = event.body.get("message").and_then(Value::as_i64);
+            let opened = match (version, message) {
+                (Some(v), _) => positions
+                    .get(&(delegation.to_string(), v))
+                    .map(|(body, salt)| -> Result<(Value, String)> {
+                        let position = serde_json::from_str(body).map_err(|e| {
+                            CouncilError::System(format!("a stored position is not JSON: {e}"))
+                        })?;
+                        Ok((position, salt.clone()))
+                    })
+                    .transpose()?,
+                (None, Some(m)) => messages.get(&m).map(|(body, at, salt)| {
+                    (caucus_content(&event.actor, body, *at), salt.clone())
+                }),
+                (None, None) => None,
+            };
+            if let Some((content, salt)) = opened {
                 openings.push(Opening {
                     seq: event.seq,
                     delegation: delegation.to_string(),
                     version,
-                    position: serde_json::from_str(body).map_err(|e| {
-                        CouncilError::System(format!("a stored position is not JSON: {e}"))
-                    })?,
-                    salt: salt.clone(),
+                    message,
+                    content,
+                    salt,
                 });
             }
         }

@@ -477,7 +477,7 @@ impl Db {
         })
     }
 
-    async fn delegation(&self, id: i64) -> Result<Delegation> {
+    pub(crate) async fn delegation(&self, id: i64) -> Result<Delegation> {
         let row = sqlx::query("SELECT id, dm, name FROM delegations WHERE id = $1")
             .bind(id)
             .fetch_one(&self.reader)

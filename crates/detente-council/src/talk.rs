@@ -1,11 +1,20 @@
 //! Talk: the plenary channel every member reads, and one caucus channel per delegation
 //! between it and the mediator. Observers and auditors read the plenary; they do not speak.
 
-use crate::council::{Member, Role, announce, author};
+use crate::council::{Member, Role, announce, append, author};
 use crate::db::{Db, now};
 use crate::error::{CouncilError, Result};
+use crate::positions::commit;
 use serde::Serialize;
 use sqlx::Row;
+
+/// The kind of the record's event that commits to a caucus message.
+pub const CAUCUS_COMMITTED: &str = "caucus.message";
+
+/// What the commitment to a caucus message covers: who said what, when.
+pub fn caucus_content(by: &str, body: &str, at: i64) -> serde_json::Value {
+    serde_json::json!({"by": by, "body": body, "at": at})
+}
 
 /// Longest message, in characters.
 pub const MAX_MESSAGE: usize = 4_000;
@@ -74,10 +83,17 @@ impl Db {
             )));
         }
         let at = now();
-        let mut tx = self.pool.begin().await?;
+        let by = member.actor();
+        // A caucus message stays off the public record, which holds a salted commitment
+        // to it (what was said, by whom, when), so that it can be opened to an auditor.
+        let committed = match channel {
+            Channel::Plenary => None,
+            Channel::Caucus(_) => Some(commit(&caucus_content(&by, body, at))?),
+        };
+        let mut tx = self.begin_for(member.council).await?;
         let id: i64 = sqlx::query(
-            "INSERT INTO messages (council_id, caucus_of, member_id, body, created_at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO messages (council_id, caucus_of, member_id, body, created_at, salt) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(member.council)
         .bind(match channel {
@@ -87,15 +103,31 @@ impl Db {
         .bind(member.id)
         .bind(body)
         .bind(at)
+        .bind(committed.as_ref().map_or("", |(salt, _)| salt.as_str()))
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
+        if let (Channel::Caucus(d), Some((_, commitment))) = (channel, &committed) {
+            let delegation = self.delegation(d).await?;
+            append(
+                &mut tx,
+                member.council,
+                CAUCUS_COMMITTED,
+                &by,
+                &format!(
+                    "{by} wrote in the caucus of {} with the mediator (the message is private; the record holds a commitment to it).",
+                    delegation.name
+                ),
+                serde_json::json!({"delegation": delegation.dm, "message": id, "commitment": commitment}),
+            )
+            .await?;
+        }
         announce(&mut tx, member.council).await?;
         tx.commit().await?;
         Ok(Message {
             id,
             channel: channel.key(),
-            by: member.actor(),
+            by,
             body: body.to_string(),
             at,
         })

@@ -10,8 +10,8 @@ mod support;
 
 use detente_app::Source;
 use detente_council::{
-    Amendment, Answer, Backend, Bundle, Checkpoint, Cosigning, DEMO_PASSWORD, Db, Disclosure,
-    Edition, Member, Minutes, Tabling,
+    Amendment, Answer, Backend, Bundle, Channel, Checkpoint, Cosigning, DEMO_PASSWORD, Db,
+    Disclosure, Edition, Member, Minutes, Tabling,
 };
 use ed25519_dalek::{Signer, SigningKey};
 use serde_json::json;
@@ -152,7 +152,7 @@ async fn both_editions_verify_and_the_public_one_opens_nothing() {
             !public_text.contains(&opening.salt),
             "a salt is in the public edition"
         );
-        let statement = opening.position["preferences"][0]["statement"]
+        let statement = opening.content["preferences"][0]["statement"]
             .as_str()
             .unwrap();
         assert!(full_text.contains(statement));
@@ -289,11 +289,11 @@ async fn each_kind_of_tampering_is_named_with_the_event_or_checkpoint_at_fault()
     let mut opened = good.clone();
     let openings = opened.openings.as_mut().unwrap();
     let seq = openings[1].seq;
-    openings[1].position["preferences"][0] = json!("ru_ceasefire");
+    openings[1].content["preferences"][0] = json!("ru_ceasefire");
     fails_with(
         &opened,
         &format!(
-            "the opening of event {seq} (the position of russia, version 1) does not match its commitment: the position or its salt was changed"
+            "the opening of event {seq} (the position of russia, version 1) does not match its commitment: the content or its salt was changed"
         ),
     );
     let mut salted = good.clone();
@@ -541,4 +541,64 @@ async fn the_minutes_give_every_event_with_its_number() {
         entry(seq);
     }
     assert!(!markdown.contains("Other events"));
+}
+
+/// A message in a delegation's caucus stays off the record, which holds a commitment to
+/// it: the full edition opens it (who said what, when) and the opening must match; the
+/// public edition shows neither the message nor its salt. A plenary message, public
+/// already, adds nothing to the record.
+#[tokio::test]
+async fn a_caucus_message_is_committed_to_and_opened_only_in_the_full_edition() {
+    let (db, council) = council("bundle-caucus").await;
+    let russia = member(&db, council, "russia-head").await;
+    let caucus = Channel::Caucus(russia.delegation.as_ref().unwrap().id);
+    let secret = "We could live with the door half open.";
+    db.say(&russia, caucus, secret).await.unwrap();
+    db.say(&russia, Channel::Plenary, "Good morning.")
+        .await
+        .unwrap();
+
+    let full = db.export(council, Edition::Full).await.unwrap();
+    assert_eq!(full.events.len(), 31, "the caucus message only");
+    let event = full.events.last().unwrap();
+    assert_eq!(event.kind, "caucus.message");
+    assert!(!event.summary.contains(secret) && !event.body.to_string().contains(secret));
+    let verdict = full.verify(None).verdict();
+    assert!(
+        verdict.starts_with("The record of council 1 \"NATO-Russia Council\" verifies: 31 events,")
+            && verdict.contains("6 private commitments opened and matching"),
+        "{verdict}"
+    );
+    let opening = full
+        .openings
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|o| o.message.is_some())
+        .unwrap()
+        .clone();
+    assert_eq!(opening.seq, 31);
+    assert_eq!(opening.content["body"], secret);
+    let public = db.export(council, Edition::Public).await.unwrap();
+    assert!(public.verify(None).verifies());
+    let public_text = public.to_json();
+    assert!(!public_text.contains(secret) && !public_text.contains(&opening.salt));
+
+    let mut changed = full.clone();
+    let at = changed
+        .openings
+        .as_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|o| o.message.is_some())
+        .unwrap();
+    at.content["body"] = json!("We will never accept.");
+    let problems = problems(&changed).join("\n");
+    assert!(
+        problems.contains(&format!(
+            "the opening of event 31 (caucus message {} of russia) does not match its commitment",
+            opening.message.unwrap()
+        )),
+        "{problems}"
+    );
 }
