@@ -15,6 +15,8 @@
   let count = 0;
   source.addEventListener("record", (message) => {
     const event = JSON.parse(message.data);
+    // The page's witness (witness.js) checks the record again.
+    document.dispatchEvent(new CustomEvent("detente:record", { detail: event }));
     count += 1;
     const text = document.createElement("span");
     text.textContent = `${event.summary} `;

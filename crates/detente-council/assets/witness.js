@@ -4,7 +4,8 @@
 // the server's signature and every delegation's cosignature against that view, and,
 // where a decision awaits the member's delegation, cosigns the checkpoint with a key
 // made in this browser and never shown to the server. What it finds is said in the
-// page's #witness line; anything amiss in red, with what to do.
+// page's #witness line, checked again as new events arrive; anything amiss in red, at
+// the top of the page, with what to do.
 (() => {
   const script = document.currentScript;
   const status = document.getElementById("witness");
@@ -156,15 +157,29 @@
     let text = `The record checks out: ${plural(next.size, "event")}, signed by the server`;
     text += last ? `, consistent with the ${plural(last.size, "event")} you saw before` : ", the first time this browser has seen it";
     text += cosignatures.length ? ` and with ${plural(cosignatures.length, "cosignature")} by delegations.` : ".";
-    if (cosigner) {
+    if (cosigner && !tried) {
+      tried = true;
       const pair = await keyPair();
       const key = hex(await crypto.subtle.exportKey("raw", pair.publicKey));
       await api("/keys", { key });
       const signature = hex(await crypto.subtle.sign({ name: "Ed25519" }, pair.privateKey, note(next)));
       await api("/cosignatures", { size: next.size, root: next.root, key, signature });
-      text += ` Your browser cosigned it for your delegation, which records the decisions it contains.`;
+      cosigned = true;
     }
+    if (cosigned) text += " Your browser cosigned it for your delegation, which records the decisions it contains.";
     say(text, false);
   };
-  check().catch((error) => say(`The record could not be checked: ${error.message}`, true));
+  // Checked when the page opens, and again (a moment after the last) whenever the live
+  // stream (live.js) brings a new event, so that a rewrite is reported at once. The page
+  // tries to cosign once at most.
+  let tried = false;
+  let cosigned = false;
+  let pending = null;
+  const run = () => check().catch((error) => say(`The record could not be checked: ${error.message}`, true));
+  document.addEventListener("detente:record", () => {
+    if (status.className === "alarm") return;
+    clearTimeout(pending);
+    pending = setTimeout(run, 500);
+  });
+  run();
 })();
