@@ -162,6 +162,65 @@ fn example(py: Python<'_>, name: Option<String>, max_states: Option<usize>) -> P
     prepare(py, Source::Example(name), max_states)
 }
 
+/// A random model of the given shape, as `detente generate` makes it (the same shape
+/// and seed give the same model), read back from its TOML and compiled.
+#[pyfunction]
+#[pyo3(signature = (
+    dms=4, options_per_dm=3, rules=0, rule_width=3, irreversible=0,
+    preferences="prioritization", statements=6, tiers=8, seed=1, max_states=None
+))]
+#[allow(clippy::too_many_arguments)]
+fn generate(
+    py: Python<'_>,
+    dms: u16,
+    options_per_dm: u16,
+    rules: usize,
+    rule_width: usize,
+    irreversible: u8,
+    preferences: &str,
+    statements: usize,
+    tiers: usize,
+    seed: u64,
+    max_states: Option<usize>,
+) -> PyResult<PyModel> {
+    use detente_engine::generate::{PreferenceKind, Shape};
+    let invalid = |message: String| RequestError::new_err(message);
+    if !(1..=63).contains(&dms) || !(1..=63).contains(&options_per_dm) {
+        return Err(invalid(format!(
+            "dms and options_per_dm must be between 1 and 63, not {dms} and {options_per_dm}"
+        )));
+    }
+    if irreversible > 100 {
+        return Err(invalid(format!(
+            "irreversible is a percentage (0-100), not {irreversible}"
+        )));
+    }
+    let preferences = match preferences {
+        "prioritization" => PreferenceKind::Prioritization { statements },
+        "ranking" => PreferenceKind::Ranking { tiers },
+        other => {
+            return Err(invalid(format!(
+                "preferences must be \"prioritization\" or \"ranking\", not {other:?}"
+            )));
+        }
+    };
+    let shape = Shape {
+        dms: dms.into(),
+        options_per_dm: options_per_dm.into(),
+        rules,
+        rule_width,
+        irreversible_percent: irreversible,
+        preferences,
+        seed,
+    };
+    let model = detente_app::generate(&shape).map_err(|e| raise(py, e))?;
+    let source = Source::Text {
+        text: detente_format::to_toml(&model),
+        name: format!("generated-{seed}.toml"),
+    };
+    prepare(py, source, max_states)
+}
+
 /// The built-in models as `(name, title)` pairs.
 #[pyfunction]
 fn examples() -> Vec<(&'static str, &'static str)> {
@@ -357,6 +416,7 @@ fn _detente(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(load_text, m)?)?;
     m.add_function(wrap_pyfunction!(example, m)?)?;
     m.add_function(wrap_pyfunction!(examples, m)?)?;
+    m.add_function(wrap_pyfunction!(generate, m)?)?;
     m.add("DetenteError", py.get_type::<DetenteError>())?;
     m.add("ModelError", py.get_type::<ModelError>())?;
     m.add("RequestError", py.get_type::<RequestError>())?;

@@ -37,6 +37,7 @@ __all__ = [
     "RequestError",
     "example",
     "examples",
+    "generate",
     "load",
 ]
 
@@ -81,6 +82,46 @@ def example(name: str = "nrc", *, max_states: Optional[int] = None) -> "Model":
     Raises :class:`RequestError` when there is no built-in model of that name.
     """
     return Model(_detente.example(name, max_states=max_states))
+
+
+def generate(
+    *,
+    dms: int = 4,
+    options_per_dm: int = 3,
+    rules: int = 0,
+    rule_width: int = 3,
+    irreversible: int = 0,
+    preferences: str = "prioritization",
+    statements: int = 6,
+    tiers: int = 8,
+    seed: int = 1,
+    max_states: Optional[int] = None,
+) -> "Model":
+    """A random model of the given shape, as ``detente generate`` makes it: the same shape
+    and seed always give the same model.
+
+    ``dms`` decision makers with ``options_per_dm`` options each; ``rules`` infeasibility
+    rules, each forbidding one combination of ``rule_width`` options; ``irreversible`` per
+    cent of the options irreversible; ``preferences`` either ``"prioritization"``
+    (``statements`` random statements per DM) or ``"ranking"`` (every state ranked in
+    ``tiers`` tiers).
+
+    Raises :class:`RequestError` for a shape detente cannot hold.
+    """
+    return Model(
+        _detente.generate(
+            dms=dms,
+            options_per_dm=options_per_dm,
+            rules=rules,
+            rule_width=rule_width,
+            irreversible=irreversible,
+            preferences=preferences,
+            statements=statements,
+            tiers=tiers,
+            seed=seed,
+            max_states=max_states,
+        )
+    )
 
 
 def examples() -> "list[tuple[str, str]]":
