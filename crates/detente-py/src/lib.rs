@@ -101,9 +101,10 @@ fn raise(py: Python<'_>, error: AppError) -> PyErr {
 /// How to stay within a limit, in the Python API's words.
 fn limit_help(limit: Limit) -> String {
     match limit {
-        Limit::States { max } => {
-            format!("the model has more than {max} states; pass a larger max_states to load()")
-        }
+        Limit::States { max } => format!(
+            "pass a larger max_states than {max} to load(), example() or generate() (at most {})",
+            detente_app::HARD_MAX_STATES
+        ),
         Limit::Time { seconds } => format!("the work took longer than {seconds} s"),
         Limit::Horizon
         | Limit::Varied
