@@ -4,8 +4,11 @@
 //! Python as the JSON the CLI writes (detente-report's schemas), which the Python
 //! layer reads with `json.loads`. Engine work runs with the GIL released.
 
-use detente_app::{AppError, ConceptChoice, Limit, Limits, ModelFormat, Prepared, Source};
-use detente_report::{Format, Render, Report};
+use detente_app::{
+    AppError, CoalitionChoice, ConceptChoice, ExplainRequest, Limit, Limits, ModelFormat, Prepared,
+    Source,
+};
+use detente_report::{EvolutionReport, Explanation, Format, Render, Report};
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -121,6 +124,24 @@ fn limits(max_states: Option<usize>) -> Result<Limits, AppError> {
         limits.max_states = detente_app::max_states(n)?;
     }
     Ok(limits)
+}
+
+/// A report's JSON, as the CLI writes it with `--format json`.
+fn json_of(report: &dyn Render) -> Result<Vec<u8>, AppError> {
+    let mut out = Vec::new();
+    report
+        .render(Format::Json, &mut out)
+        .map_err(|e| AppError::Invalid {
+            message: format!("cannot write the answer: {e}"),
+            help: None,
+        })?;
+    Ok(out)
+}
+
+/// A request's JSON answer as text, or its error raised.
+fn text_of(py: Python<'_>, answer: Result<Vec<u8>, AppError>) -> PyResult<String> {
+    let out = answer.map_err(|e| raise(py, e))?;
+    String::from_utf8(out).map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
 /// Reads and compiles a model with the GIL released.
@@ -351,17 +372,91 @@ impl PyModel {
                 all_states: true,
                 robustness: None,
             };
-            let mut out = Vec::new();
-            report
-                .render(Format::Json, &mut out)
-                .map_err(|e| AppError::Invalid {
-                    message: format!("cannot write the analysis: {e}"),
-                    help: None,
-                })?;
-            Ok(out)
+            json_of(&report)
         });
-        let out = answer.map_err(|e| raise(py, e))?;
-        String::from_utf8(out).map_err(|e| PyValueError::new_err(e.to_string()))
+        text_of(py, answer)
+    }
+
+    /// Why `state` (its number, Y/N string, a named state's name or `sq`) is or is not
+    /// stable for `dms` (names or ids; `None`: every DM) under `concepts` (`None`: all),
+    /// as `detente explain --format json` writes it (`detente.explanation/1`).
+    #[pyo3(signature = (state, dms=None, concepts=None))]
+    fn explain_json(
+        &self,
+        py: Python<'_>,
+        state: String,
+        dms: Option<Vec<String>>,
+        concepts: Option<Vec<String>>,
+    ) -> PyResult<String> {
+        let prepared = &self.prepared;
+        let limits = &self.limits;
+        let answer = py.detach(|| -> Result<Vec<u8>, AppError> {
+            let state = prepared.state(&state)?;
+            let request = ExplainRequest {
+                dms,
+                concepts: concepts
+                    .as_deref()
+                    .map(detente_app::concepts_by_key)
+                    .transpose()?,
+            };
+            let explained = prepared.explain(state, &request, &limits.start())?;
+            let report = Explanation {
+                model: prepared.model(),
+                conflict: &prepared.conflict,
+                explained: &explained,
+            };
+            json_of(&report)
+        });
+        text_of(py, answer)
+    }
+
+    /// The states reachable from `start` (as for `explain_json`; `None`: the status quo) by
+    /// unilateral improvements and, with `coalitions` (`"listed"`, `"all"` or lists of DM
+    /// names or ids), the coalitions' joint ones, with the equilibria under `concepts`
+    /// reached and the shortest paths, as `detente evolve --format json` writes it
+    /// (`detente.evolution/1`).
+    #[pyo3(signature = (start=None, concepts=None, coalitions=None, named=None))]
+    fn evolve_json(
+        &self,
+        py: Python<'_>,
+        start: Option<String>,
+        concepts: Option<Vec<String>>,
+        coalitions: Option<String>,
+        named: Option<Vec<Vec<String>>>,
+    ) -> PyResult<String> {
+        let choice = match (coalitions.as_deref(), named) {
+            (None, None) => None,
+            (None, Some(named)) => Some(CoalitionChoice::Named(named)),
+            (Some("listed"), None) => Some(CoalitionChoice::Listed),
+            (Some("all"), None) => Some(CoalitionChoice::All),
+            (Some(other), _) => {
+                return Err(RequestError::new_err(format!(
+                    "coalitions must be \"listed\", \"all\" or lists of DMs, not {other:?}"
+                )));
+            }
+        };
+        let prepared = &self.prepared;
+        let limits = &self.limits;
+        let answer = py.detach(|| -> Result<Vec<u8>, AppError> {
+            let timer = limits.start();
+            let from = start.as_deref().map(|t| prepared.state(t)).transpose()?;
+            let asked = concepts
+                .as_deref()
+                .map(detente_app::concepts_by_key)
+                .transpose()?;
+            let chosen = ConceptChoice::new(asked.as_deref(), prepared.conflict.state_count())?;
+            let analysis = prepared.analysis(&chosen.concepts, &timer, &|| {})?;
+            let (evolution, coalitions) = prepared.evolve(from, choice.as_ref(), &timer)?;
+            let report = EvolutionReport {
+                model: prepared.model(),
+                conflict: &prepared.conflict,
+                analysis: &analysis,
+                evolution: &evolution,
+                coalitions: &coalitions,
+            };
+            json_of(&report)
+        });
+        text_of(py, answer)
     }
 
     /// The model in detente's TOML format.

@@ -274,3 +274,66 @@ def test_analyze_runs_in_threads():
     with ThreadPoolExecutor(max_workers=4) as pool:
         answers = list(pool.map(lambda _: model.analyze(["nash", "gmr"]).to_dict(), range(4)))
     assert all(a == expected for a in answers)
+
+
+# --- explain and evolve ----------------------------------------------------------------
+
+
+def test_explain_agrees_with_the_analysis_for_every_state():
+    model = detente.example("cuban")
+    analysis = model.analyze()
+    for state in range(1, model.state_count + 1):
+        explained = model.explain(state)
+        assert explained["schema"] == "detente.explanation/1"
+        assert explained["state"] == state
+        assert explained["yn"] == model.states[state - 1]
+        for dm in explained["decision_makers"]:
+            for verdict in dm["verdicts"]:
+                stable = state in analysis.stability[verdict["concept"]][dm["decision_maker"]]
+                assert verdict["stable"] == stable, (state, dm["decision_maker"], verdict)
+                if verdict["concept"] == "nash":
+                    assert verdict["stable"] == (verdict["improvements"] == [])
+
+
+def test_explain_names_states_dms_and_concepts_as_the_cli_does():
+    model = detente.example("cuban")
+    by_number = model.explain(3, dms="USSR", concepts=["gmr"])
+    assert model.explain("NYNN", dms=["USSR"], concepts="gmr") == by_number
+    assert [d["decision_maker"] for d in by_number["decision_makers"]] == ["USSR"]
+    assert [v["concept"] for v in by_number["decision_makers"][0]["verdicts"]] == ["gmr"]
+    with pytest.raises(detente.RequestError, match="no state 99"):
+        model.explain(99)
+    with pytest.raises(detente.RequestError):
+        model.explain(3, dms="Atlantis")
+
+
+def test_evolve_follows_improvements_to_equilibria():
+    model = detente.example("cuban")
+    analysis = model.analyze()
+    evolution = model.evolve(1)
+    assert evolution["schema"] == "detente.evolution/1"
+    assert evolution["start"] == 1
+    assert evolution["reachable_equilibria"]
+    for reached in evolution["reachable_equilibria"]:
+        for concept in reached["concepts"]:
+            assert reached["state"] in analysis.equilibria[concept]
+        at = 1
+        for move in reached["path"]:
+            assert move["from"] == at
+            at = move["to"]
+        assert at == reached["state"]
+    with pytest.raises(detente.RequestError, match="no status quo"):
+        model.evolve()
+
+
+def test_evolve_from_the_status_quo_with_coalitions():
+    model = detente.example("nrc")
+    alone = model.evolve(concepts=["nash"])
+    assert alone["start"] == model.status_quo
+    listed = model.evolve(concepts=["nash"], coalitions="listed")
+    pair = model.evolve(concepts=["nash"], coalitions=[["us", "allies"]])
+    # Joint moves only add ways to move: nothing reachable alone is lost.
+    assert listed["reachable_count"] >= alone["reachable_count"]
+    assert pair["reachable_count"] >= alone["reachable_count"]
+    with pytest.raises(detente.RequestError, match="coalitions must be"):
+        model.evolve(coalitions="some")

@@ -223,6 +223,53 @@ class Model:
         """
         return Analysis(json.loads(self._native.analyze_json(_concept_list(concepts))))
 
+    def explain(
+        self,
+        state: Union[int, str],
+        dms: Union[None, str, Iterable[str]] = None,
+        concepts: Union[None, str, Iterable[str]] = None,
+    ) -> "dict[str, Any]":
+        """Why ``state`` is or is not stable, for each of ``dms`` under each of ``concepts``.
+
+        ``state`` is a state number, a Y/N string, the name of a named state or ``"sq"``
+        (the status quo); ``dms`` are DM names or ids (``None``: every DM); ``concepts``
+        as for :meth:`analyze` (``None``: all of them). The answer is what
+        ``detente explain --format json`` writes (schema ``detente.explanation/1``): per DM,
+        per concept, whether it is stable, each improvement and what sanctions it.
+
+        Raises :class:`RequestError` for an unknown state, DM or concept.
+        """
+        return json.loads(
+            self._native.explain_json(str(state), _concept_list(dms), _concept_list(concepts))
+        )
+
+    def evolve(
+        self,
+        start: Union[None, int, str] = None,
+        concepts: Union[None, str, Iterable[str]] = None,
+        coalitions: Union[None, str, Iterable[Iterable[str]]] = None,
+    ) -> "dict[str, Any]":
+        """The states reachable from ``start`` by the DMs' unilateral improvements, the
+        equilibria among them under ``concepts`` and the shortest path to each.
+
+        ``start`` as the state of :meth:`explain` (``None``: the status quo); ``concepts`` as
+        for :meth:`analyze`; ``coalitions`` adds joint improvements: ``"listed"`` (the
+        model's coalitions), ``"all"`` or a list of coalitions, each a list of DM names or
+        ids. The answer is what ``detente evolve --format json`` writes (schema
+        ``detente.evolution/1``).
+
+        Raises :class:`RequestError` when there is no status quo to start from, or for an
+        unknown state, concept or DM.
+        """
+        if coalitions is None or isinstance(coalitions, str):
+            choice, named = coalitions, None
+        else:
+            choice, named = None, [[str(dm) for dm in c] for c in coalitions]
+        text = self._native.evolve_json(
+            None if start is None else str(start), _concept_list(concepts), choice, named
+        )
+        return json.loads(text)
+
     def tableau(self, concepts: Union[None, str, Iterable[str]] = None) -> "pandas.DataFrame":
         """``self.analyze(concepts).to_pandas()``: the tableau as a pandas DataFrame."""
         return self.analyze(concepts).to_pandas()
