@@ -1,0 +1,385 @@
+"""detente: conflict analysis with the Graph Model for Conflict Resolution (GMCR).
+
+The same application layer as the ``detente`` command line and workbench, from Python::
+
+    import detente
+
+    model = detente.example("nrc")
+    analysis = model.analyze(["nash", "gmr", "seq"])
+    analysis["equilibria"]["nash"]       # state numbers, as ``detente analyze --format json``
+    frame = analysis.to_pandas()         # one row per state (needs pandas)
+
+Errors are raised as :class:`ModelError` (the model is at fault; the message gives its file,
+line and column), :class:`RequestError` (the request names something that does not exist)
+or :class:`LimitError`; all three derive from :class:`DetenteError`, a ``ValueError``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Optional, Union
+
+from . import _detente
+from ._detente import DetenteError, LimitError, ModelError, RequestError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas
+
+__all__ = [
+    "Analysis",
+    "DetenteError",
+    "LimitError",
+    "Model",
+    "ModelError",
+    "RequestError",
+    "example",
+    "examples",
+    "generate",
+    "load",
+]
+
+#: The schema of :meth:`Model.analyze`'s answer, as the CLI's ``analyze --format json``.
+ANALYSIS_SCHEMA = "detente.analysis/1"
+
+
+def load(
+    source: Union[str, "os.PathLike[str]"],
+    *,
+    name: Optional[str] = None,
+    max_states: Optional[int] = None,
+) -> "Model":
+    """Reads and compiles a model.
+
+    ``source`` is a path to a ``.toml`` (detente) or ``.gmcr`` (GMCR+) file, or the text of
+    such a file: a string with a line break in it is taken as text, any other string or
+    path-like object as a path. ``name`` is the name a text is given in error messages; its
+    extension tells the format (otherwise it is told from the content). ``max_states``
+    bounds the number of feasible states (the command line's default otherwise).
+
+    Raises :class:`ModelError` when the model is at fault (located in its file),
+    :class:`RequestError` when the file cannot be read, :class:`LimitError` when the model
+    has more states than ``max_states``.
+    """
+    if isinstance(source, os.PathLike):
+        if name is not None:
+            raise TypeError("name is only for a model given as text")
+        return Model(_detente.load_file(os.fspath(source), max_states=max_states))
+    if not isinstance(source, str):
+        raise TypeError(f"expected a path or a model's text, not {type(source).__name__}")
+    if "\n" in source:
+        return Model(_detente.load_text(source, name or "<text>", max_states=max_states))
+    if name is not None:
+        raise TypeError("name is only for a model given as text")
+    return Model(_detente.load_file(source, max_states=max_states))
+
+
+def example(name: str = "nrc", *, max_states: Optional[int] = None) -> "Model":
+    """A built-in model by name (see :func:`examples`); ``"nrc"`` by default.
+
+    Raises :class:`RequestError` when there is no built-in model of that name.
+    """
+    return Model(_detente.example(name, max_states=max_states))
+
+
+def generate(
+    *,
+    dms: int = 4,
+    options_per_dm: int = 3,
+    rules: int = 0,
+    rule_width: int = 3,
+    irreversible: int = 0,
+    preferences: str = "prioritization",
+    statements: int = 6,
+    tiers: int = 8,
+    seed: int = 1,
+    max_states: Optional[int] = None,
+) -> "Model":
+    """A random model of the given shape, as ``detente generate`` makes it: the same shape
+    and seed always give the same model.
+
+    ``dms`` decision makers with ``options_per_dm`` options each; ``rules`` infeasibility
+    rules, each forbidding one combination of ``rule_width`` options; ``irreversible`` per
+    cent of the options irreversible; ``preferences`` either ``"prioritization"``
+    (``statements`` random statements per DM) or ``"ranking"`` (every state ranked in
+    ``tiers`` tiers).
+
+    Raises :class:`RequestError` for a shape detente cannot hold.
+    """
+    return Model(
+        _detente.generate(
+            dms=dms,
+            options_per_dm=options_per_dm,
+            rules=rules,
+            rule_width=rule_width,
+            irreversible=irreversible,
+            preferences=preferences,
+            statements=statements,
+            tiers=tiers,
+            seed=seed,
+            max_states=max_states,
+        )
+    )
+
+
+def examples() -> "list[tuple[str, str]]":
+    """The built-in models, as ``(name, title)`` pairs."""
+    return list(_detente.examples())
+
+
+def _concept_list(concepts: Union[None, str, Iterable[str]]) -> Optional["list[str]"]:
+    if concepts is None:
+        return None
+    if isinstance(concepts, str):
+        return [concepts]
+    return [str(c) for c in concepts]
+
+
+class Model:
+    """A model read and compiled, ready for analysis.
+
+    Create one with :func:`load` or :func:`example`. Everything it exposes is plain Python
+    data (strings, numbers, lists and dicts).
+    """
+
+    __slots__ = ("_native", "_described")
+
+    def __init__(self, native: "_detente.Model") -> None:
+        """Wraps a native model; use :func:`load` or :func:`example` instead."""
+        self._native = native
+        self._described: Optional[dict] = None
+
+    def _description(self) -> dict:
+        if self._described is None:
+            self._described = json.loads(self._native.describe_json())
+        return self._described
+
+    @property
+    def name(self) -> str:
+        """The model's name."""
+        return self._native.name
+
+    @property
+    def source(self) -> str:
+        """Where the model was read from (a path, a text's name or the example's)."""
+        return self._native.source
+
+    @property
+    def description(self) -> Optional[str]:
+        """The model's description, if it has one."""
+        return self._description()["description"]
+
+    @property
+    def decision_makers(self) -> "list[dict[str, Any]]":
+        """The decision makers in order: ``{"id", "name", "options": [option ids]}``."""
+        return [
+            {"id": d["id"], "name": d["name"], "options": list(d["options"])}
+            for d in self._description()["decision_makers"]
+        ]
+
+    @property
+    def options(self) -> "list[dict[str, Any]]":
+        """The options in column order (option ``k`` is letter ``k`` of a state's Y/N
+        string): ``{"id", "name", "decision_maker", "direction"}``."""
+        return [dict(o) for o in self._description()["options"]]
+
+    @property
+    def preferences(self) -> "dict[str, dict[str, Any]]":
+        """Each DM's preferences as the model file writes them, by DM id:
+        ``{"statements": [...] or None, "ranking": [...] or None}`` (option
+        prioritization statements, or a ranking of states in tiers)."""
+        return {
+            d["id"]: json.loads(json.dumps(d["preferences"]))
+            for d in self._description()["decision_makers"]
+        }
+
+    @property
+    def state_count(self) -> int:
+        """The number of feasible states."""
+        return self._native.state_count
+
+    @property
+    def states(self) -> "list[str]":
+        """Every feasible state's Y/N string; state number ``i`` is at index ``i - 1``."""
+        return self._native.states()
+
+    @property
+    def status_quo(self) -> Optional[int]:
+        """The status quo's state number, or ``None`` when the model names none."""
+        return self._native.status_quo
+
+    def analyze(self, concepts: Union[None, str, Iterable[str]] = None) -> "Analysis":
+        """Stability of every state for every DM under ``concepts``.
+
+        ``concepts`` are keys among ``nash``, ``gmr``, ``smr``, ``seq``, ``sim`` and
+        ``seqsim`` (one string or several); ``None`` analyses the command line's defaults
+        (all of them, less SIM and SEQ&SIM on very large models). The answer holds what
+        ``detente analyze --format json`` writes (schema ``detente.analysis/1``). The
+        engine runs without the GIL.
+
+        Raises :class:`RequestError` for an unknown or empty list of concepts.
+        """
+        return Analysis(json.loads(self._native.analyze_json(_concept_list(concepts))))
+
+    def explain(
+        self,
+        state: Union[int, str],
+        dms: Union[None, str, Iterable[str]] = None,
+        concepts: Union[None, str, Iterable[str]] = None,
+    ) -> "dict[str, Any]":
+        """Why ``state`` is or is not stable, for each of ``dms`` under each of ``concepts``.
+
+        ``state`` is a state number, a Y/N string, the name of a named state or ``"sq"``
+        (the status quo); ``dms`` are DM names or ids (``None``: every DM); ``concepts``
+        as for :meth:`analyze` (``None``: all of them). The answer is what
+        ``detente explain --format json`` writes (schema ``detente.explanation/1``): per DM,
+        per concept, whether it is stable, each improvement and what sanctions it.
+
+        Raises :class:`RequestError` for an unknown state, DM or concept.
+        """
+        return json.loads(
+            self._native.explain_json(str(state), _concept_list(dms), _concept_list(concepts))
+        )
+
+    def evolve(
+        self,
+        start: Union[None, int, str] = None,
+        concepts: Union[None, str, Iterable[str]] = None,
+        coalitions: Union[None, str, Iterable[Iterable[str]]] = None,
+    ) -> "dict[str, Any]":
+        """The states reachable from ``start`` by the DMs' unilateral improvements, the
+        equilibria among them under ``concepts`` and the shortest path to each.
+
+        ``start`` as the state of :meth:`explain` (``None``: the status quo); ``concepts`` as
+        for :meth:`analyze`; ``coalitions`` adds joint improvements: ``"listed"`` (the
+        model's coalitions), ``"all"`` or a list of coalitions, each a list of DM names or
+        ids. The answer is what ``detente evolve --format json`` writes (schema
+        ``detente.evolution/1``).
+
+        Raises :class:`RequestError` when there is no status quo to start from, or for an
+        unknown state, concept or DM.
+        """
+        if coalitions is None or isinstance(coalitions, str):
+            choice, named = coalitions, None
+        else:
+            choice, named = None, [[str(dm) for dm in c] for c in coalitions]
+        text = self._native.evolve_json(
+            None if start is None else str(start), _concept_list(concepts), choice, named
+        )
+        return json.loads(text)
+
+    def tableau(self, concepts: Union[None, str, Iterable[str]] = None) -> "pandas.DataFrame":
+        """``self.analyze(concepts).to_pandas()``: the tableau as a pandas DataFrame."""
+        return self.analyze(concepts).to_pandas()
+
+    def to_toml(self) -> str:
+        """The model written in detente's TOML format."""
+        return self._native.to_toml()
+
+    def to_gmcr(self) -> str:
+        """The model written as GMCR+'s ``.gmcr`` JSON.
+
+        That format has no place for uncertain preferences, a status quo or named states:
+        when the model has them they are dropped, with a :class:`UserWarning`.
+        """
+        text, dropped = self._native.to_gmcr()
+        words = {
+            "uncertainty": "uncertain preferences (the order as written is kept)",
+            "states": "the status quo and named states",
+        }
+        for what in dropped:
+            warnings.warn(f".gmcr has no place for {words[what]}: dropped", stacklevel=2)
+        return text
+
+    def __repr__(self) -> str:
+        return repr(self._native)
+
+
+class Analysis(Mapping):
+    """An analysis's answer: a read-only mapping with the keys of the CLI's JSON
+    (schema ``detente.analysis/1``): ``schema``, ``model``, ``decision_makers``,
+    ``options``, ``state_count``, ``states``, ``status_quo``, ``concepts``,
+    ``stability`` (concept → DM name → stable state numbers), ``equilibria``
+    (concept → state numbers) and ``summary``."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: dict) -> None:
+        """Wraps a decoded ``detente.analysis/1`` document."""
+        if data.get("schema") != ANALYSIS_SCHEMA:
+            raise ValueError(f"not a {ANALYSIS_SCHEMA} document: {data.get('schema')!r}")
+        self._data = data
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return (
+            f"<detente.Analysis of {self._data['model']['name']!r}: "
+            f"{self._data['state_count']} states, concepts {', '.join(self._data['concepts'])}>"
+        )
+
+    @property
+    def concepts(self) -> "list[str]":
+        """The concepts analysed, in the engine's order."""
+        return list(self._data["concepts"])
+
+    @property
+    def equilibria(self) -> "dict[str, list[int]]":
+        """Each concept's equilibria: the states stable for every DM, by number."""
+        return {k: list(v) for k, v in self._data["equilibria"].items()}
+
+    @property
+    def stability(self) -> "dict[str, dict[str, list[int]]]":
+        """Each concept's stable states for each DM (by DM name), by number."""
+        return {c: {d: list(s) for d, s in dms.items()} for c, dms in self._data["stability"].items()}
+
+    def to_dict(self) -> dict:
+        """The answer as a plain dict (a deep copy), equal to the CLI's JSON."""
+        return json.loads(json.dumps(self._data))
+
+    def to_json(self, **kwargs: Any) -> str:
+        """The answer as JSON text; keyword arguments go to :func:`json.dumps`."""
+        return json.dumps(self._data, **kwargs)
+
+    def to_pandas(self) -> "pandas.DataFrame":
+        """The tableau as a pandas DataFrame: one row per state, indexed by state number
+        (``state``). Columns: ``yn`` (the state's Y/N string), one boolean column per
+        option (by option id, in column order), ``status_quo``, then for each concept
+        ``"<concept>/<DM name>"`` (stable for that DM) for every DM and
+        ``"<concept>/equilibrium"`` (stable for all of them).
+
+        Needs pandas (``pip install pandas``), imported only when this is called.
+        """
+        try:
+            import pandas as pd
+        except ImportError as e:  # pragma: no cover - depends on the environment
+            raise ImportError("to_pandas() needs pandas: pip install pandas") from e
+        data = self._data
+        states = data["states"]
+        ids = [s["id"] for s in states]
+        position = {sid: i for i, sid in enumerate(ids)}
+        columns: "dict[str, list[Any]]" = {"yn": [s["yn"] for s in states]}
+        for k, option in enumerate(data["options"]):
+            columns[option["id"]] = [s["yn"][k] == "Y" for s in states]
+        columns["status_quo"] = [sid == data["status_quo"] for sid in ids]
+
+        def flags(stable: "list[int]") -> "list[bool]":
+            column = [False] * len(ids)
+            for sid in stable:
+                column[position[sid]] = True
+            return column
+
+        for concept in data["concepts"]:
+            for dm in data["decision_makers"]:
+                columns[f"{concept}/{dm['name']}"] = flags(data["stability"][concept][dm["name"]])
+            columns[f"{concept}/equilibrium"] = flags(data["equilibria"][concept])
+        return pd.DataFrame(columns, index=pd.Index(ids, name="state"))

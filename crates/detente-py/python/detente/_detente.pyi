@@ -1,0 +1,65 @@
+"""Type stubs of the native module ``detente._detente`` (crates/detente-py/src/lib.rs)."""
+
+from typing import Optional
+
+class DetenteError(ValueError):
+    """Base class of every error detente raises."""
+
+    message: str
+    help: Optional[str]
+    file: Optional[str]
+    line: Optional[int]
+    column: Optional[int]
+
+class ModelError(DetenteError):
+    """The model is at fault; the message gives its file, line and column."""
+
+class RequestError(DetenteError):
+    """The request names something that does not exist or asks for what cannot be done."""
+
+class LimitError(DetenteError):
+    """The request is over a limit (states, time, the size of an analysis)."""
+
+class Model:
+    """A model read and compiled, ready for any analysis."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def state_count(self) -> int: ...
+    @property
+    def status_quo(self) -> Optional[int]: ...
+    def states(self) -> list[str]: ...
+    def describe_json(self) -> str: ...
+    def analyze_json(self, concepts: Optional[list[str]] = None) -> str: ...
+    def explain_json(
+        self, state: str, dms: Optional[list[str]] = None, concepts: Optional[list[str]] = None
+    ) -> str: ...
+    def evolve_json(
+        self,
+        start: Optional[str] = None,
+        concepts: Optional[list[str]] = None,
+        coalitions: Optional[str] = None,
+        named: Optional[list[list[str]]] = None,
+    ) -> str: ...
+    def to_toml(self) -> str: ...
+    def to_gmcr(self) -> tuple[str, list[str]]: ...
+
+def load_file(path: str, max_states: Optional[int] = None) -> Model: ...
+def load_text(text: str, name: str = "<text>", max_states: Optional[int] = None) -> Model: ...
+def example(name: Optional[str] = None, max_states: Optional[int] = None) -> Model: ...
+def examples() -> list[tuple[str, str]]: ...
+def generate(
+    dms: int = 4,
+    options_per_dm: int = 3,
+    rules: int = 0,
+    rule_width: int = 3,
+    irreversible: int = 0,
+    preferences: str = "prioritization",
+    statements: int = 6,
+    tiers: int = 8,
+    seed: int = 1,
+    max_states: Optional[int] = None,
+) -> Model: ...
