@@ -10,8 +10,7 @@
 use crate::council::{Member, append};
 use crate::db::{Db, now};
 use crate::error::{CouncilError, Result};
-use crate::record::{Checkpoint, unhex};
-use ed25519_dalek::VerifyingKey;
+use crate::record::{Checkpoint, check_signature, verifying_key};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
@@ -70,35 +69,6 @@ pub(crate) fn events(n: u64) -> String {
     } else {
         format!("{n} events")
     }
-}
-
-/// The ed25519 public key `text` (hex) names, or why it names none.
-fn verifying_key(text: &str) -> Result<VerifyingKey, String> {
-    let bytes: [u8; 32] = unhex(text)?
-        .try_into()
-        .map_err(|_| "a public key is 32 bytes (64 hexadecimal digits)".to_string())?;
-    let key = VerifyingKey::from_bytes(&bytes)
-        .map_err(|_| "the public key is not a point of the ed25519 curve".to_string())?;
-    if key.is_weak() {
-        return Err("the public key is a weak (small-order) ed25519 key".to_string());
-    }
-    Ok(key)
-}
-
-/// Whether `signature` (hex) is `key`'s signature of `checkpoint`'s note.
-fn check_signature(
-    key: &VerifyingKey,
-    checkpoint: &Checkpoint,
-    signature: &str,
-) -> Result<(), String> {
-    let signature: [u8; 64] = unhex(signature)?
-        .try_into()
-        .map_err(|_| "a signature is 64 bytes (128 hexadecimal digits)".to_string())?;
-    key.verify_strict(
-        Checkpoint::note(checkpoint.council, checkpoint.size, &checkpoint.root).as_bytes(),
-        &ed25519_dalek::Signature::from_bytes(&signature),
-    )
-    .map_err(|_| "the signature does not verify".to_string())
 }
 
 impl Db {

@@ -12,7 +12,7 @@ use crate::db::{Db, now};
 use crate::error::{CouncilError, Result};
 use ct_merkle::mem_backed_tree::MemoryBackedTree;
 use ct_merkle::{ConsistencyProof, HashableLeaf, InclusionProof, RootHash};
-use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use sqlx::Row;
@@ -130,19 +130,7 @@ impl Checkpoint {
 
     /// Checks the signature against the checkpoint's own key, or says what is wrong.
     pub fn verify_signature(&self) -> Result<(), String> {
-        let key: [u8; 32] = unhex(&self.key)?
-            .try_into()
-            .map_err(|_| "the key is not 32 bytes".to_string())?;
-        let key =
-            VerifyingKey::from_bytes(&key).map_err(|e| format!("the key is not valid: {e}"))?;
-        let signature: [u8; 64] = unhex(&self.signature)?
-            .try_into()
-            .map_err(|_| "the signature is not 64 bytes".to_string())?;
-        key.verify(
-            Self::note(self.council, self.size, &self.root).as_bytes(),
-            &ed25519_dalek::Signature::from_bytes(&signature),
-        )
-        .map_err(|_| {
+        check_signature(&verifying_key(&self.key)?, self, &self.signature).map_err(|_| {
             format!(
                 "the signature of the checkpoint at size {} does not verify",
                 self.size
@@ -157,6 +145,36 @@ impl Checkpoint {
             .map_err(|_| "the root is not a SHA-256 hash".to_string())?;
         Ok(RootHash::new(digest, self.size))
     }
+}
+
+/// The ed25519 public key `text` (hex) names, or why it names none.
+pub(crate) fn verifying_key(text: &str) -> Result<VerifyingKey, String> {
+    let bytes: [u8; 32] = unhex(text)?
+        .try_into()
+        .map_err(|_| "a public key is 32 bytes (64 hexadecimal digits)".to_string())?;
+    let key = VerifyingKey::from_bytes(&bytes)
+        .map_err(|_| "the public key is not a point of the ed25519 curve".to_string())?;
+    if key.is_weak() {
+        return Err("the public key is a weak (small-order) ed25519 key".to_string());
+    }
+    Ok(key)
+}
+
+/// Whether `signature` (hex) is `key`'s signature of `checkpoint`'s note: the server's
+/// own, or a delegate's cosignature.
+pub(crate) fn check_signature(
+    key: &VerifyingKey,
+    checkpoint: &Checkpoint,
+    signature: &str,
+) -> Result<(), String> {
+    let signature: [u8; 64] = unhex(signature)?
+        .try_into()
+        .map_err(|_| "a signature is 64 bytes (128 hexadecimal digits)".to_string())?;
+    key.verify_strict(
+        Checkpoint::note(checkpoint.council, checkpoint.size, &checkpoint.root).as_bytes(),
+        &ed25519_dalek::Signature::from_bytes(&signature),
+    )
+    .map_err(|_| "the signature does not verify".to_string())
 }
 
 /// An inclusion proof: event `seq` (the leaf at index `seq - 1`) is in the log of `size` events.
