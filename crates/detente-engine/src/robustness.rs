@@ -16,6 +16,11 @@
 //! ([`Conflict::with_ranks`]), analysed with [`Analysis::run`]. Profiles run in
 //! parallel and only counters are kept, so memory does not grow with the
 //! number of profiles.
+//!
+//! [`sweep`] analyses the same numbered profiles ([`Profiles`]) but keeps what each
+//! one makes of the conflict: the positions its uncertain elements take and each
+//! concept's equilibria. Profile `i` is the same whichever range it is analysed in, so
+//! a sweep split into ranges (on several machines) gives the same rows as one run.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -29,6 +34,7 @@ use crate::error::{CompileError, ModelError};
 use crate::generate::SplitMix;
 use crate::model::{DecisionMaker, Model, Preferences, Uncertain};
 use crate::stability::{Analysis, Concept};
+use std::ops::{Range, RangeInclusive};
 
 /// Default: enumerate every profile when there are at most this many.
 pub const DEFAULT_EXACT_LIMIT: u64 = 4096;
@@ -106,6 +112,9 @@ pub enum RobustnessError {
 
     #[error("the number of samples must be at least 1")]
     NoSamples,
+
+    #[error("profiles {} to {} were asked for, but there are only {count}", .start + 1, .end)]
+    NoSuchProfiles { start: u64, end: u64, count: u64 },
 
     #[error(transparent)]
     Model(#[from] ModelError),
@@ -263,6 +272,209 @@ fn profile_preferences(
     out
 }
 
+/// One uncertain preference element of one DM, as a sweep reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UncertainElement {
+    pub dm: usize,
+    /// The element's written index among the DM's statements or tiers.
+    pub element: usize,
+    /// The positions (0-based) it may take.
+    pub positions: RangeInclusive<usize>,
+}
+
+/// The profiles a run analyses, numbered from 0: every consistent profile once
+/// ([`Method::Exact`], in mixed-radix order of the elements' positions) or draws from
+/// a seed ([`Method::Sampled`], draw `i` from its own stream). Profile `i` does not
+/// depend on which others are analysed with it.
+#[derive(Debug, Clone)]
+pub struct Profiles {
+    slots: Vec<Slot>,
+    method: Method,
+    count: u64,
+    total: Option<u128>,
+}
+
+impl Profiles {
+    /// The profiles `settings` choose for `model`, once its uncertainty is checked and the
+    /// settings are within [`MAX_PROFILES`].
+    pub fn plan(model: &Model, settings: &Settings) -> Result<Profiles, RobustnessError> {
+        check(model)?;
+        if settings.samples == 0 {
+            return Err(RobustnessError::NoSamples);
+        }
+        for (what, requested) in [
+            ("the exact limit", settings.exact_limit),
+            ("the number of samples", settings.samples),
+        ] {
+            if requested > MAX_PROFILES {
+                return Err(RobustnessError::TooManyProfiles {
+                    what,
+                    requested,
+                    limit: MAX_PROFILES,
+                });
+            }
+        }
+        let (method, count) = settings.plan(model);
+        Ok(Profiles {
+            slots: slots(model),
+            method,
+            count,
+            total: profile_count(model),
+        })
+    }
+
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// How many profiles are numbered: every consistent one, or the draws.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Number of consistent profiles; `None` if beyond `u128`.
+    pub fn total(&self) -> Option<u128> {
+        self.total
+    }
+
+    /// The uncertain elements, in DM order and, within a DM, as the model lists them:
+    /// [`Profiles::positions`] gives one position per element in this order.
+    pub fn elements(&self) -> Vec<UncertainElement> {
+        self.slots
+            .iter()
+            .map(|slot| UncertainElement {
+                dm: slot.dm,
+                element: slot.uncertain.element,
+                positions: slot.uncertain.positions.clone(),
+            })
+            .collect()
+    }
+
+    /// The position (0-based) each uncertain element takes in profile `i`.
+    pub fn positions(&self, i: u64) -> Vec<usize> {
+        match self.method {
+            Method::Exact => {
+                let mut rest = i;
+                self.slots
+                    .iter()
+                    .map(|slot| {
+                        let radix = slot.choices() as u64;
+                        let pick = (rest % radix) as usize;
+                        rest /= radix;
+                        slot.uncertain.positions.start() + pick
+                    })
+                    .collect()
+            }
+            Method::Sampled { seed } => {
+                let mut rng = sample_generator(seed, i);
+                self.slots
+                    .iter()
+                    .map(|slot| slot.uncertain.positions.start() + rng.below(slot.choices()))
+                    .collect()
+            }
+        }
+    }
+
+    /// `conflict` (compiled from `model`) under the profile that puts the uncertain
+    /// elements at `positions`: `None` when no DM's order changes.
+    fn conflict(
+        &self,
+        model: &Model,
+        conflict: &Conflict,
+        columns: &Columns,
+        positions: &[usize],
+        deadline: &dyn Deadline,
+    ) -> Result<Option<Conflict>, RobustnessError> {
+        let mut variant: Option<Conflict> = None;
+        for (d, preferences) in profile_preferences(model, &self.slots, positions) {
+            let dm = DecisionMaker {
+                preferences,
+                ..model.decision_makers[d].clone()
+            };
+            let ranks = preference_ranks(&dm, d, conflict.space(), columns, deadline)?;
+            variant = Some(variant.as_ref().unwrap_or(conflict).with_ranks(d, ranks));
+        }
+        Ok(variant)
+    }
+}
+
+/// The concepts of `settings`, sorted, each once.
+fn sorted_concepts(settings: &Settings) -> Vec<Concept> {
+    let mut concepts = settings.concepts.clone();
+    concepts.sort_unstable();
+    concepts.dedup();
+    concepts
+}
+
+/// Runs `analyse` on each profile of `range`: many at a time on small conflicts; a large
+/// one's analysis is parallel inside and may take gigabytes, so those go one at a time.
+/// The answers come back in profile order.
+fn for_each_profile<T: Send>(
+    states: usize,
+    range: Range<u64>,
+    analyse: impl Fn(u64) -> Result<T, RobustnessError> + Sync + Send,
+) -> Result<Vec<T>, RobustnessError> {
+    if states <= PARALLEL_PROFILES_MAX_STATES {
+        range.into_par_iter().map(analyse).collect()
+    } else {
+        range.map(analyse).collect()
+    }
+}
+
+/// What one profile makes of the conflict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileOutcome {
+    /// The profile's number (see [`Profiles`]).
+    pub index: u64,
+    /// The position (0-based) each uncertain element takes, as [`Profiles::positions`].
+    pub positions: Vec<usize>,
+    /// For each concept of the sweep (sorted), its equilibria as state indices.
+    pub equilibria: Vec<Vec<usize>>,
+}
+
+/// Analyses the profiles numbered `range` (all of them when `None`) of `model`
+/// (compiled as `conflict`) under `settings`, keeping each one's equilibria; the
+/// outcomes are in profile order. Each analysis polls `deadline`.
+pub fn sweep(
+    model: &Model,
+    conflict: &Conflict,
+    settings: &Settings,
+    range: Option<Range<u64>>,
+    deadline: &dyn Deadline,
+) -> Result<(Profiles, Vec<ProfileOutcome>), RobustnessError> {
+    let profiles = Profiles::plan(model, settings)?;
+    let range = range.unwrap_or(0..profiles.count);
+    if range.start > range.end || range.end > profiles.count {
+        return Err(RobustnessError::NoSuchProfiles {
+            start: range.start,
+            end: range.end,
+            count: profiles.count,
+        });
+    }
+    let concepts = sorted_concepts(settings);
+    let columns = Columns::new(conflict.space(), deadline)?;
+    let outcomes = for_each_profile(conflict.state_count(), range, |index| {
+        let positions = profiles.positions(index);
+        let variant = profiles.conflict(model, conflict, &columns, &positions, deadline)?;
+        let analysis = Analysis::run(
+            variant.as_ref().unwrap_or(conflict),
+            &concepts,
+            deadline,
+            &|| {},
+        )?;
+        let equilibria = concepts
+            .iter()
+            .map(|&concept| analysis.equilibria(concept).ones().collect())
+            .collect();
+        Ok(ProfileOutcome {
+            index,
+            positions,
+            equilibria,
+        })
+    })?;
+    Ok((profiles, outcomes))
+}
+
 /// For each concept, DM and state how many of the analysed profiles make the
 /// state stable for the DM, and for each concept and state how many make it an equilibrium.
 #[derive(Debug, Clone)]
@@ -287,72 +499,21 @@ impl Robustness {
         deadline: &dyn Deadline,
         on_done: &(dyn Fn() + Sync),
     ) -> Result<Robustness, RobustnessError> {
-        check(model)?;
-        if settings.samples == 0 {
-            return Err(RobustnessError::NoSamples);
-        }
-        for (what, requested) in [
-            ("the exact limit", settings.exact_limit),
-            ("the number of samples", settings.samples),
-        ] {
-            if requested > MAX_PROFILES {
-                return Err(RobustnessError::TooManyProfiles {
-                    what,
-                    requested,
-                    limit: MAX_PROFILES,
-                });
-            }
-        }
-        let mut concepts = settings.concepts.clone();
-        concepts.sort_unstable();
-        concepts.dedup();
+        let profiles = Profiles::plan(model, settings)?;
+        let concepts = sorted_concepts(settings);
         let (dms, states) = (conflict.dm_count(), conflict.state_count());
         let per_state = concepts.len().max(1) * (dms + 1) * std::mem::size_of::<u32>();
         let limit = COUNTER_BUDGET / per_state;
         if states > limit {
             return Err(RobustnessError::TooManyStates { states, limit });
         }
-        let slots = slots(model);
-        let total = profile_count(model);
-        let (method, analysed) = settings.plan(model);
-        // Positions chosen for every slot by profile `i`.
-        let chosen = |i: u64| -> Vec<usize> {
-            match method {
-                Method::Exact => {
-                    let mut rest = i;
-                    slots
-                        .iter()
-                        .map(|slot| {
-                            let radix = slot.choices() as u64;
-                            let pick = (rest % radix) as usize;
-                            rest /= radix;
-                            slot.uncertain.positions.start() + pick
-                        })
-                        .collect()
-                }
-                Method::Sampled { seed } => {
-                    let mut rng = sample_generator(seed, i);
-                    slots
-                        .iter()
-                        .map(|slot| slot.uncertain.positions.start() + rng.below(slot.choices()))
-                        .collect()
-                }
-            }
-        };
         let columns = Columns::new(conflict.space(), deadline)?;
         let counts: Vec<AtomicU32> = (0..concepts.len() * (dms + 1) * states)
             .map(|_| AtomicU32::new(0))
             .collect();
-        let analyse_profile = |i: u64| -> Result<(), RobustnessError> {
-            let mut variant: Option<Conflict> = None;
-            for (d, preferences) in profile_preferences(model, &slots, &chosen(i)) {
-                let dm = DecisionMaker {
-                    preferences,
-                    ..model.decision_makers[d].clone()
-                };
-                let ranks = preference_ranks(&dm, d, conflict.space(), &columns, deadline)?;
-                variant = Some(variant.as_ref().unwrap_or(conflict).with_ranks(d, ranks));
-            }
+        for_each_profile(states, 0..profiles.count, |i| {
+            let positions = profiles.positions(i);
+            let variant = profiles.conflict(model, conflict, &columns, &positions, deadline)?;
             let analysis = Analysis::run(
                 variant.as_ref().unwrap_or(conflict),
                 &concepts,
@@ -372,21 +533,12 @@ impl Robustness {
             }
             on_done();
             Ok(())
-        };
-        // Small conflicts are analysed many at a time; a large one's analysis is
-        // parallel inside and may take gigabytes, so those go one at a time.
-        if states <= PARALLEL_PROFILES_MAX_STATES {
-            (0..analysed)
-                .into_par_iter()
-                .try_for_each(analyse_profile)?;
-        } else {
-            (0..analysed).try_for_each(analyse_profile)?;
-        }
+        })?;
         Ok(Robustness {
             concepts,
-            method,
-            total,
-            analysed,
+            method: profiles.method,
+            total: profiles.total,
+            analysed: profiles.count,
             dms,
             states,
             counts: counts.into_iter().map(AtomicU32::into_inner).collect(),
@@ -544,5 +696,75 @@ mod tests {
         settings.samples = 0;
         let error = Robustness::run(&model, &conflict, &settings, &NoDeadline, &|| {}).unwrap_err();
         assert_eq!(error, RobustnessError::NoSamples);
+    }
+
+    #[test]
+    fn a_sweep_counts_what_robustness_counts_and_ranges_split_it() {
+        let model = model_with(vec![
+            vec![window(0, 0, 2), window(4, 3, 4)],
+            vec![window(2, 1, 4)],
+        ]);
+        let conflict = Conflict::compile(&model, 1 << 10).unwrap();
+        let concepts = [Concept::Seq, Concept::Nash, Concept::Gmr];
+        for settings in [
+            Settings::new(&concepts),
+            Settings {
+                exact_limit: 0,
+                samples: 9,
+                seed: 4,
+                ..Settings::new(&concepts)
+            },
+        ] {
+            let (profiles, whole) = sweep(&model, &conflict, &settings, None, &NoDeadline).unwrap();
+            let counted =
+                Robustness::run(&model, &conflict, &settings, &NoDeadline, &|| {}).unwrap();
+            assert_eq!(whole.len() as u64, counted.analysed());
+            assert_eq!(profiles.elements().len(), 3);
+            for (c, &concept) in counted.concepts().iter().enumerate() {
+                for s in 0..conflict.state_count() {
+                    let held = whole
+                        .iter()
+                        .filter(|o| o.equilibria[c].contains(&s))
+                        .count();
+                    assert_eq!(held as u32, counted.equilibrium_count(concept, s));
+                }
+            }
+            let mut pieces = Vec::new();
+            for range in [0..2, 2..2, 2..whole.len() as u64] {
+                let (_, part) =
+                    sweep(&model, &conflict, &settings, Some(range), &NoDeadline).unwrap();
+                pieces.extend(part);
+            }
+            assert_eq!(
+                pieces, whole,
+                "the same rows, however the profiles are split"
+            );
+            assert!(whole.iter().enumerate().all(|(i, o)| o.index == i as u64));
+        }
+        let distinct: std::collections::HashSet<Vec<usize>> = sweep(
+            &model,
+            &conflict,
+            &Settings::new(&concepts),
+            None,
+            &NoDeadline,
+        )
+        .unwrap()
+        .1
+        .into_iter()
+        .map(|o| o.positions)
+        .collect();
+        assert_eq!(distinct.len(), 24, "every consistent profile once");
+    }
+
+    #[test]
+    fn a_sweep_refuses_profiles_that_do_not_exist() {
+        let model = model_with(vec![vec![window(0, 0, 1)]]);
+        let conflict = Conflict::compile(&model, 1 << 10).unwrap();
+        let settings = Settings::new(&[Concept::Nash]);
+        let error = sweep(&model, &conflict, &settings, Some(1..3), &NoDeadline).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "profiles 2 to 3 were asked for, but there are only 2"
+        );
     }
 }
