@@ -165,20 +165,8 @@ impl Prepared {
         timer: &Timer,
         progress: &(dyn Fn() + Sync),
     ) -> Result<Robustness, AppError> {
-        let run = Robustness::run(self.model(), &self.conflict, settings, timer, progress);
-        run.map_err(|e| match e {
-            RobustnessError::OutOfTime(e) => timer.over(e),
-            RobustnessError::TooManyStates { .. } => {
-                AppError::over(Limit::RobustnessStates, e.to_string())
-            }
-            RobustnessError::TooManyProfiles { .. } | RobustnessError::NoSamples => {
-                AppError::over(Limit::Profiles, e.to_string())
-            }
-            RobustnessError::BadUncertainty { .. } | RobustnessError::Model(_) => {
-                AppError::invalid(e.to_string())
-                    .help("check the `priority` ranges of the model (docs/MODEL_FORMAT.md)")
-            }
-        })
+        Robustness::run(self.model(), &self.conflict, settings, timer, progress)
+            .map_err(|e| refused(e, timer))
     }
 
     /// The inverse question: under which preferences of the varied DMs `request.target`
@@ -221,6 +209,24 @@ impl Prepared {
             varied,
             answers,
         })
+    }
+}
+
+/// A refusal of the engine's robustness or sweep as the application layer words it.
+pub(crate) fn refused(error: RobustnessError, timer: &Timer) -> AppError {
+    match error {
+        RobustnessError::OutOfTime(e) => timer.over(e),
+        RobustnessError::TooManyStates { .. } => {
+            AppError::over(Limit::RobustnessStates, error.to_string())
+        }
+        RobustnessError::TooManyProfiles { .. } | RobustnessError::NoSamples => {
+            AppError::over(Limit::Profiles, error.to_string())
+        }
+        RobustnessError::NoSuchProfiles { .. } => AppError::invalid(error.to_string()),
+        RobustnessError::BadUncertainty { .. } | RobustnessError::Model(_) => {
+            AppError::invalid(error.to_string())
+                .help("check the `priority` ranges of the model (docs/MODEL_FORMAT.md)")
+        }
     }
 }
 

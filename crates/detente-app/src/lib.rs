@@ -19,6 +19,8 @@ mod package;
 mod positions;
 mod source;
 mod sources;
+mod sweep;
+mod variants;
 mod verdict;
 
 pub use analyses::{
@@ -44,6 +46,7 @@ pub use positions::{
 };
 pub use source::{Prepared, Source, compile, load, prepare};
 pub use sources::{Document, Evidence, Quote, SourcesAnswer, check_sources};
+pub use sweep::{SweepAnswer, SweepMethod, SweepProfiles, SweepRequest};
 pub use verdict::{
     Change, DETERRENCE_SEARCH_MAX_STATES, Need, Subject, Temptation, VERDICT_PROFILES_MAX, Verdict,
     verdict, verdict_robustness, verdicts,
