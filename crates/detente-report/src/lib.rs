@@ -16,6 +16,7 @@ mod render;
 mod robustness;
 mod sources;
 mod summary;
+mod sweep;
 mod text;
 mod verdict;
 
@@ -32,6 +33,7 @@ pub use render::{Format, Render, RenderError, Unsupported};
 pub use robustness::{ROBUSTNESS_SCHEMA, RobustnessReport};
 pub use sources::{SOURCES_SCHEMA, SourcesReport, count};
 pub use summary::summary;
+pub use sweep::{SWEEP_SCHEMA, SweepReport};
 pub use text::Flavour;
 pub use verdict::{
     VERDICTS_SCHEMA, VerdictText, VerdictsReport, and_list, assumes, glossary, labels,

@@ -5,7 +5,7 @@ use crate::describe::{compress_ids, describe_state};
 use crate::text::{Flavour, cell_text};
 use crate::{Format, Render, csv_field, json_body};
 use comfy_table::{Cell, CellAlignment};
-use detente_engine::robustness::{Method, Robustness};
+use detente_engine::robustness::{Method, Robustness, UncertainElement};
 use detente_engine::{Analysis, Conflict, Model, Preferences, StateIndex};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -29,15 +29,51 @@ pub struct RobustnessReport<'a> {
 }
 
 #[derive(Serialize)]
-struct UncertainJson {
-    decision_maker: String,
+pub(crate) struct UncertainJson {
+    pub decision_maker: String,
     /// "statement" or "tier".
-    kind: &'static str,
+    pub kind: &'static str,
     /// 1-based position as written.
-    element: usize,
-    text: String,
+    pub element: usize,
+    pub text: String,
     /// 1-based range of positions it may take.
-    positions: [usize; 2],
+    pub positions: [usize; 2],
+}
+
+/// Uncertain preference elements of `model` as reports show them: whose, which, what it
+/// says and where it may rank (1-based).
+pub(crate) fn uncertain_elements(
+    model: &Model,
+    elements: &[UncertainElement],
+) -> Vec<UncertainJson> {
+    let ids: Vec<String> = model.options().map(|(_, o)| o.id.clone()).collect();
+    let name = |k: usize| ids[k].clone();
+    elements
+        .iter()
+        .map(|u| {
+            let dm = &model.decision_makers[u.dm];
+            let (kind, text) = match &dm.preferences {
+                Preferences::Prioritization(statements) => {
+                    ("statement", statements[u.element].expr.display(&name))
+                }
+                Preferences::Ranking { tiers, .. } => {
+                    let items: Vec<String> = tiers[u.element]
+                        .items
+                        .iter()
+                        .map(|e| e.display(&name))
+                        .collect();
+                    ("tier", items.join(" / "))
+                }
+            };
+            UncertainJson {
+                decision_maker: dm.name.clone(),
+                kind,
+                element: u.element + 1,
+                text,
+                positions: [u.positions.start() + 1, u.positions.end() + 1],
+            }
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -82,34 +118,16 @@ struct RobustnessJson {
 
 impl RobustnessReport<'_> {
     fn uncertain(&self) -> Vec<UncertainJson> {
-        let ids: Vec<String> = self.model.options().map(|(_, o)| o.id.clone()).collect();
-        let name = |k: usize| ids[k].clone();
-        let mut list = Vec::new();
-        for dm in &self.model.decision_makers {
-            for u in &dm.uncertain {
-                let (kind, text) = match &dm.preferences {
-                    Preferences::Prioritization(statements) => {
-                        ("statement", statements[u.element].expr.display(&name))
-                    }
-                    Preferences::Ranking { tiers, .. } => {
-                        let items: Vec<String> = tiers[u.element]
-                            .items
-                            .iter()
-                            .map(|e| e.display(&name))
-                            .collect();
-                        ("tier", items.join(" / "))
-                    }
-                };
-                list.push(UncertainJson {
-                    decision_maker: dm.name.clone(),
-                    kind,
-                    element: u.element + 1,
-                    text,
-                    positions: [u.positions.start() + 1, u.positions.end() + 1],
-                });
-            }
-        }
-        list
+        let elements: Vec<UncertainElement> = (self.model.decision_makers.iter().enumerate())
+            .flat_map(|(dm, d)| {
+                d.uncertain.iter().map(move |u| UncertainElement {
+                    dm,
+                    element: u.element,
+                    positions: u.positions.clone(),
+                })
+            })
+            .collect();
+        uncertain_elements(self.model, &elements)
     }
 
     /// The status quo and named states, with their labels.
@@ -404,7 +422,7 @@ fn percent(share: f64) -> String {
     }
 }
 
-fn ordinal(n: usize) -> String {
+pub(crate) fn ordinal(n: usize) -> String {
     let suffix = match (n % 10, n % 100) {
         (_, 11..=13) => "th",
         (1, _) => "st",
