@@ -8,12 +8,15 @@ use detente_app::{
     AppError, CoalitionChoice, ConceptChoice, ExplainRequest, Limit, Limits, ModelFormat, Prepared,
     Source,
 };
-use detente_report::{EvolutionReport, Explanation, Format, Render, Report};
+use detente_report::{EvolutionReport, Explanation, Format, Render, Report, SweepReport};
+
+mod sweep;
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use serde_json::{Value, json};
 use std::path::PathBuf;
+use sweep::positions_of;
 
 create_exception!(
     _detente,
@@ -302,6 +305,48 @@ impl PyModel {
         (0..space.len() as u32).map(|s| space.yn(s)).collect()
     }
 
+    /// The number of the state `text` names: its number, Y/N string, a named state's
+    /// name or `sq`.
+    fn state_number(&self, py: Python<'_>, text: &str) -> PyResult<usize> {
+        let state = self.prepared.state(text).map_err(|e| raise(py, e))?;
+        Ok(self.prepared.conflict.space().id(state))
+    }
+
+    /// This model with decision makers' preferences replaced: `positions_json` is a JSON
+    /// object from DM names or ids to positions (the model format's preference keys).
+    fn with_preferences_json(&self, py: Python<'_>, positions_json: &str) -> PyResult<PyModel> {
+        let positions = positions_of(positions_json).map_err(|e| raise(py, e))?;
+        self.changed(py, |prepared, limits| {
+            prepared.with_preferences(&positions, limits, &limits.start())
+        })
+    }
+
+    /// This model with the state `state` names (as for `state_number`) as its status
+    /// quo; `None`: without one.
+    #[pyo3(signature = (state=None))]
+    fn with_status_quo(&self, py: Python<'_>, state: Option<String>) -> PyResult<PyModel> {
+        self.changed(py, |prepared, limits| {
+            let state = state.as_deref().map(|t| prepared.state(t)).transpose()?;
+            prepared.with_status_quo(state, limits, &limits.start())
+        })
+    }
+
+    /// A sweep of preference profiles (`request_json`: see `sweep::request`), as
+    /// `detente.sweep/1` JSON.
+    fn sweep_json(&self, py: Python<'_>, request_json: &str) -> PyResult<String> {
+        let prepared = &self.prepared;
+        let limits = &self.limits;
+        let answer = py.detach(|| -> Result<Vec<u8>, AppError> {
+            let request = sweep::request(request_json, prepared.conflict.state_count())?;
+            let answer = prepared.sweep(&request, limits, &limits.start())?;
+            json_of(&SweepReport {
+                model: prepared.model(),
+                sweep: &answer,
+            })
+        });
+        text_of(py, answer)
+    }
+
     /// The model as JSON: name, notes, decision makers with their options, the
     /// options in column order, and each DM's preferences as the model file writes them.
     fn describe_json(&self) -> PyResult<String> {
@@ -482,6 +527,22 @@ impl PyModel {
 }
 
 impl PyModel {
+    /// This model changed by `change` (with the GIL released), read and compiled again.
+    fn changed(
+        &self,
+        py: Python<'_>,
+        change: impl FnOnce(&Prepared, &Limits) -> Result<Prepared, AppError> + Send,
+    ) -> PyResult<PyModel> {
+        let prepared = py
+            .detach(|| change(&self.prepared, &self.limits))
+            .map_err(|e| raise(py, e))?;
+        Ok(PyModel {
+            prepared,
+            source: format!("{} (changed)", self.source.trim_end_matches(" (changed)")),
+            limits: self.limits.clone(),
+        })
+    }
+
     fn convert(
         &self,
         py: Python<'_>,

@@ -24,12 +24,14 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 
 from . import _detente
 from ._detente import DetenteError, LimitError, ModelError, RequestError
+from .sweep import Sweep, sweep
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
 
 __all__ = [
     "Analysis",
+    "Sweep",
     "DetenteError",
     "LimitError",
     "Model",
@@ -39,6 +41,7 @@ __all__ = [
     "examples",
     "generate",
     "load",
+    "sweep",
 ]
 
 #: The schema of :meth:`Model.analyze`'s answer, as the CLI's ``analyze --format json``.
@@ -129,6 +132,24 @@ def examples() -> "list[tuple[str, str]]":
     return list(_detente.examples())
 
 
+def _from_toml(text: str, states: int) -> "Model":
+    """A model read back from its TOML text (see :meth:`Model.__reduce__`)."""
+    return Model(_detente.load_text(text, "model.toml", max_states=max(states, 1)))
+
+
+def _position(
+    statements: Optional[Iterable[Union[str, Mapping[str, Any]]]], ranking: Optional[Iterable[Any]]
+) -> "dict[str, Any]":
+    """Preferences as a model file's keys: ``preferences`` (statements) or ``ranking``."""
+    if (statements is None) == (ranking is None):
+        raise TypeError("give either statements or a ranking")
+    if statements is not None:
+        if isinstance(statements, str):
+            raise TypeError("statements are a list of statements, not one string")
+        return {"preferences": [s if isinstance(s, str) else dict(s) for s in statements]}
+    return {"ranking": [list(t) if isinstance(t, (list, tuple)) else t for t in ranking]}
+
+
 def _concept_list(concepts: Union[None, str, Iterable[str]]) -> Optional["list[str]"]:
     if concepts is None:
         return None
@@ -209,6 +230,42 @@ class Model:
     def status_quo(self) -> Optional[int]:
         """The status quo's state number, or ``None`` when the model names none."""
         return self._native.status_quo
+
+    def state(self, state: Union[int, str]) -> int:
+        """The number of the state ``state`` names: a state number, a Y/N string, the
+        name of a named state or ``"sq"`` (the status quo).
+
+        Raises :class:`RequestError` when there is no such state.
+        """
+        return self._native.state_number(str(state))
+
+    def with_preferences(
+        self,
+        dm: str,
+        statements: Optional[Iterable[Union[str, Mapping[str, Any]]]] = None,
+        *,
+        ranking: Optional[Iterable[Any]] = None,
+    ) -> "Model":
+        """A copy of this model in which decision maker ``dm`` (its name or id) has new
+        preferences: option prioritization ``statements`` (most important first; each a
+        statement such as ``"a & !b"`` or a dict with the keys of a model file's
+        statement: ``statement``, ``description``, ``source``, ``priority``) or a
+        ``ranking`` of states in tiers (most preferred first), as a model file writes
+        them. Give one of the two. This model is unchanged.
+
+        The new model is checked as a model file is: a statement that names no option of
+        the model raises :class:`ModelError`, located at its place in the model's form
+        (``dm[1].preferences[0].statement``); an unknown DM raises :class:`RequestError`.
+        """
+        return Model(self._native.with_preferences_json(json.dumps({dm: _position(statements, ranking)})))
+
+    def with_status_quo(self, state: Union[None, int, str]) -> "Model":
+        """A copy of this model whose status quo is ``state`` (as for :meth:`state`), or
+        without a status quo when ``state`` is ``None``. This model is unchanged.
+
+        Raises :class:`RequestError` when there is no such state.
+        """
+        return Model(self._native.with_status_quo(None if state is None else str(state)))
 
     def analyze(self, concepts: Union[None, str, Iterable[str]] = None) -> "Analysis":
         """Stability of every state for every DM under ``concepts``.
@@ -295,6 +352,11 @@ class Model:
 
     def __repr__(self) -> str:
         return repr(self._native)
+
+    def __reduce__(self) -> "tuple[Any, tuple[str, Optional[int]]]":
+        """Pickled as its TOML text (how a sweep ships a model to Dask's workers); read
+        back under the state limit it was read with."""
+        return (_from_toml, (self.to_toml(), self.state_count))
 
 
 class Analysis(Mapping):
