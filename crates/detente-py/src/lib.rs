@@ -56,14 +56,22 @@ struct Place {
 fn raise(py: Python<'_>, error: AppError) -> PyErr {
     let help = error.help_text().map(str::to_string);
     let (place, message) = match &error {
+        // A changed model is read from its form: its errors are at a form path, as the
+        // lines of the TOML written from the form mean nothing to whoever changed it.
         AppError::Model(e) => {
-            let (line, column) = e.line_col().unzip();
+            let (line, column, message) = match e.form_path() {
+                Some(path) => (None, None, format!("at {path}: {}", e.message())),
+                None => {
+                    let (line, column) = e.line_col().unzip();
+                    (line, column, e.message().to_string())
+                }
+            };
             let place = Place {
                 file: e.file_name().to_string(),
                 line,
                 column,
             };
-            (Some(place), e.message().to_string())
+            (Some(place), message)
         }
         other => (None, other.to_string()),
     };

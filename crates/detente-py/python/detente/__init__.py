@@ -26,6 +26,11 @@ from . import _detente
 from ._detente import DetenteError, LimitError, ModelError, RequestError
 from .sweep import Sweep, sweep
 
+# The errors are named as the package exposes them, so that they pickle (as a Dask worker
+# sends them back) to these very classes, which `except detente.RequestError` catches.
+for _error in (DetenteError, ModelError, RequestError, LimitError):
+    _error.__module__ = "detente"
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
 
@@ -255,7 +260,7 @@ class Model:
 
         The new model is checked as a model file is: a statement that names no option of
         the model raises :class:`ModelError`, located at its place in the model's form
-        (``dm[1].preferences[0].statement``); an unknown DM raises :class:`RequestError`.
+        (``the model form: at /dm/1/preferences/0: ...``); an unknown DM raises :class:`RequestError`.
         """
         return Model(self._native.with_preferences_json(json.dumps({dm: _position(statements, ranking)})))
 

@@ -66,41 +66,25 @@ def sweep(
         return Sweep(json.loads(model._native.sweep_json(json.dumps(request))))
     if chunks is not None and chunks < 1:
         raise ValueError("chunks must be at least 1")
-    listed = request["profiles"].get("listed") if isinstance(request["profiles"], dict) else None
-    if listed is not None:
-        count = len(listed)
-        head = dict(request, profiles={"listed": []})
-    else:
-        head = dict(request, range=[0, 0])
-        count = None
     # The sweep's head (what varies, how many profiles) costs nothing to compute here.
-    answer = json.loads(model._native.sweep_json(json.dumps(head)))
-    count = answer["count"] if count is None else count
-    bounds = _split(count, chunks or _chunk_count(client, count))
-    shared = client.scatter(model, broadcast=True)
-    tasks = []
-    for start, end in bounds:
-        if listed is not None:
-            piece = dict(request, profiles={"listed": listed[start:end]})
-        else:
-            piece = dict(request, range=[start, end])
-        tasks.append(client.submit(_sweep_chunk, shared, json.dumps(piece), start, pure=False))
-    rows: "list[dict[str, Any]]" = []
-    for part in client.gather(tasks):
-        rows.extend(part)
-    answer["count"] = count
-    answer["profiles"] = rows
+    answer = json.loads(model._native.sweep_json(json.dumps(dict(request, range=[0, 0]))))
+    bounds = _split(answer["count"], chunks or _chunk_count(client, answer["count"]))
+    # The model and the request (listed profiles and all) go to each worker once.
+    shared_model = client.scatter(model, broadcast=True)
+    shared_request = client.scatter(request, broadcast=True)
+    tasks = [
+        client.submit(_sweep_chunk, shared_model, shared_request, start, end, pure=False)
+        for start, end in bounds
+    ]
+    answer["profiles"] = [row for part in client.gather(tasks) for row in part]
     return Sweep(answer)
 
 
-def _sweep_chunk(model: "Model", request: str, first: int) -> "list[dict[str, Any]]":
-    """One chunk of a sweep, on a worker: its profiles' rows, numbered from ``first``
-    for listed profiles (the others carry their own numbers)."""
-    rows = json.loads(model._native.sweep_json(request))["profiles"]
-    if "listed" in json.loads(request)["profiles"]:
-        for row in rows:
-            row["profile"] += first
-    return rows
+def _sweep_chunk(model: "Model", request: dict, start: int, end: int) -> "list[dict[str, Any]]":
+    """The rows of profiles ``start`` to ``end`` (excluded) of a sweep, on a worker."""
+    return json.loads(model._native.sweep_json(json.dumps(dict(request, range=[start, end]))))[
+        "profiles"
+    ]
 
 
 def _chunk_count(client: Any, count: int) -> int:
