@@ -69,9 +69,11 @@ def sweep(
     # The sweep's head (what varies, how many profiles) costs nothing to compute here.
     answer = json.loads(model._native.sweep_json(json.dumps(dict(request, range=[0, 0]))))
     bounds = _split(answer["count"], chunks or _chunk_count(client, answer["count"]))
-    # The model and the request (listed profiles and all) go to each worker once.
-    shared_model = client.scatter(model, broadcast=True)
-    shared_request = client.scatter(request, broadcast=True)
+    # The model and the request (listed profiles and all) go to each worker once, under
+    # keys of this sweep's own: with content-hashed keys, a sweep repeated at once would
+    # share keys with the one before, which the scheduler may be releasing.
+    shared_model = client.scatter(model, broadcast=True, hash=False)
+    shared_request = client.scatter(request, broadcast=True, hash=False)
     tasks = [
         client.submit(_sweep_chunk, shared_model, shared_request, start, end, pure=False)
         for start, end in bounds
