@@ -4,6 +4,8 @@ LocalCluster of two worker processes (which must give the very same answer)."""
 import pickle
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 import detente
 
@@ -180,3 +182,68 @@ def test_errors_pickle_as_themselves(nrc):
     assert (again.message, again.help, again.file) == (
         caught.value.message, caught.value.help, caught.value.file
     )
+
+
+# --- properties on random models ----------------------------------------------------------
+
+
+CONCEPTS = ["nash", "gmr", "seq"]
+
+
+@st.composite
+def uncertain_models(draw):
+    """A generated model whose first DM's statement ``element`` (0-based) may take any
+    place from ``lo`` to ``hi`` (0-based, inclusive), and the statements as written."""
+    shape = dict(
+        dms=draw(st.integers(1, 3)),
+        options_per_dm=draw(st.integers(1, 2)),
+        statements=draw(st.integers(2, 5)),
+        seed=draw(st.integers(0, 2**32)),
+    )
+    try:
+        model = detente.generate(**shape)
+    except detente.ModelError:
+        assume(False)
+    dm = model.decision_makers[0]["id"]
+    statements = model.preferences[dm]["statements"]
+    n = len(statements)
+    element = draw(st.integers(0, n - 1))
+    lo = draw(st.integers(0, element))
+    hi = draw(st.integers(element, n - 1))
+    assume(lo < hi)
+    marked = [
+        {"statement": s, "priority": [lo + 1, hi + 1]} if k == element else s
+        for k, s in enumerate(statements)
+    ]
+    return model, dm, statements, element, lo, hi, marked
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(uncertain_models())
+def test_each_profile_is_the_model_with_its_element_moved(case):
+    model, dm, statements, element, lo, hi, marked = case
+    uncertain = model.with_preferences(dm, marked)
+    sweep = detente.sweep(uncertain, concepts=CONCEPTS)
+    assert len(sweep) == hi - lo + 1
+    assert sweep.uncertain[0]["positions"] == [lo + 1, hi + 1]
+    for row in sweep.profiles:
+        (place,) = row["positions"]
+        # By definition (MODEL_FORMAT.md): the element takes that place, the others in its
+        # range shift to make room and keep their order.
+        order = list(statements)
+        moved = order.pop(element)
+        order.insert(place - 1, moved)
+        expected = model.with_preferences(dm, order).analyze(CONCEPTS).equilibria
+        assert row["equilibria"] == expected
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(uncertain_models(), st.integers(1, 12), st.integers(0, 2**64 - 1))
+def test_a_sample_draws_from_the_profiles(case, count, seed):
+    model, dm, statements, element, lo, hi, marked = case
+    uncertain = model.with_preferences(dm, marked)
+    every = {tuple(r["positions"]): r["equilibria"] for r in detente.sweep(uncertain, concepts=CONCEPTS).profiles}
+    sample = detente.sweep(uncertain, count, seed=seed, concepts=CONCEPTS)
+    assert sample.method == "sampled" and len(sample) == count
+    for row in sample.profiles:
+        assert row["equilibria"] == every[tuple(row["positions"])]
