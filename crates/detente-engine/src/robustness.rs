@@ -375,18 +375,21 @@ impl Profiles {
         }
     }
 
-    /// `conflict` (compiled from `model`) under the profile that puts the uncertain
-    /// elements at `positions`: `None` when no DM's order changes.
-    fn conflict(
+    /// Profile `i` of `model` (compiled as `conflict`) analysed under `concepts`: the
+    /// positions its uncertain elements take, and the analysis of the conflict with the
+    /// changed DMs' ranks.
+    fn analyse(
         &self,
+        i: u64,
         model: &Model,
         conflict: &Conflict,
         columns: &Columns,
-        positions: &[usize],
+        concepts: &[Concept],
         deadline: &dyn Deadline,
-    ) -> Result<Option<Conflict>, RobustnessError> {
+    ) -> Result<(Vec<usize>, Analysis), RobustnessError> {
+        let positions = self.positions(i);
         let mut variant: Option<Conflict> = None;
-        for (d, preferences) in profile_preferences(model, &self.slots, positions) {
+        for (d, preferences) in profile_preferences(model, &self.slots, &positions) {
             let dm = DecisionMaker {
                 preferences,
                 ..model.decision_makers[d].clone()
@@ -394,7 +397,13 @@ impl Profiles {
             let ranks = preference_ranks(&dm, d, conflict.space(), columns, deadline)?;
             variant = Some(variant.as_ref().unwrap_or(conflict).with_ranks(d, ranks));
         }
-        Ok(variant)
+        let analysis = Analysis::run(
+            variant.as_ref().unwrap_or(conflict),
+            concepts,
+            deadline,
+            &|| {},
+        )?;
+        Ok((positions, analysis))
     }
 }
 
@@ -454,14 +463,8 @@ pub fn sweep(
     let concepts = sorted_concepts(settings);
     let columns = Columns::new(conflict.space(), deadline)?;
     let outcomes = for_each_profile(conflict.state_count(), range, |index| {
-        let positions = profiles.positions(index);
-        let variant = profiles.conflict(model, conflict, &columns, &positions, deadline)?;
-        let analysis = Analysis::run(
-            variant.as_ref().unwrap_or(conflict),
-            &concepts,
-            deadline,
-            &|| {},
-        )?;
+        let (positions, analysis) =
+            profiles.analyse(index, model, conflict, &columns, &concepts, deadline)?;
         let equilibria = concepts
             .iter()
             .map(|&concept| analysis.equilibria(concept).ones().collect())
@@ -512,14 +515,8 @@ impl Robustness {
             .map(|_| AtomicU32::new(0))
             .collect();
         for_each_profile(states, 0..profiles.count, |i| {
-            let positions = profiles.positions(i);
-            let variant = profiles.conflict(model, conflict, &columns, &positions, deadline)?;
-            let analysis = Analysis::run(
-                variant.as_ref().unwrap_or(conflict),
-                &concepts,
-                deadline,
-                &|| {},
-            )?;
+            let (_, analysis) =
+                profiles.analyse(i, model, conflict, &columns, &concepts, deadline)?;
             for (c, &concept) in concepts.iter().enumerate() {
                 let block = |slot: usize| (c * (dms + 1) + slot) * states;
                 for dm in 0..dms {
