@@ -3,6 +3,8 @@
 //! poppler-utils), so the test sees what a reader would; the committed NRC brief
 //! under docs/brief/ must be what the binary writes today.
 
+// The helpers are shared by the CLI's test binaries; this one needs only `detente`.
+#[allow(dead_code)]
 mod common;
 
 use common::detente;
