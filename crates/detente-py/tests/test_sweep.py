@@ -140,6 +140,8 @@ def test_bad_sweeps_are_refused(nrc):
         detente.sweep(nrc, 0)
     with pytest.raises(ValueError):
         detente.sweep(nrc, [{}], vary=["russia"])
+    with pytest.raises(TypeError, match="Model.state"):
+        detente.sweep(nrc, [{}]).share("proposed package")
 
 
 # --- on a cluster -------------------------------------------------------------------------

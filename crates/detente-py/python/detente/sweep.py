@@ -219,6 +219,8 @@ class Sweep:
         """For each concept, the share of the profiles under which state number ``state``
         is an equilibrium. Shares over preference profiles are not probabilities: each
         profile counts once, however plausible."""
+        if isinstance(state, bool) or not isinstance(state, int):
+            raise TypeError(f"a state number is needed (Model.state gives one), not {state!r}")
         rows = self._data["profiles"]
         if not rows:
             raise ValueError("the sweep analysed no profiles")
