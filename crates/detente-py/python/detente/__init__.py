@@ -67,10 +67,17 @@ def load(
     """Reads and compiles a model.
 
     ``source`` is a path to a ``.toml`` (detente) or ``.gmcr`` (GMCR+) file, or the text of
-    such a file: a string with a line break in it is taken as text, any other string or
-    path-like object as a path. ``name`` is the name a text is given in error messages; its
-    extension tells the format (otherwise it is told from the content). ``max_states``
-    bounds the number of feasible states (the command line's default otherwise).
+    such a file. A path-like object is a path. A string is read by this rule, in order:
+
+    1. with a line break in it, it is a model's text;
+    2. naming an existing file, it is that file's path;
+    3. starting (after blanks) with ``{`` (a ``.gmcr`` file's JSON) or holding an ``=``
+       (a line of TOML), it is a model's text;
+    4. anything else is a path, and a missing file is a :class:`RequestError`.
+
+    ``name`` is the name a text is given in error messages; its extension tells the format
+    (otherwise it is told from the content). ``max_states`` bounds the number of feasible
+    states (the command line's default otherwise).
 
     Raises :class:`ModelError` when the model is at fault (located in its file),
     :class:`RequestError` when the file cannot be read, :class:`LimitError` when the model
@@ -82,11 +89,20 @@ def load(
         return Model(_detente.load_file(os.fspath(source), max_states=max_states))
     if not isinstance(source, str):
         raise TypeError(f"expected a path or a model's text, not {type(source).__name__}")
-    if "\n" in source:
+    if _is_text(source):
         return Model(_detente.load_text(source, name or "<text>", max_states=max_states))
     if name is not None:
         raise TypeError("name is only for a model given as text")
     return Model(_detente.load_file(source, max_states=max_states))
+
+
+def _is_text(source: str) -> bool:
+    """Whether :func:`load` reads the string ``source`` as a model's text (see its rule)."""
+    if "\n" in source or "\r" in source:
+        return True
+    if os.path.isfile(source):
+        return False
+    return source.lstrip().startswith("{") or "=" in source
 
 
 def example(name: str = "nrc", *, max_states: Optional[int] = None) -> "Model":
