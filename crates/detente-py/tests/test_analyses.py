@@ -81,9 +81,7 @@ def test_robustness_as_a_data_frame(uncertain_file):
         for concept, share in state["equilibrium"].items():
             assert row[f"{concept}_profiles"] == share["count"]
             assert row[f"{concept}_share"] == share["share"]
-            assert row[f"{concept}_as_written"] is share["as_written"] or (
-                bool(row[f"{concept}_as_written"]) == share["as_written"]
-            )
+            assert bool(row[f"{concept}_as_written"]) == share["as_written"]
     assert frame["gmr_share"].dtype == float and frame["gmr_as_written"].dtype == bool
     analysis = model.analyze(["nash", "gmr"])
     for concept in ("nash", "gmr"):
@@ -235,17 +233,19 @@ def test_verdicts_on_the_status_quo_and_named_states(nrc):
     answer = nrc.verdicts()
     assert answer["schema"] == "detente.verdicts/1"
     analysis = nrc.analyze()
-    # The verdicts are what the analysis opens with: the same words as its summary.
-    assert analysis["summary"], "the NRC analysis has a summary"
-    text = json.dumps(answer)
-    assert "Proposed package" in text
     subjects = answer["verdicts"]
+    assert [v["subject"] for v in subjects][:2] == ["status quo", "Proposed package"]
     assert subjects[0]["state"] == nrc.status_quo
     for verdict in subjects:
-        holds = set(verdict["holds"])
+        # Holds and fails split the concepts analysed, as the analysis's equilibria say.
+        assert sorted(verdict["holds"] + verdict["fails"]) == sorted(analysis.concepts)
         for concept in analysis.concepts:
-            assert (concept in holds) == (verdict["state"] in analysis.equilibria[concept])
+            stable = verdict["state"] in analysis.equilibria[concept]
+            assert (concept in verdict["holds"]) == stable
+        assert verdict["text"] and all(isinstance(line, str) for line in verdict["text"])
     nash = nrc.verdicts("nash")
-    assert all(set(v["holds"]) <= {"nash"} for v in nash["verdicts"])
+    assert all(v["holds"] + v["fails"] == ["nash"] for v in nash["verdicts"])
     with pytest.raises(detente.RequestError, match="no solution concept chosen"):
         nrc.verdicts([])
+    with pytest.raises(detente.RequestError, match="no solution concept called `nope`"):
+        nrc.verdicts("nope")

@@ -58,3 +58,11 @@ def test_other_threads_run_during_an_engine_call(dms, options_per_dm, call):
         f"the counter advanced {during} in {elapsed:.2f} s, where alone it would advance "
         f"{alone:.0f}: the GIL was held"
     )
+
+
+def test_the_counter_stands_still_while_the_gil_is_held():
+    # The measure can fail: a call that holds the GIL (a builtin summing in C, which
+    # never lets the interpreter switch threads) leaves the counter almost where it was.
+    during, alone, elapsed = count_while(lambda: sum(range(5 * 10**7)))
+    assert elapsed > 0.3, f"the call took {elapsed:.3f} s: too short to tell"
+    assert during < 0.05 * alone, (during, alone)
