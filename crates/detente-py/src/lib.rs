@@ -161,11 +161,6 @@ fn json_and_csv(report: &dyn Render) -> Result<(String, String), AppError> {
     Ok((json_of(report)?, rendered(report, Format::Csv)?))
 }
 
-/// A request's JSON answer as text, or its error raised.
-fn text_of(py: Python<'_>, answer: Result<String, AppError>) -> PyResult<String> {
-    answer.map_err(|e| raise(py, e))
-}
-
 /// The concepts named by their keys (`None`: none named).
 fn asked_concepts(keys: Option<&[String]>) -> Result<Option<Vec<Concept>>, AppError> {
     keys.map(detente_app::concepts_by_key).transpose()
@@ -404,27 +399,17 @@ impl PyModel {
     /// `detente analyze --format json` writes it (`detente.analysis/1`).
     #[pyo3(signature = (concepts=None))]
     fn analyze_json(&self, py: Python<'_>, concepts: Option<Vec<String>>) -> PyResult<String> {
-        let prepared = &self.prepared;
-        let limits = &self.limits;
-        let answer = py.detach(|| -> Result<String, AppError> {
-            let asked = concepts
-                .as_deref()
-                .map(detente_app::concepts_by_key)
-                .transpose()?;
-            let conflict = &prepared.conflict;
-            let choice = ConceptChoice::new(asked.as_deref(), conflict.state_count())?;
-            let timer = limits.start();
-            let analysis = prepared.analysis(&choice.concepts, &timer, &|| {})?;
-            let report = Report {
+        self.run(py, |prepared, timer| {
+            let concepts = chosen_concepts(prepared, concepts.as_deref())?;
+            let analysis = prepared.analysis(&concepts, timer, &|| {})?;
+            json_of(&Report {
                 model: prepared.model(),
-                conflict,
+                conflict: &prepared.conflict,
                 analysis: &analysis,
                 all_states: true,
                 robustness: None,
-            };
-            json_of(&report)
-        });
-        text_of(py, answer)
+            })
+        })
     }
 
     /// Why `state` (its number, Y/N string, a named state's name or `sq`) is or is not
@@ -438,26 +423,19 @@ impl PyModel {
         dms: Option<Vec<String>>,
         concepts: Option<Vec<String>>,
     ) -> PyResult<String> {
-        let prepared = &self.prepared;
-        let limits = &self.limits;
-        let answer = py.detach(|| -> Result<String, AppError> {
+        self.run(py, |prepared, timer| {
             let state = prepared.state(&state)?;
             let request = ExplainRequest {
                 dms,
-                concepts: concepts
-                    .as_deref()
-                    .map(detente_app::concepts_by_key)
-                    .transpose()?,
+                concepts: asked_concepts(concepts.as_deref())?,
             };
-            let explained = prepared.explain(state, &request, &limits.start())?;
-            let report = Explanation {
+            let explained = prepared.explain(state, &request, timer)?;
+            json_of(&Explanation {
                 model: prepared.model(),
                 conflict: &prepared.conflict,
                 explained: &explained,
-            };
-            json_of(&report)
-        });
-        text_of(py, answer)
+            })
+        })
     }
 
     /// The states reachable from `start` (as for `explain_json`; `None`: the status quo) by
@@ -475,28 +453,19 @@ impl PyModel {
         named: Option<Vec<Vec<String>>>,
     ) -> PyResult<String> {
         let choice = coalition_choice(coalitions.as_deref(), named)?;
-        let prepared = &self.prepared;
-        let limits = &self.limits;
-        let answer = py.detach(|| -> Result<String, AppError> {
-            let timer = limits.start();
+        self.run(py, |prepared, timer| {
             let from = start.as_deref().map(|t| prepared.state(t)).transpose()?;
-            let asked = concepts
-                .as_deref()
-                .map(detente_app::concepts_by_key)
-                .transpose()?;
-            let chosen = ConceptChoice::new(asked.as_deref(), prepared.conflict.state_count())?;
-            let analysis = prepared.analysis(&chosen.concepts, &timer, &|| {})?;
-            let (evolution, coalitions) = prepared.evolve(from, choice.as_ref(), &timer)?;
-            let report = EvolutionReport {
+            let concepts = chosen_concepts(prepared, concepts.as_deref())?;
+            let analysis = prepared.analysis(&concepts, timer, &|| {})?;
+            let (evolution, coalitions) = prepared.evolve(from, choice.as_ref(), timer)?;
+            json_of(&EvolutionReport {
                 model: prepared.model(),
                 conflict: &prepared.conflict,
                 analysis: &analysis,
                 evolution: &evolution,
                 coalitions: &coalitions,
-            };
-            json_of(&report)
-        });
-        text_of(py, answer)
+            })
+        })
     }
 
     /// Coalitional stability under `concept` (`nash`, `gmr`, `smr` or `seq`) for the
