@@ -161,6 +161,12 @@ fn json_and_csv(report: &dyn Render) -> Result<(String, String), AppError> {
     Ok((json_of(report)?, rendered(report, Format::Csv)?))
 }
 
+/// A request refused before it reaches the application layer, raised as its refusals
+/// are (a `RequestError` with `message` and `help`).
+fn refused(py: Python<'_>, message: String, help: Option<String>) -> PyErr {
+    raise(py, AppError::Invalid { message, help })
+}
+
 /// The concepts named by their keys (`None`: none named).
 fn asked_concepts(keys: Option<&[String]>) -> Result<Option<Vec<Concept>>, AppError> {
     keys.map(detente_app::concepts_by_key).transpose()
@@ -175,6 +181,7 @@ fn chosen_concepts(prepared: &Prepared, keys: Option<&[String]>) -> Result<Vec<C
 /// The coalitions asked for: `"listed"`, `"all"`, or `named` (lists of DM names or ids);
 /// `None` when neither is given.
 fn coalition_choice(
+    py: Python<'_>,
     coalitions: Option<&str>,
     named: Option<Vec<Vec<String>>>,
 ) -> PyResult<Option<CoalitionChoice>> {
@@ -183,9 +190,11 @@ fn coalition_choice(
         (None, Some(named)) => Ok(Some(CoalitionChoice::Named(named))),
         (Some("listed"), None) => Ok(Some(CoalitionChoice::Listed)),
         (Some("all"), None) => Ok(Some(CoalitionChoice::All)),
-        (Some(other), _) => Err(RequestError::new_err(format!(
-            "coalitions must be \"listed\", \"all\" or lists of DMs, not {other:?}"
-        ))),
+        (Some(other), _) => Err(refused(
+            py,
+            format!("coalitions must be \"listed\", \"all\" or lists of DMs, not {other:?}"),
+            None,
+        )),
     }
 }
 
@@ -452,7 +461,7 @@ impl PyModel {
         coalitions: Option<String>,
         named: Option<Vec<Vec<String>>>,
     ) -> PyResult<String> {
-        let choice = coalition_choice(coalitions.as_deref(), named)?;
+        let choice = coalition_choice(py, coalitions.as_deref(), named)?;
         self.run(py, |prepared, timer| {
             let from = start.as_deref().map(|t| prepared.state(t)).transpose()?;
             let concepts = chosen_concepts(prepared, concepts.as_deref())?;
@@ -481,7 +490,7 @@ impl PyModel {
         coalitions: Option<String>,
         named: Option<Vec<Vec<String>>>,
     ) -> PyResult<String> {
-        let choice = coalition_choice(coalitions.as_deref(), named)?.unwrap_or_default();
+        let choice = coalition_choice(py, coalitions.as_deref(), named)?.unwrap_or_default();
         self.run(py, |prepared, timer| {
             let concept = detente_app::concept_by_key(&concept)?;
             let coalitional = prepared.coalitional(concept, &choice, timer)?;
@@ -511,9 +520,11 @@ impl PyModel {
             "cautious" => Outlook::Cautious,
             "hopeful" => Outlook::Hopeful,
             other => {
-                return Err(RequestError::new_err(format!(
-                    "outlook must be \"cautious\" or \"hopeful\", not {other:?}"
-                )));
+                return Err(refused(
+                    py,
+                    format!("outlook must be \"cautious\" or \"hopeful\", not {other:?}"),
+                    None,
+                ));
             }
         };
         self.run(py, |prepared, timer| {
@@ -590,17 +601,21 @@ impl PyModel {
         full: bool,
     ) -> PyResult<String> {
         if vary.as_ref().is_some_and(Vec::is_empty) {
-            return Err(RequestError::new_err(
-                "vary names no decision maker (None varies every DM)",
+            return Err(refused(
+                py,
+                "vary names no decision maker".to_string(),
+                Some("name at least one, or pass None to vary every DM".to_string()),
             ));
         }
         let sample = sample
             .map(|n| {
                 u16::try_from(n).map_err(|_| {
-                    RequestError::new_err(format!(
-                        "cannot draw {n} samples\nhelp: draw 1 to {} rankings",
-                        detente_engine::inverse::MAX_SAMPLES
-                    ))
+                    let most = detente_engine::inverse::MAX_SAMPLES;
+                    refused(
+                        py,
+                        format!("cannot draw {n} samples"),
+                        Some(format!("draw 1 to {most} rankings")),
+                    )
                 })
             })
             .transpose()?;
