@@ -5,18 +5,23 @@
 //! layer reads with `json.loads`. Engine work runs with the GIL released.
 
 use detente_app::{
-    AppError, CoalitionChoice, ConceptChoice, ExplainRequest, Limit, Limits, ModelFormat, Prepared,
-    Source,
+    AppError, CoalitionChoice, ConceptChoice, ExplainRequest, InverseRequest, Limit, Limits,
+    ModelFormat, Prepared, Source, Timer,
 };
-use detente_report::{EvolutionReport, Explanation, Format, Render, Report, SweepReport};
-
-mod sweep;
+use detente_engine::foresight::Outlook;
+use detente_engine::{Concept, robustness};
+use detente_report::{
+    CoalitionReport, EvolutionReport, Explanation, ForesightReport, Format, InverseReport, Render,
+    Report, RobustnessReport, SweepReport, VerdictsReport,
+};
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use sweep::positions_of;
+
+mod sweep;
 
 create_exception!(
     _detente,
@@ -120,11 +125,20 @@ fn limit_help(limit: Limit) -> String {
             detente_app::HARD_MAX_STATES
         ),
         Limit::Time { seconds } => format!("the work took longer than {seconds} s"),
-        Limit::Horizon
-        | Limit::Varied
-        | Limit::Profiles
-        | Limit::RobustnessStates
-        | Limit::Coalitions => "ask for less at once".to_string(),
+        Limit::Horizon => "pass a smaller horizon to foresight()".to_string(),
+        Limit::Varied => {
+            "vary fewer decision makers in inverse(), or leave out seq from its concepts"
+                .to_string()
+        }
+        Limit::Profiles => {
+            "pass robustness() an exact_limit and samples within the limit".to_string()
+        }
+        Limit::RobustnessStates => {
+            "choose fewer concepts, or add feasibility rules to shrink the model".to_string()
+        }
+        Limit::Coalitions => {
+            "coalitions() is for nash, gmr, smr and seq on models of moderate size".to_string()
+        }
     }
 }
 
@@ -137,22 +151,62 @@ fn limits(max_states: Option<usize>) -> Result<Limits, AppError> {
     Ok(limits)
 }
 
-/// A report's JSON, as the CLI writes it with `--format json`.
-fn json_of(report: &dyn Render) -> Result<Vec<u8>, AppError> {
+/// A report in `format`, as the CLI writes it with `--format`.
+fn rendered(report: &dyn Render, format: Format) -> Result<String, AppError> {
+    let cannot = |e: &dyn std::fmt::Display| AppError::Invalid {
+        message: format!("cannot write the answer: {e}"),
+        help: None,
+    };
     let mut out = Vec::new();
-    report
-        .render(Format::Json, &mut out)
-        .map_err(|e| AppError::Invalid {
-            message: format!("cannot write the answer: {e}"),
-            help: None,
-        })?;
-    Ok(out)
+    report.render(format, &mut out).map_err(|e| cannot(&e))?;
+    String::from_utf8(out).map_err(|e| cannot(&e))
 }
 
-/// A request's JSON answer as text, or its error raised.
-fn text_of(py: Python<'_>, answer: Result<Vec<u8>, AppError>) -> PyResult<String> {
-    let out = answer.map_err(|e| raise(py, e))?;
-    String::from_utf8(out).map_err(|e| PyValueError::new_err(e.to_string()))
+/// A report's JSON, as the CLI writes it with `--format json`.
+fn json_of(report: &dyn Render) -> Result<String, AppError> {
+    rendered(report, Format::Json)
+}
+
+/// A tabular report's JSON and CSV (`--format json`, `--format csv`).
+fn json_and_csv(report: &dyn Render) -> Result<(String, String), AppError> {
+    Ok((json_of(report)?, rendered(report, Format::Csv)?))
+}
+
+/// A request refused before it reaches the application layer, raised as its refusals
+/// are (a `RequestError` with `message` and `help`).
+fn refused(py: Python<'_>, message: String, help: Option<String>) -> PyErr {
+    raise(py, AppError::Invalid { message, help })
+}
+
+/// The concepts named by their keys (`None`: none named).
+fn asked_concepts(keys: Option<&[String]>) -> Result<Option<Vec<Concept>>, AppError> {
+    keys.map(detente_app::concepts_by_key).transpose()
+}
+
+/// The concepts named by their keys, or the command line's defaults for the model's size.
+fn chosen_concepts(prepared: &Prepared, keys: Option<&[String]>) -> Result<Vec<Concept>, AppError> {
+    let asked = asked_concepts(keys)?;
+    Ok(ConceptChoice::new(asked.as_deref(), prepared.conflict.state_count())?.concepts)
+}
+
+/// The coalitions asked for: `"listed"`, `"all"`, or `named` (lists of DM names or ids);
+/// `None` when neither is given.
+fn coalition_choice(
+    py: Python<'_>,
+    coalitions: Option<&str>,
+    named: Option<Vec<Vec<String>>>,
+) -> PyResult<Option<CoalitionChoice>> {
+    match (coalitions, named) {
+        (None, None) => Ok(None),
+        (None, Some(named)) => Ok(Some(CoalitionChoice::Named(named))),
+        (Some("listed"), None) => Ok(Some(CoalitionChoice::Listed)),
+        (Some("all"), None) => Ok(Some(CoalitionChoice::All)),
+        (Some(other), _) => Err(refused(
+            py,
+            format!("coalitions must be \"listed\", \"all\" or lists of DMs, not {other:?}"),
+            None,
+        )),
+    }
 }
 
 /// Reads and compiles a model with the GIL released.
@@ -324,8 +378,8 @@ impl PyModel {
     /// object from DM names or ids to positions (the model format's preference keys).
     fn with_preferences_json(&self, py: Python<'_>, positions_json: &str) -> PyResult<PyModel> {
         let positions = positions_of(positions_json).map_err(|e| raise(py, e))?;
-        self.changed(py, |prepared, limits| {
-            prepared.with_preferences(&positions, limits, &limits.start())
+        self.changed(py, |prepared, limits, timer| {
+            prepared.with_preferences(&positions, limits, timer)
         })
     }
 
@@ -333,26 +387,24 @@ impl PyModel {
     /// quo; `None`: without one.
     #[pyo3(signature = (state=None))]
     fn with_status_quo(&self, py: Python<'_>, state: Option<String>) -> PyResult<PyModel> {
-        self.changed(py, |prepared, limits| {
+        self.changed(py, |prepared, limits, timer| {
             let state = state.as_deref().map(|t| prepared.state(t)).transpose()?;
-            prepared.with_status_quo(state, limits, &limits.start())
+            prepared.with_status_quo(state, limits, timer)
         })
     }
 
     /// A sweep of preference profiles (`request_json`: see `sweep::request`), as
     /// `detente.sweep/1` JSON.
     fn sweep_json(&self, py: Python<'_>, request_json: &str) -> PyResult<String> {
-        let prepared = &self.prepared;
         let limits = &self.limits;
-        let answer = py.detach(|| -> Result<Vec<u8>, AppError> {
+        self.run(py, |prepared, timer| {
             let request = sweep::request(request_json, prepared.conflict.state_count())?;
-            let answer = prepared.sweep(&request, limits, &limits.start())?;
+            let answer = prepared.sweep(&request, limits, timer)?;
             json_of(&SweepReport {
                 model: prepared.model(),
                 sweep: &answer,
             })
-        });
-        text_of(py, answer)
+        })
     }
 
     /// The model as JSON: name, notes, decision makers with their options, the
@@ -407,27 +459,17 @@ impl PyModel {
     /// `detente analyze --format json` writes it (`detente.analysis/1`).
     #[pyo3(signature = (concepts=None))]
     fn analyze_json(&self, py: Python<'_>, concepts: Option<Vec<String>>) -> PyResult<String> {
-        let prepared = &self.prepared;
-        let limits = &self.limits;
-        let answer = py.detach(|| -> Result<Vec<u8>, AppError> {
-            let asked = concepts
-                .as_deref()
-                .map(detente_app::concepts_by_key)
-                .transpose()?;
-            let conflict = &prepared.conflict;
-            let choice = ConceptChoice::new(asked.as_deref(), conflict.state_count())?;
-            let timer = limits.start();
-            let analysis = prepared.analysis(&choice.concepts, &timer, &|| {})?;
-            let report = Report {
+        self.run(py, |prepared, timer| {
+            let concepts = chosen_concepts(prepared, concepts.as_deref())?;
+            let analysis = prepared.analysis(&concepts, timer, &|| {})?;
+            json_of(&Report {
                 model: prepared.model(),
-                conflict,
+                conflict: &prepared.conflict,
                 analysis: &analysis,
                 all_states: true,
                 robustness: None,
-            };
-            json_of(&report)
-        });
-        text_of(py, answer)
+            })
+        })
     }
 
     /// Why `state` (its number, Y/N string, a named state's name or `sq`) is or is not
@@ -441,26 +483,19 @@ impl PyModel {
         dms: Option<Vec<String>>,
         concepts: Option<Vec<String>>,
     ) -> PyResult<String> {
-        let prepared = &self.prepared;
-        let limits = &self.limits;
-        let answer = py.detach(|| -> Result<Vec<u8>, AppError> {
+        self.run(py, |prepared, timer| {
             let state = prepared.state(&state)?;
             let request = ExplainRequest {
                 dms,
-                concepts: concepts
-                    .as_deref()
-                    .map(detente_app::concepts_by_key)
-                    .transpose()?,
+                concepts: asked_concepts(concepts.as_deref())?,
             };
-            let explained = prepared.explain(state, &request, &limits.start())?;
-            let report = Explanation {
+            let explained = prepared.explain(state, &request, timer)?;
+            json_of(&Explanation {
                 model: prepared.model(),
                 conflict: &prepared.conflict,
                 explained: &explained,
-            };
-            json_of(&report)
-        });
-        text_of(py, answer)
+            })
+        })
     }
 
     /// The states reachable from `start` (as for `explain_json`; `None`: the status quo) by
@@ -477,39 +512,202 @@ impl PyModel {
         coalitions: Option<String>,
         named: Option<Vec<Vec<String>>>,
     ) -> PyResult<String> {
-        let choice = match (coalitions.as_deref(), named) {
-            (None, None) => None,
-            (None, Some(named)) => Some(CoalitionChoice::Named(named)),
-            (Some("listed"), None) => Some(CoalitionChoice::Listed),
-            (Some("all"), None) => Some(CoalitionChoice::All),
-            (Some(other), _) => {
-                return Err(RequestError::new_err(format!(
-                    "coalitions must be \"listed\", \"all\" or lists of DMs, not {other:?}"
-                )));
-            }
-        };
-        let prepared = &self.prepared;
-        let limits = &self.limits;
-        let answer = py.detach(|| -> Result<Vec<u8>, AppError> {
-            let timer = limits.start();
+        let choice = coalition_choice(py, coalitions.as_deref(), named)?;
+        self.run(py, |prepared, timer| {
             let from = start.as_deref().map(|t| prepared.state(t)).transpose()?;
-            let asked = concepts
-                .as_deref()
-                .map(detente_app::concepts_by_key)
-                .transpose()?;
-            let chosen = ConceptChoice::new(asked.as_deref(), prepared.conflict.state_count())?;
-            let analysis = prepared.analysis(&chosen.concepts, &timer, &|| {})?;
-            let (evolution, coalitions) = prepared.evolve(from, choice.as_ref(), &timer)?;
-            let report = EvolutionReport {
+            let concepts = chosen_concepts(prepared, concepts.as_deref())?;
+            let analysis = prepared.analysis(&concepts, timer, &|| {})?;
+            let (evolution, coalitions) = prepared.evolve(from, choice.as_ref(), timer)?;
+            json_of(&EvolutionReport {
                 model: prepared.model(),
                 conflict: &prepared.conflict,
                 analysis: &analysis,
                 evolution: &evolution,
                 coalitions: &coalitions,
+            })
+        })
+    }
+
+    /// Coalitional stability under `concept` (`nash`, `gmr`, `smr` or `seq`) for the
+    /// coalitions asked for (`coalitions`: `"listed"` or `"all"`, or `named`: lists of DM
+    /// names or ids; neither: the model's listed coalitions, or every coalition of two or
+    /// more DMs if it lists none), and which coalitions can upset each equilibrium, as
+    /// `detente coalitions --format json` writes it (`detente.coalitions/2`).
+    #[pyo3(signature = (concept="seq".to_string(), coalitions=None, named=None))]
+    fn coalitions_json(
+        &self,
+        py: Python<'_>,
+        concept: String,
+        coalitions: Option<String>,
+        named: Option<Vec<Vec<String>>>,
+    ) -> PyResult<String> {
+        let choice = coalition_choice(py, coalitions.as_deref(), named)?.unwrap_or_default();
+        self.run(py, |prepared, timer| {
+            let concept = detente_app::concept_by_key(&concept)?;
+            let coalitional = prepared.coalitional(concept, &choice, timer)?;
+            let analysis = prepared.analysis(&[concept], timer, &|| {})?;
+            json_of(&CoalitionReport {
+                model: prepared.model(),
+                conflict: &prepared.conflict,
+                analysis: &analysis,
+                coalitions: &coalitional,
+            })
+        })
+    }
+
+    /// Limited-move stability L_`horizon` and non-myopic stability under `outlook`
+    /// (`"cautious"` or `"hopeful"`), with the lines of play at `states` (as for
+    /// `explain_json`), as `detente foresight --format json` and `--format csv` write it
+    /// (`detente.foresight/1`, then one row per state).
+    #[pyo3(signature = (horizon=2, outlook="cautious".to_string(), states=None))]
+    fn foresight_json(
+        &self,
+        py: Python<'_>,
+        horizon: u32,
+        outlook: String,
+        states: Option<Vec<String>>,
+    ) -> PyResult<(String, String)> {
+        let outlook = match outlook.as_str() {
+            "cautious" => Outlook::Cautious,
+            "hopeful" => Outlook::Hopeful,
+            other => {
+                return Err(refused(
+                    py,
+                    format!("outlook must be \"cautious\" or \"hopeful\", not {other:?}"),
+                    None,
+                ));
+            }
+        };
+        self.run(py, |prepared, timer| {
+            let lines_for = states
+                .iter()
+                .flatten()
+                .map(|text| prepared.state(text))
+                .collect::<Result<Vec<_>, _>>()?;
+            let (foresight, other) = prepared.foresight(horizon, outlook, timer)?;
+            json_and_csv(&ForesightReport {
+                model: prepared.model(),
+                conflict: &prepared.conflict,
+                foresight: &foresight,
+                other: &other,
+                lines_for,
+            })
+        })
+    }
+
+    /// The share of the preference profiles the model's uncertain preferences allow under
+    /// which each state is an equilibrium under `concepts` (as for `analyze_json`): every
+    /// profile when there are at most `exact_limit`, otherwise `samples` drawn from `seed`,
+    /// as `detente robustness --format json` and `--format csv` write it
+    /// (`detente.robustness/1`, then one row per state).
+    #[pyo3(signature = (
+        concepts=None,
+        exact_limit=robustness::DEFAULT_EXACT_LIMIT,
+        samples=robustness::DEFAULT_SAMPLES,
+        seed=1
+    ))]
+    fn robustness_json(
+        &self,
+        py: Python<'_>,
+        concepts: Option<Vec<String>>,
+        exact_limit: u64,
+        samples: u64,
+        seed: u64,
+    ) -> PyResult<(String, String)> {
+        self.run(py, |prepared, timer| {
+            let concepts = chosen_concepts(prepared, concepts.as_deref())?;
+            let settings = detente_app::robustness_settings(
+                concepts,
+                Some(exact_limit),
+                Some(samples),
+                Some(seed),
+            );
+            let robustness = prepared.robustness(&settings, timer, &|| {})?;
+            let written = prepared.analysis(robustness.concepts(), timer, &|| {})?;
+            json_and_csv(&RobustnessReport {
+                model: prepared.model(),
+                conflict: &prepared.conflict,
+                written: &written,
+                robustness: &robustness,
+            })
+        })
+    }
+
+    /// The conditions on the preferences of the DMs in `vary` (names or ids; `None`:
+    /// every DM) under which `state` (as for `explain_json`) is an equilibrium under
+    /// `concepts` (among nash, gmr, smr and seq; `None`: all four); with `count`, how many
+    /// rankings meet them, with `sample`, that many drawn from `seed`; `full` lists every
+    /// comparison. As `detente inverse --format json` writes it (`detente.inverse/1`).
+    #[pyo3(signature = (state, vary=None, concepts=None, count=false, sample=None, seed=1, full=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn inverse_json(
+        &self,
+        py: Python<'_>,
+        state: String,
+        vary: Option<Vec<String>>,
+        concepts: Option<Vec<String>>,
+        count: bool,
+        sample: Option<u64>,
+        seed: u64,
+        full: bool,
+    ) -> PyResult<String> {
+        if vary.as_ref().is_some_and(Vec::is_empty) {
+            return Err(refused(
+                py,
+                "vary names no decision maker".to_string(),
+                Some("name at least one, or pass None to vary every DM".to_string()),
+            ));
+        }
+        let sample = sample
+            .map(|n| {
+                u16::try_from(n).map_err(|_| {
+                    let most = detente_engine::inverse::MAX_SAMPLES;
+                    refused(
+                        py,
+                        format!("cannot draw {n} samples"),
+                        Some(format!("draw 1 to {most} rankings")),
+                    )
+                })
+            })
+            .transpose()?;
+        self.run(py, |prepared, timer| {
+            let request = InverseRequest {
+                target: prepared.state(&state)?,
+                vary,
+                concepts: asked_concepts(concepts.as_deref())?,
+                count,
+                sample,
+                seed,
+                full,
             };
-            json_of(&report)
-        });
-        text_of(py, answer)
+            let answer = prepared.inverse(&request, timer)?;
+            json_of(&InverseReport {
+                model: prepared.model(),
+                conflict: &prepared.conflict,
+                answer: &answer,
+            })
+        })
+    }
+
+    /// The verdicts in plain words on the status quo and each named state under
+    /// `concepts` (as for `analyze_json`): whether it holds, who is tempted to leave it,
+    /// what deters them, and how often it holds across the model's uncertain preferences,
+    /// as the workbench's `POST /api/verdicts` answers (`detente.verdicts/1`).
+    #[pyo3(signature = (concepts=None))]
+    fn verdicts_json(&self, py: Python<'_>, concepts: Option<Vec<String>>) -> PyResult<String> {
+        self.run(py, |prepared, timer| {
+            let (model, conflict) = (prepared.model(), &prepared.conflict);
+            let concepts = chosen_concepts(prepared, concepts.as_deref())?;
+            let analysis = prepared.analysis(&concepts, timer, &|| {})?;
+            let verdicts = detente_app::verdicts(model, conflict, &analysis);
+            let robustness = detente_app::verdict_robustness(model, conflict, &concepts, timer);
+            json_of(&VerdictsReport {
+                model,
+                conflict,
+                verdicts: &verdicts,
+                robustness: robustness.as_ref(),
+            })
+        })
     }
 
     /// The model in detente's TOML format.
@@ -535,15 +733,26 @@ impl PyModel {
 }
 
 impl PyModel {
+    /// Runs `work` on the model with the GIL released, its clock started now, and
+    /// hands its answer back, or raises its error.
+    fn run<T: Send>(
+        &self,
+        py: Python<'_>,
+        work: impl FnOnce(&Prepared, &Timer) -> Result<T, AppError> + Send,
+    ) -> PyResult<T> {
+        let (prepared, limits) = (&self.prepared, &self.limits);
+        py.detach(|| work(prepared, &limits.start()))
+            .map_err(|e| raise(py, e))
+    }
+
     /// This model changed by `change` (with the GIL released), read and compiled again.
     fn changed(
         &self,
         py: Python<'_>,
-        change: impl FnOnce(&Prepared, &Limits) -> Result<Prepared, AppError> + Send,
+        change: impl FnOnce(&Prepared, &Limits, &Timer) -> Result<Prepared, AppError> + Send,
     ) -> PyResult<PyModel> {
-        let prepared = py
-            .detach(|| change(&self.prepared, &self.limits))
-            .map_err(|e| raise(py, e))?;
+        let limits = &self.limits;
+        let prepared = self.run(py, |prepared, timer| change(prepared, limits, timer))?;
         Ok(PyModel {
             prepared,
             source: format!("{} (changed)", self.source.trim_end_matches(" (changed)")),
@@ -586,5 +795,7 @@ fn _detente(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ModelError", py.get_type::<ModelError>())?;
     m.add("RequestError", py.get_type::<RequestError>())?;
     m.add("LimitError", py.get_type::<LimitError>())?;
+    m.add("DEFAULT_EXACT_LIMIT", robustness::DEFAULT_EXACT_LIMIT)?;
+    m.add("DEFAULT_SAMPLES", robustness::DEFAULT_SAMPLES)?;
     Ok(())
 }

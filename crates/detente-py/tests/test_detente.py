@@ -71,6 +71,32 @@ def test_load_reads_a_path_a_path_string_and_a_text_alike():
         assert model.analyze().to_dict() == by_path.analyze().to_dict()
 
 
+def test_load_reads_one_line_text_by_its_rule(tmp_path, monkeypatch):
+    chicken = CASES / "Chicken.gmcr"
+    one_line = json.dumps(json.loads(chicken.read_text(encoding="utf-8")))
+    assert "\n" not in one_line
+    # A .gmcr file's JSON on one line is text (it starts with `{`).
+    model = detente.load(one_line, name="Chicken.gmcr")
+    assert model.source == "Chicken.gmcr"
+    assert model.analyze().to_dict() == detente.load(chicken).analyze().to_dict()
+    assert detente.load("  " + one_line).states == model.states
+    # A line of TOML (it holds `=`) is text too: a model's, so refused as one, located.
+    with pytest.raises(detente.ModelError) as caught:
+        detente.load('format = "detente/1"', name="one-line.toml")
+    assert caught.value.file == "one-line.toml"
+    # An existing file is a path, even when its name looks like text.
+    monkeypatch.chdir(tmp_path)
+    odd = tmp_path / "a=b.gmcr"
+    odd.write_text(chicken.read_text(encoding="utf-8"), encoding="utf-8")
+    assert detente.load("a=b.gmcr").source == "a=b.gmcr"
+    # Anything else is a path, and a missing one cannot be read.
+    with pytest.raises(detente.RequestError, match="cannot read") as missing:
+        detente.load("no-such-model.toml")
+    assert "no-such-model.toml" in str(missing.value)
+    with pytest.raises(TypeError, match="name is only for a model given as text"):
+        detente.load("no-such-model.toml", name="x.toml")
+
+
 def test_a_missing_file_is_a_request_error():
     with pytest.raises(detente.RequestError, match="cannot read"):
         detente.load(REPO / "no-such-model.toml")

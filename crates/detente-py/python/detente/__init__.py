@@ -16,10 +16,12 @@ or :class:`LimitError`; all three derive from :class:`DetenteError`, a ``ValueEr
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from . import _detente
@@ -38,10 +40,13 @@ __all__ = [
     "Analysis",
     "Sweep",
     "DetenteError",
+    "Document",
+    "Foresight",
     "LimitError",
     "Model",
     "ModelError",
     "RequestError",
+    "Robustness",
     "example",
     "examples",
     "generate",
@@ -51,6 +56,14 @@ __all__ = [
 
 #: The schema of :meth:`Model.analyze`'s answer, as the CLI's ``analyze --format json``.
 ANALYSIS_SCHEMA = "detente.analysis/1"
+#: The schema of :meth:`Model.foresight`'s answer, as the CLI's ``foresight --format json``.
+FORESIGHT_SCHEMA = "detente.foresight/1"
+#: The schema of :meth:`Model.robustness`'s answer, as the CLI's ``robustness --format json``.
+ROBUSTNESS_SCHEMA = "detente.robustness/1"
+#: :meth:`Model.robustness` analyses every profile when there are at most this many.
+DEFAULT_EXACT_LIMIT: int = _detente.DEFAULT_EXACT_LIMIT
+#: :meth:`Model.robustness` draws this many profiles when there are more.
+DEFAULT_SAMPLES: int = _detente.DEFAULT_SAMPLES
 
 
 def load(
@@ -62,10 +75,17 @@ def load(
     """Reads and compiles a model.
 
     ``source`` is a path to a ``.toml`` (detente) or ``.gmcr`` (GMCR+) file, or the text of
-    such a file: a string with a line break in it is taken as text, any other string or
-    path-like object as a path. ``name`` is the name a text is given in error messages; its
-    extension tells the format (otherwise it is told from the content). ``max_states``
-    bounds the number of feasible states (the command line's default otherwise).
+    such a file. A path-like object is a path. A string is read by this rule, in order:
+
+    1. with a line break in it, it is a model's text;
+    2. naming an existing file, it is that file's path;
+    3. starting (after blanks) with ``{`` (a ``.gmcr`` file's JSON) or holding an ``=``
+       (a line of TOML), it is a model's text;
+    4. anything else is a path, and a missing file is a :class:`RequestError`.
+
+    ``name`` is the name a text is given in error messages; its extension tells the format
+    (otherwise it is told from the content). ``max_states`` bounds the number of feasible
+    states (the command line's default otherwise).
 
     Raises :class:`ModelError` when the model is at fault (located in its file),
     :class:`RequestError` when the file cannot be read, :class:`LimitError` when the model
@@ -77,11 +97,20 @@ def load(
         return Model(_detente.load_file(os.fspath(source), max_states=max_states))
     if not isinstance(source, str):
         raise TypeError(f"expected a path or a model's text, not {type(source).__name__}")
-    if "\n" in source:
+    if _is_text(source):
         return Model(_detente.load_text(source, name or "<text>", max_states=max_states))
     if name is not None:
         raise TypeError("name is only for a model given as text")
     return Model(_detente.load_file(source, max_states=max_states))
+
+
+def _is_text(source: str) -> bool:
+    """Whether :func:`load` reads the string ``source`` as a model's text (see its rule)."""
+    if "\n" in source or "\r" in source:
+        return True
+    if os.path.isfile(source):
+        return False
+    return source.lstrip().startswith("{") or "=" in source
 
 
 def example(name: str = "nrc", *, max_states: Optional[int] = None) -> "Model":
@@ -161,6 +190,23 @@ def _concept_list(concepts: Union[None, str, Iterable[str]]) -> Optional["list[s
     if isinstance(concepts, str):
         return [concepts]
     return [str(c) for c in concepts]
+
+
+def _state_list(states: Union[None, int, str, Iterable[Union[int, str]]]) -> Optional["list[str]"]:
+    if states is None:
+        return None
+    if isinstance(states, (int, str)):
+        return [str(states)]
+    return [str(s) for s in states]
+
+
+def _coalition_choice(
+    coalitions: Union[None, str, Iterable[Iterable[str]]],
+) -> "tuple[Optional[str], Optional[list[list[str]]]]":
+    """``"listed"``/``"all"``/``None`` as the choice, or the coalitions named."""
+    if coalitions is None or isinstance(coalitions, str):
+        return coalitions, None
+    return None, [[str(dm) for dm in c] for c in coalitions]
 
 
 class Model:
@@ -323,14 +369,134 @@ class Model:
         Raises :class:`RequestError` when there is no status quo to start from, or for an
         unknown state, concept or DM.
         """
-        if coalitions is None or isinstance(coalitions, str):
-            choice, named = coalitions, None
-        else:
-            choice, named = None, [[str(dm) for dm in c] for c in coalitions]
+        choice, named = _coalition_choice(coalitions)
         text = self._native.evolve_json(
             None if start is None else str(start), _concept_list(concepts), choice, named
         )
         return json.loads(text)
+
+    def coalitions(
+        self,
+        concept: str = "seq",
+        coalitions: Union[None, str, Iterable[Iterable[str]]] = None,
+    ) -> "dict[str, Any]":
+        """Coalitional stability under ``concept`` (``"nash"``, ``"gmr"``, ``"smr"`` or
+        ``"seq"``, the default), and which coalitions, moving jointly to states every member
+        prefers, can upset each of the concept's equilibria.
+
+        ``coalitions`` as for :meth:`evolve`: ``None`` or ``"listed"`` examines the model's
+        ``[[coalition]]`` entries (every coalition of two or more DMs if it lists none),
+        ``"all"`` every coalition of two or more DMs, or a list of coalitions, each a list
+        of DM names or ids. The answer is what ``detente coalitions --format json`` writes
+        (schema ``detente.coalitions/2``).
+
+        Raises :class:`RequestError` for an unknown concept or DM; :class:`LimitError` for a
+        concept coalition analysis does not cover (``sim``, ``seqsim``), or when there are
+        too many coalitions or states for it.
+        """
+        choice, named = _coalition_choice(coalitions)
+        return json.loads(self._native.coalitions_json(concept, choice, named))
+
+    def foresight(
+        self,
+        horizon: int = 2,
+        outlook: str = "cautious",
+        states: Union[None, int, str, Iterable[Union[int, str]]] = None,
+    ) -> "Foresight":
+        """Limited-move stability L_h: which states are stable for each DM when every DM
+        looks ``horizon`` moves ahead (its own move, then the answers; ``1`` is Nash), and
+        non-myopic stability (every large enough horizon).
+
+        ``outlook`` is ``"cautious"`` (the default: a DM expects ties among moves and
+        answers to go against it) or ``"hopeful"``; ``states`` (a state as for
+        :meth:`explain`, or several) adds the lines of play behind every DM's verdict there.
+        The answer is what ``detente foresight --format json`` writes (schema
+        ``detente.foresight/1``); :meth:`Foresight.to_pandas` gives its table.
+
+        Raises :class:`RequestError` for a horizon out of range (1 to 10,000), an unknown
+        outlook or state; :class:`LimitError` when the horizon is too long for the model.
+        """
+        text, table = self._native.foresight_json(horizon, outlook, _state_list(states))
+        return Foresight(json.loads(text), table)
+
+    def robustness(
+        self,
+        concepts: Union[None, str, Iterable[str]] = None,
+        *,
+        exact_limit: int = DEFAULT_EXACT_LIMIT,
+        samples: int = DEFAULT_SAMPLES,
+        seed: int = 1,
+    ) -> "Robustness":
+        """Robustness under the model's uncertain preferences (``priority`` ranges): for
+        each state, the share of the preference profiles they allow under which it is an
+        equilibrium under each of ``concepts`` (as for :meth:`analyze`), and for the status
+        quo and named states the share under which each DM is stable.
+
+        Every profile is analysed when there are at most ``exact_limit`` (4096 by default);
+        otherwise ``samples`` profiles (1000 by default) are drawn at random from ``seed``
+        (1 by default; the same seed gives the same answer). The answer is what
+        ``detente robustness --format json`` writes (schema ``detente.robustness/1``);
+        :meth:`Robustness.to_pandas` gives one row per state.
+
+        Raises :class:`RequestError` for an unknown or empty list of concepts;
+        :class:`LimitError` when ``exact_limit`` or ``samples`` is over 1,000,000 or
+        ``samples`` is 0, or the model is too large to analyse once per profile.
+        """
+        text, table = self._native.robustness_json(
+            _concept_list(concepts), exact_limit, samples, seed
+        )
+        return Robustness(json.loads(text), table)
+
+    def inverse(
+        self,
+        state: Union[int, str],
+        vary: Union[None, str, Iterable[str]] = None,
+        concepts: Union[None, str, Iterable[str]] = None,
+        *,
+        count: bool = False,
+        sample: Optional[int] = None,
+        seed: int = 1,
+        full: bool = False,
+    ) -> "dict[str, Any]":
+        """Inverse analysis: what the DMs in ``vary`` (names or ids; ``None``: every DM)
+        would have to prefer for ``state`` (as for :meth:`explain`) to be an equilibrium,
+        the others keeping the model's preferences.
+
+        ``concepts`` among ``nash``, ``gmr``, ``smr`` and ``seq`` (``None``: all four).
+        ``count=True`` counts the varied DMs' rankings that meet the conditions;
+        ``sample=n`` draws ``n`` of them (1 to 100) at random from ``seed`` (1 by default);
+        ``full=True`` lists every comparison (otherwise at most 500 per concept and DM,
+        with a count of the rest). The answer is what ``detente inverse --format json``
+        writes (schema ``detente.inverse/1``).
+
+        Raises :class:`RequestError` for an unknown state, DM or concept, a concept inverse
+        analysis does not cover (SIM, SEQ&SIM), an empty ``vary`` or a ``sample`` out of
+        range; :class:`LimitError` when the conditions are too large to derive.
+        """
+        text = self._native.inverse_json(
+            str(state),
+            _concept_list(vary),
+            _concept_list(concepts),
+            count=count,
+            sample=sample,
+            seed=seed,
+            full=full,
+        )
+        return json.loads(text)
+
+    def verdicts(self, concepts: Union[None, str, Iterable[str]] = None) -> "dict[str, Any]":
+        """The verdicts in plain words that ``detente analyze`` opens with, on the status
+        quo and each named state, under ``concepts`` (as for :meth:`analyze`): whether it
+        holds and under which assumptions, who would defect and to what, what deters them,
+        what they would have to prefer instead, and, where the model has uncertain
+        preferences (at most 1024 orders), how often it holds.
+
+        The answer is what the workbench's ``POST /api/verdicts`` answers (schema
+        ``detente.verdicts/1``, docs/JSON_SCHEMA.md).
+
+        Raises :class:`RequestError` for an unknown or empty list of concepts.
+        """
+        return json.loads(self._native.verdicts_json(_concept_list(concepts)))
 
     def tableau(self, concepts: Union[None, str, Iterable[str]] = None) -> "pandas.DataFrame":
         """``self.analyze(concepts).to_pandas()``: the tableau as a pandas DataFrame."""
@@ -364,19 +530,19 @@ class Model:
         return (_from_toml, (self.to_toml(), self.state_count))
 
 
-class Analysis(Mapping):
-    """An analysis's answer: a read-only mapping with the keys of the CLI's JSON
-    (schema ``detente.analysis/1``): ``schema``, ``model``, ``decision_makers``,
-    ``options``, ``state_count``, ``states``, ``status_quo``, ``concepts``,
-    ``stability`` (concept → DM name → stable state numbers), ``equilibria``
-    (concept → state numbers) and ``summary``."""
+class Document(Mapping):
+    """A JSON answer of the command line's, read-only: a mapping with the keys of its
+    schema (docs/JSON_SCHEMA.md), its ``schema`` key checked."""
 
     __slots__ = ("_data",)
 
+    #: The schema this kind of answer has.
+    SCHEMA = ""
+
     def __init__(self, data: dict) -> None:
-        """Wraps a decoded ``detente.analysis/1`` document."""
-        if data.get("schema") != ANALYSIS_SCHEMA:
-            raise ValueError(f"not a {ANALYSIS_SCHEMA} document: {data.get('schema')!r}")
+        """Wraps a decoded document of this class's schema."""
+        if data.get("schema") != self.SCHEMA:
+            raise ValueError(f"not a {self.SCHEMA} document: {data.get('schema')!r}")
         self._data = data
 
     def __getitem__(self, key: str) -> Any:
@@ -387,6 +553,26 @@ class Analysis(Mapping):
 
     def __len__(self) -> int:
         return len(self._data)
+
+    def to_dict(self) -> dict:
+        """The answer as a plain dict (a deep copy), equal to the CLI's JSON."""
+        return json.loads(json.dumps(self._data))
+
+    def to_json(self, **kwargs: Any) -> str:
+        """The answer as JSON text; keyword arguments go to :func:`json.dumps`."""
+        return json.dumps(self._data, **kwargs)
+
+
+class Analysis(Document):
+    """An analysis's answer: a read-only mapping with the keys of the CLI's JSON
+    (schema ``detente.analysis/1``): ``schema``, ``model``, ``decision_makers``,
+    ``options``, ``state_count``, ``states``, ``status_quo``, ``concepts``,
+    ``stability`` (concept → DM name → stable state numbers), ``equilibria``
+    (concept → state numbers) and ``summary``."""
+
+    __slots__ = ()
+
+    SCHEMA = ANALYSIS_SCHEMA
 
     def __repr__(self) -> str:
         return (
@@ -409,14 +595,6 @@ class Analysis(Mapping):
         """Each concept's stable states for each DM (by DM name), by number."""
         return {c: {d: list(s) for d, s in dms.items()} for c, dms in self._data["stability"].items()}
 
-    def to_dict(self) -> dict:
-        """The answer as a plain dict (a deep copy), equal to the CLI's JSON."""
-        return json.loads(json.dumps(self._data))
-
-    def to_json(self, **kwargs: Any) -> str:
-        """The answer as JSON text; keyword arguments go to :func:`json.dumps`."""
-        return json.dumps(self._data, **kwargs)
-
     def to_pandas(self) -> "pandas.DataFrame":
         """The tableau as a pandas DataFrame: one row per state, indexed by state number
         (``state``). Columns: ``yn`` (the state's Y/N string), one boolean column per
@@ -426,10 +604,7 @@ class Analysis(Mapping):
 
         Needs pandas (``pip install pandas``), imported only when this is called.
         """
-        try:
-            import pandas as pd
-        except ImportError as e:  # pragma: no cover - depends on the environment
-            raise ImportError("to_pandas() needs pandas: pip install pandas") from e
+        pd = _pandas()
         data = self._data
         states = data["states"]
         ids = [s["id"] for s in states]
@@ -450,3 +625,117 @@ class Analysis(Mapping):
                 columns[f"{concept}/{dm['name']}"] = flags(data["stability"][concept][dm["name"]])
             columns[f"{concept}/equilibrium"] = flags(data["equilibria"][concept])
         return pd.DataFrame(columns, index=pd.Index(ids, name="state"))
+
+
+def _pandas() -> Any:
+    """The pandas module, imported on first use."""
+    try:
+        import pandas
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError("to_pandas() needs pandas: pip install pandas") from e
+    return pandas
+
+
+class _Tabular(Document):
+    """A document that also has the CLI's CSV form: one row per state."""
+
+    __slots__ = ("_csv",)
+
+    def __init__(self, data: dict, csv_text: str) -> None:
+        super().__init__(data)
+        self._csv = csv_text
+
+    def to_csv(self) -> str:
+        """The table as the CLI's ``--format csv`` writes it."""
+        return self._csv
+
+    def _readers(self, header: "list[str]") -> "list[Callable[[str], Any]]":
+        """How to read the cells of each column of the CSV."""
+        raise NotImplementedError
+
+    def to_pandas(self) -> "pandas.DataFrame":
+        """The CSV's table as a pandas DataFrame indexed by state number (``state``), its
+        cells typed (see the class's documentation for the columns)."""
+        pd = _pandas()
+        rows = csv.reader(io.StringIO(self._csv))
+        header = next(rows)
+        readers = self._readers(header)
+        columns: "list[list[Any]]" = [[] for _ in header]
+        for row in rows:
+            for cells, read, cell in zip(columns, readers, row):
+                cells.append(read(cell))
+        ids = columns[0]
+        frame = {name: cells for name, cells in zip(header[1:], columns[1:])}
+        return pd.DataFrame(frame, index=pd.Index(ids, name=header[0]))
+
+
+def _flag(cell: str) -> bool:
+    return cell in ("1", "Y")
+
+
+class Robustness(_Tabular):
+    """A robustness analysis's answer: a read-only mapping with the keys of the CLI's
+    JSON (schema ``detente.robustness/1``): ``schema``, ``model`` (its name), ``method``
+    (``"exact"`` or ``"sampled"``), ``seed`` (``None`` when exact), ``profiles`` (how many
+    the uncertain preferences allow; ``None`` past 2^128), ``analysed``, ``concepts``,
+    ``uncertain`` (the uncertain statements and tiers) and ``states`` (the states that are
+    an equilibrium under some profile, the status quo and the named states, each with its
+    equilibrium share per concept and, per DM, its stability share per concept).
+
+    :meth:`to_pandas` has one row for every state, indexed by state number (``state``),
+    with the columns of ``detente robustness --format csv``: ``yn`` (the Y/N string),
+    ``names`` (the status quo's and named states' names, ``"; "``-separated, or ``""``),
+    then per concept ``<concept>_profiles`` (the profiles under which it is an
+    equilibrium, int), ``<concept>_share`` (their share of those analysed, float) and
+    ``<concept>_as_written`` (an equilibrium of the model as written, bool).
+    """
+
+    __slots__ = ()
+
+    SCHEMA = ROBUSTNESS_SCHEMA
+
+    def _readers(self, header: "list[str]") -> "list[Callable[[str], Any]]":
+        # state, yn, names, then three columns per concept.
+        per_concept = [int, float, _flag] * len(self._data["concepts"])
+        return [int, str, str] + per_concept
+
+    def __repr__(self) -> str:
+        return (
+            f"<detente.Robustness of {self._data['model']!r}: {self._data['method']}, "
+            f"{self._data['analysed']} profiles analysed, concepts {', '.join(self._data['concepts'])}>"
+        )
+
+
+class Foresight(_Tabular):
+    """A foresight analysis's answer: a read-only mapping with the keys of the CLI's JSON
+    (schema ``detente.foresight/1``, docs/JSON_SCHEMA.md).
+
+    :meth:`to_pandas` has one row for every state, indexed by state number (``state``),
+    with the columns of ``detente foresight --format csv``: ``yn`` (the Y/N string), one
+    boolean column per option (by option id), then per DM (by id) ``l<h>_<dm>``
+    (L_h-stable, bool) and ``nm_<dm>`` (non-myopic: ``"stable"``, ``"unstable"``,
+    ``"oscillating"``, or ``None`` where the anticipations did not settle), and last
+    ``l<h>_equilibrium`` (bool) and ``nm_equilibrium`` (NM-stable for every DM: bool, or
+    ``None`` where unknown).
+    """
+
+    __slots__ = ()
+
+    SCHEMA = FORESIGHT_SCHEMA
+
+    def _readers(self, header: "list[str]") -> "list[Callable[[str], Any]]":
+        # state, yn, the options, l<h> and nm per DM, then l<h> and nm for all.
+        dms = len(self._data["decision_makers"])
+        options = len(header) - 2 - 2 * dms - 2
+        per_dm: "list[Callable[[str], Any]]" = [_flag, _NON_MYOPIC.__getitem__] * dms
+        return [int, str] + [_flag] * options + per_dm + [_flag, _settled_flag]
+
+    def __repr__(self) -> str:
+        return f"<detente.Foresight of {self._data['model']!r}>"
+
+
+_NON_MYOPIC = {"1": "stable", "0": "unstable", "~": "oscillating", "": None}
+
+
+def _settled_flag(cell: str) -> Optional[bool]:
+    return None if cell == "" else cell == "1"

@@ -20,6 +20,9 @@ class RequestError(DetenteError):
 class LimitError(DetenteError):
     """The request is over a limit (states, time, the size of an analysis)."""
 
+DEFAULT_EXACT_LIMIT: int
+DEFAULT_SAMPLES: int
+
 class Model:
     """A model read and compiled, ready for any analysis."""
 
@@ -48,6 +51,33 @@ class Model:
         coalitions: Optional[str] = None,
         named: Optional[list[list[str]]] = None,
     ) -> str: ...
+    def coalitions_json(
+        self,
+        concept: str = "seq",
+        coalitions: Optional[str] = None,
+        named: Optional[list[list[str]]] = None,
+    ) -> str: ...
+    def foresight_json(
+        self, horizon: int = 2, outlook: str = "cautious", states: Optional[list[str]] = None
+    ) -> tuple[str, str]: ...
+    def robustness_json(
+        self,
+        concepts: Optional[list[str]] = None,
+        exact_limit: int = 4096,
+        samples: int = 1000,
+        seed: int = 1,
+    ) -> tuple[str, str]: ...
+    def inverse_json(
+        self,
+        state: str,
+        vary: Optional[list[str]] = None,
+        concepts: Optional[list[str]] = None,
+        count: bool = False,
+        sample: Optional[int] = None,
+        seed: int = 1,
+        full: bool = False,
+    ) -> str: ...
+    def verdicts_json(self, concepts: Optional[list[str]] = None) -> str: ...
     def to_toml(self) -> str: ...
     def to_gmcr(self) -> tuple[str, list[str]]: ...
 
