@@ -86,7 +86,7 @@ def test_a_model_pickles_as_itself(nrc):
 
 def test_every_profile_agrees_with_robustness_counts(nrc):
     sweep = detente.sweep(nrc, concepts=["nash", "gmr", "seq"])
-    assert sweep.method == "exact" and len(sweep) == NRC_PROFILES
+    assert sweep.method == "exact" and len(sweep["profiles"]) == NRC_PROFILES
     assert [p["profile"] for p in sweep.profiles] == list(range(NRC_PROFILES))
     assert [u["decision_maker"] for u in sweep.uncertain] == [
         "United States", "Russia", "Ukraine", "NATO allies"
@@ -99,7 +99,7 @@ def test_every_profile_agrees_with_robustness_counts(nrc):
 
 def test_only_the_named_dms_vary(nrc):
     sweep = detente.sweep(nrc, vary=["NATO allies", "russia"], concepts="seq")
-    assert len(sweep) == 12
+    assert len(sweep["profiles"]) == 12
     assert [u["decision_maker"] for u in sweep.uncertain] == ["Russia", "NATO allies"]
     frame = sweep.to_pandas()
     assert list(frame.columns) == ["Russia statement 5", "NATO allies statement 2", "seq"]
@@ -112,7 +112,7 @@ def test_only_the_named_dms_vary(nrc):
 def test_a_sample_is_its_seed(nrc):
     a = detente.sweep(nrc, 50, seed=9, concepts=["gmr"])
     assert a == detente.sweep(nrc, 50, seed=9, concepts=["gmr"])
-    assert a.method == "sampled" and len(a) == 50
+    assert a.method == "sampled" and len(a["profiles"]) == 50
     assert a != detente.sweep(nrc, 50, seed=10, concepts=["gmr"])
 
 
@@ -226,7 +226,7 @@ def test_each_profile_is_the_model_with_its_element_moved(case):
     model, dm, statements, element, lo, hi, marked = case
     uncertain = model.with_preferences(dm, marked)
     sweep = detente.sweep(uncertain, concepts=CONCEPTS)
-    assert len(sweep) == hi - lo + 1
+    assert len(sweep["profiles"]) == hi - lo + 1
     assert sweep.uncertain[0]["positions"] == [lo + 1, hi + 1]
     for row in sweep.profiles:
         (place,) = row["positions"]
@@ -246,6 +246,6 @@ def test_a_sample_draws_from_the_profiles(case, count, seed):
     uncertain = model.with_preferences(dm, marked)
     every = {tuple(r["positions"]): r["equilibria"] for r in detente.sweep(uncertain, concepts=CONCEPTS).profiles}
     sample = detente.sweep(uncertain, count, seed=seed, concepts=CONCEPTS)
-    assert sample.method == "sampled" and len(sample) == count
+    assert sample.method == "sampled" and len(sample["profiles"]) == count
     for row in sample.profiles:
         assert row["equilibria"] == every[tuple(row["positions"])]

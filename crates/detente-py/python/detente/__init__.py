@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 
 from . import _detente
 from ._detente import DetenteError, LimitError, ModelError, RequestError
+from ._document import Document, _pandas
 from .sweep import Sweep, sweep
 
 # The errors are named as the package exposes them, so that they pickle (as a Dask worker
@@ -530,39 +531,6 @@ class Model:
         return (_from_toml, (self.to_toml(), self.state_count))
 
 
-class Document(Mapping):
-    """A JSON answer of the command line's, read-only: a mapping with the keys of its
-    schema (docs/JSON_SCHEMA.md), its ``schema`` key checked."""
-
-    __slots__ = ("_data",)
-
-    #: The schema this kind of answer has.
-    SCHEMA = ""
-
-    def __init__(self, data: dict) -> None:
-        """Wraps a decoded document of this class's schema."""
-        if data.get("schema") != self.SCHEMA:
-            raise ValueError(f"not a {self.SCHEMA} document: {data.get('schema')!r}")
-        self._data = data
-
-    def __getitem__(self, key: str) -> Any:
-        return self._data[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def to_dict(self) -> dict:
-        """The answer as a plain dict (a deep copy), equal to the CLI's JSON."""
-        return json.loads(json.dumps(self._data))
-
-    def to_json(self, **kwargs: Any) -> str:
-        """The answer as JSON text; keyword arguments go to :func:`json.dumps`."""
-        return json.dumps(self._data, **kwargs)
-
-
 class Analysis(Document):
     """An analysis's answer: a read-only mapping with the keys of the CLI's JSON
     (schema ``detente.analysis/1``): ``schema``, ``model``, ``decision_makers``,
@@ -625,15 +593,6 @@ class Analysis(Document):
                 columns[f"{concept}/{dm['name']}"] = flags(data["stability"][concept][dm["name"]])
             columns[f"{concept}/equilibrium"] = flags(data["equilibria"][concept])
         return pd.DataFrame(columns, index=pd.Index(ids, name="state"))
-
-
-def _pandas() -> Any:
-    """The pandas module, imported on first use."""
-    try:
-        import pandas
-    except ImportError as e:  # pragma: no cover - depends on the environment
-        raise ImportError("to_pandas() needs pandas: pip install pandas") from e
-    return pandas
 
 
 class _Tabular(Document):

@@ -14,6 +14,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Optional, Sequence, Union
 
+from ._document import Document, _pandas
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
 
@@ -160,8 +162,9 @@ def _preferences_of(preferences: Any) -> "dict[str, Any]":
     return _position(preferences, None)
 
 
-class Sweep:
-    """A sweep's answer (schema ``detente.sweep/1``).
+class Sweep(Document):
+    """A sweep's answer: a read-only mapping with the keys of ``detente.sweep/1``
+    (docs/JSON_SCHEMA.md).
 
     ``profiles`` holds one dict per profile, in profile order: ``profile`` (its number,
     from 0), ``positions`` (the position, from 1, each uncertain element takes, in the
@@ -169,25 +172,15 @@ class Sweep:
     state numbers). :meth:`to_pandas` and :meth:`shares` give them as data frames.
     """
 
-    __slots__ = ("_data",)
+    __slots__ = ()
 
-    def __init__(self, data: dict) -> None:
-        """Wraps a decoded ``detente.sweep/1`` document."""
-        if data.get("schema") != SWEEP_SCHEMA:
-            raise ValueError(f"not a {SWEEP_SCHEMA} document: {data.get('schema')!r}")
-        self._data = data
+    SCHEMA = SWEEP_SCHEMA
 
     def __repr__(self) -> str:
         return (
             f"<detente.Sweep of {self._data['model']!r}: {len(self._data['profiles'])} "
             f"profiles ({self._data['method']}), concepts {', '.join(self.concepts)}>"
         )
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Sweep) and other._data == self._data
-
-    def __len__(self) -> int:
-        return len(self._data["profiles"])
 
     @property
     def method(self) -> str:
@@ -210,10 +203,6 @@ class Sweep:
     def profiles(self) -> "list[dict[str, Any]]":
         """Each profile's row (a deep copy)."""
         return json.loads(json.dumps(self._data["profiles"]))
-
-    def to_dict(self) -> dict:
-        """The answer as a plain dict (a deep copy)."""
-        return json.loads(json.dumps(self._data))
 
     def share(self, state: int) -> "dict[str, float]":
         """For each concept, the share of the profiles under which state number ``state``
@@ -262,11 +251,3 @@ class Sweep:
         states = sorted(counts)
         columns = {c: [counts[s][c] / len(rows) for s in states] for c in data["concepts"]}
         return pd.DataFrame(columns, index=pd.Index(states, name="state"))
-
-
-def _pandas() -> Any:
-    try:
-        import pandas as pd
-    except ImportError as e:  # pragma: no cover - depends on the environment
-        raise ImportError("this needs pandas: pip install pandas") from e
-    return pd
