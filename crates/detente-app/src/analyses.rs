@@ -222,7 +222,9 @@ pub(crate) fn refused(error: RobustnessError, timer: &Timer) -> AppError {
         RobustnessError::TooManyProfiles { .. } | RobustnessError::NoSamples => {
             AppError::over(Limit::Profiles, error.to_string())
         }
-        RobustnessError::NoSuchProfiles { .. } => AppError::invalid(error.to_string()),
+        RobustnessError::NoSuchProfiles { .. } | RobustnessError::BackwardRange { .. } => {
+            AppError::invalid(error.to_string())
+        }
         RobustnessError::BadUncertainty { .. } | RobustnessError::Model(_) => {
             AppError::invalid(error.to_string())
                 .help("check the `priority` ranges of the model (docs/MODEL_FORMAT.md)")

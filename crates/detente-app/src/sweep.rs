@@ -162,7 +162,13 @@ impl Prepared {
             ));
         }
         let range = range.unwrap_or(0..count);
-        if range.start > range.end || range.end > count {
+        if range.start > range.end {
+            return Err(AppError::invalid(format!(
+                "the range {}..{} of profile numbers ends before it starts",
+                range.start, range.end
+            )));
+        }
+        if range.end > count {
             return Err(AppError::invalid(format!(
                 "profiles {} to {} were asked for, but {count} were listed",
                 range.start + 1,

@@ -81,6 +81,10 @@ pub enum Command {
     #[command(long_about = ROBUSTNESS_LONG_ABOUT, after_help = ROBUSTNESS_AFTER_HELP)]
     Robustness(RobustnessArgs),
 
+    /// Sweep preference profiles: each profile's equilibria, for every profile of the model's uncertain preferences or a random sample.
+    #[command(after_help = SWEEP_AFTER_HELP)]
+    Sweep(SweepArgs),
+
     /// Write a printable brief (PDF or HTML): the bottom line first, then the detail.
     #[command(after_help = REPORT_AFTER_HELP)]
     Report(ReportArgs),
@@ -462,6 +466,55 @@ pub struct RobustnessArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t)]
     pub format: OutputFormat,
+}
+
+const SWEEP_AFTER_HELP: &str = "\
+Profiles are numbered from 0 and profile N is the same in any run, so a sweep can be split
+across machines with --range and the pieces' rows joined. Python's detente.sweep gives the
+same answer (docs/PYTHON.md) and can run it on a Dask cluster.
+
+Examples:
+  detente sweep                                   every profile of the NRC scenario
+  detente sweep --vary allies,russia -f csv       only these DMs' uncertain statements
+  detente sweep model.toml --sample 5000 --seed 7 --range 0..2500 -f json";
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub source: ModelSource,
+    #[command(flatten)]
+    pub concepts: ConceptsArg,
+    /// Only these decision makers' uncertain elements vary (names or ids, comma-separated or
+    /// repeated); the others keep the order written. Default: every DM's.
+    #[arg(long, value_name = "DM", value_delimiter = ',')]
+    pub vary: Vec<String>,
+    /// Draw this many profiles at random (with replacement) instead of taking every one.
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=robustness::MAX_PROFILES))]
+    pub sample: Option<u64>,
+    /// Seed of the random draw.
+    #[arg(long, default_value_t = 1, requires = "sample")]
+    pub seed: u64,
+    /// Only the profiles numbered START to END (END excluded), e.g. 0..500: one piece of a
+    /// sweep split up.
+    #[arg(long, value_name = "START..END", value_parser = profile_range)]
+    pub range: Option<std::ops::Range<u64>>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+/// `START..END`, profile numbers.
+fn profile_range(text: &str) -> Result<std::ops::Range<u64>, String> {
+    let (start, end) = text
+        .split_once("..")
+        .ok_or_else(|| format!("`{text}` is not START..END, e.g. 0..500"))?;
+    let number = |n: &str| {
+        n.trim()
+            .parse::<u64>()
+            .map_err(|_| format!("`{n}` in `{text}` is not a profile number"))
+    };
+    Ok(number(start)?..number(end)?)
 }
 
 const INVERSE_LONG_ABOUT: &str = "\

@@ -43,6 +43,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Examples => examples(),
         Command::Generate(args) => generate(args),
         Command::Robustness(args) => crate::robustness::run(args),
+        Command::Sweep(args) => crate::robustness::sweep(args),
         Command::Report(args) => report(args),
         Command::Sources(args) => sources(args),
         Command::Serve(args) => crate::serve::serve(args),

@@ -1,12 +1,12 @@
-//! `detente robustness`: equilibria across the preference profiles a model's
-//! uncertain preferences allow.
+//! `detente robustness` and `detente sweep`: equilibria across the preference profiles a
+//! model's uncertain preferences allow, counted or profile by profile.
 
 use crate::Failure;
-use crate::args::RobustnessArgs;
+use crate::args::{RobustnessArgs, SweepArgs};
 use crate::commands::{format_of, note_choice, progress};
 use crate::input::prepare;
-use detente_app::{ConceptChoice, robustness_settings};
-use detente_report::{Render, RobustnessReport};
+use detente_app::{ConceptChoice, SweepProfiles, SweepRequest, robustness_settings};
+use detente_report::{Render, RobustnessReport, SweepReport};
 
 pub fn run(args: RobustnessArgs) -> Result<(), Failure> {
     let (prepared, timer) = prepare(&args.source)?;
@@ -36,6 +36,34 @@ pub fn run(args: RobustnessArgs) -> Result<(), Failure> {
         conflict: &prepared.conflict,
         written: &written,
         robustness: &robustness,
+    };
+    report.render(format_of(args.format), &mut std::io::stdout().lock())?;
+    Ok(())
+}
+
+pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
+    let (prepared, timer) = prepare(&args.source)?;
+    let choice = ConceptChoice::new(
+        args.concepts.chosen().as_deref(),
+        prepared.conflict.state_count(),
+    )?;
+    note_choice(&choice);
+    let request = SweepRequest {
+        profiles: match args.sample {
+            Some(count) => SweepProfiles::Sample {
+                count,
+                seed: args.seed,
+            },
+            None => SweepProfiles::Every,
+        },
+        vary: (!args.vary.is_empty()).then_some(args.vary),
+        concepts: choice.concepts,
+        range: args.range,
+    };
+    let answer = prepared.sweep(&request, &args.source.limits(), &timer)?;
+    let report = SweepReport {
+        model: prepared.model(),
+        sweep: &answer,
     };
     report.render(format_of(args.format), &mut std::io::stdout().lock())?;
     Ok(())

@@ -452,6 +452,53 @@ fn robustness_reports_shares_over_the_preference_profiles() {
 }
 
 #[test]
+fn a_sweep_lists_each_profiles_equilibria_and_splits_by_range() {
+    let args = ["sweep", "--vary", "allies,russia", "-c", "nash,seq"];
+    insta::assert_snapshot!(
+        "sweep_nrc_csv",
+        stdout(&[&args[..], &["-f", "csv"]].concat())
+    );
+    let whole: serde_json::Value =
+        serde_json::from_str(&stdout(&[&args[..], &["-f", "json"]].concat())).unwrap();
+    let mut joined = Vec::new();
+    for range in ["0..5", "5..12"] {
+        let piece: serde_json::Value = serde_json::from_str(&stdout(
+            &[&args[..], &["-f", "json", "--range", range]].concat(),
+        ))
+        .unwrap();
+        assert_eq!(piece["count"], 12);
+        joined.extend(piece["profiles"].as_array().unwrap().clone());
+    }
+    assert_eq!(&joined, whole["profiles"].as_array().unwrap());
+    let text = stdout(&args);
+    assert!(
+        text.contains("Every consistent preference profile: 12 profiles."),
+        "{text}"
+    );
+
+    let sampled = [
+        "sweep", "--sample", "30", "--seed", "4", "-c", "gmr", "-f", "json",
+    ];
+    assert_eq!(stdout(&sampled), stdout(&sampled), "a sample is its seed");
+
+    for (bad, message) in [
+        (vec!["sweep", "--range", "5..3"], "ends before it starts"),
+        (vec!["sweep", "--range", "0..193"], "there are only 192"),
+        (
+            vec!["sweep", "--vary", "atlantis"],
+            "no decision maker called `atlantis`",
+        ),
+        (vec!["sweep", "--range", "3"], "is not START..END"),
+        (vec!["sweep", "--seed", "3"], "--sample"),
+    ] {
+        let out = detente(&bad);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(message), "{bad:?}: {err}");
+    }
+}
+
+#[test]
 fn robustness_samples_reproducibly_when_there_are_too_many_profiles() {
     let model = uncertain_model_file("robustness-sampled");
     let args = [

@@ -317,9 +317,10 @@ async fn two_servers_on_one_database_serve_one_council() {
             started.elapsed() < Duration::from_secs(30),
             "no event for the tabling: {seen}"
         );
-        match tokio::time::timeout(Duration::from_secs(5), events.chunk()).await {
-            Ok(Ok(Some(chunk))) => seen.push_str(&String::from_utf8_lossy(&chunk)),
-            _ => {}
+        if let Ok(Ok(Some(chunk))) =
+            tokio::time::timeout(Duration::from_secs(5), events.chunk()).await
+        {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
         }
     }
     assert!(seen.contains("event: record"), "{seen}");

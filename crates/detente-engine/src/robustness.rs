@@ -116,6 +116,9 @@ pub enum RobustnessError {
     #[error("profiles {} to {} were asked for, but there are only {count}", .start + 1, .end)]
     NoSuchProfiles { start: u64, end: u64, count: u64 },
 
+    #[error("the range {start}..{end} of profile numbers ends before it starts")]
+    BackwardRange { start: u64, end: u64 },
+
     #[error(transparent)]
     Model(#[from] ModelError),
 
@@ -453,7 +456,13 @@ pub fn sweep(
 ) -> Result<(Profiles, Vec<ProfileOutcome>), RobustnessError> {
     let profiles = Profiles::plan(model, settings)?;
     let range = range.unwrap_or(0..profiles.count);
-    if range.start > range.end || range.end > profiles.count {
+    if range.start > range.end {
+        return Err(RobustnessError::BackwardRange {
+            start: range.start,
+            end: range.end,
+        });
+    }
+    if range.end > profiles.count {
         return Err(RobustnessError::NoSuchProfiles {
             start: range.start,
             end: range.end,
@@ -762,6 +771,12 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "profiles 2 to 3 were asked for, but there are only 2"
+        );
+        let backward = Range { start: 2, end: 1 };
+        let error = sweep(&model, &conflict, &settings, Some(backward), &NoDeadline).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the range 2..1 of profile numbers ends before it starts"
         );
     }
 }

@@ -172,10 +172,10 @@ impl Mutator {
             }
             Value::Object(map) if !map.is_empty() && self.below(2) == 0 => {
                 let key = map.keys().nth(self.below(map.len())).cloned();
-                if let Some(value) = key.and_then(|k| map.remove(&k)) {
-                    if self.below(2) == 0 {
-                        map.insert("unknown_key".into(), value);
-                    }
+                if let Some(value) = key.and_then(|k| map.remove(&k))
+                    && self.below(2) == 0
+                {
+                    map.insert("unknown_key".into(), value);
                 }
                 return;
             }

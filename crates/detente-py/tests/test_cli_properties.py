@@ -121,3 +121,19 @@ def test_inverse_equals_the_cli(shape, concepts, state, vary_first):
             assert done.returncode == 2 and error.message in done.stderr, (error, done.stderr)
         else:
             assert answer == cli.run_json(*args)
+
+
+@CLI_SETTINGS
+@given(shapes, concept_lists, st.one_of(st.none(), st.integers(1, 20)), st.integers(0, 99))
+def test_sweep_equals_the_cli(shape, concepts, sample, seed):
+    text = generated(shape).to_toml()
+    if shape["preferences"] == "prioritization" and shape["statements"] > 1:
+        text = with_uncertainty(text, shape["statements"])
+    with ModelFile(text) as f:
+        args = ["sweep", str(f.path), "-c", ",".join(concepts)]
+        if sample is None:
+            answer = detente.sweep(f.model, concepts=concepts)
+        else:
+            answer = detente.sweep(f.model, sample, seed=seed, concepts=concepts)
+            args += ["--sample", str(sample), "--seed", str(seed)]
+        assert answer.to_dict() == cli.run_json(*args)

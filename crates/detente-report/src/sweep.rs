@@ -143,13 +143,17 @@ impl Render for SweepReport<'_> {
             }
         }
         flavour.heading(out, "Equilibria under each profile (state numbers)")?;
+        writeln!(
+            out,
+            "Profiles are numbered from 0, as in JSON and CSV and for splitting a sweep.\n"
+        )?;
         let mut table = flavour.table(true);
         let mut header = vec![Cell::new("Profile")];
         header.extend((1..=uncertain.len()).map(|k| Cell::new(format!("[{k}]"))));
         header.extend(sweep.concepts.iter().map(|c| Cell::new(c.label())));
         table.set_header(header);
         for o in sweep.outcomes.iter().take(TABLE_MAX_ROWS) {
-            let mut row = vec![Cell::new(o.index + 1)];
+            let mut row = vec![Cell::new(o.index)];
             row.extend(o.positions.iter().map(|p| Cell::new(ordinal(p + 1))));
             row.extend(o.equilibria.iter().map(|states| {
                 Cell::new(match states.is_empty() {
