@@ -5,7 +5,7 @@ use crate::args::{
     AnalyzeArgs, CheckArgs, Cli, CoalitionsArgs, Command, ConvertArgs, EvolveArgs, EvolveFormat,
     ExplainArgs, GenerateArgs, OutputFormat, PreferenceArg, ReportArgs, SourcesArgs, StatesArgs,
 };
-use crate::args::{ModelSource, Timeout};
+use crate::args::{ConceptsArg, ModelSource, Timeout};
 use crate::input::prepare;
 use detente_app::{
     BriefFormat, CoalitionChoice, ConceptChoice, Document, ExplainRequest, Limits, ModelFormat,
@@ -84,29 +84,33 @@ pub(crate) fn progress(jobs: usize, states: usize, format: OutputFormat) -> Prog
     bar
 }
 
-/// Says on stderr when SIM and SEQ&SIM were left out of the defaults for size.
-pub(crate) fn note_choice(choice: &ConceptChoice) {
+/// The concepts asked for, or the defaults for the model's size; says on stderr when SIM
+/// and SEQ&SIM were left out of the defaults for size.
+pub(crate) fn chosen_concepts(
+    asked: &ConceptsArg,
+    prepared: &Prepared,
+) -> Result<Vec<Concept>, Failure> {
+    let choice = ConceptChoice::new(asked.chosen().as_deref(), prepared.conflict.state_count())?;
     if choice.sim_left_out {
         eprintln!(
             "note: SIM and SEQ&SIM are not computed by default above {SIM_DEFAULT_MAX_STATES} states (the SIM search grows with the product \
              of the other DMs' improvements); ask for them with --concepts nash,gmr,smr,seq,sim,seqsim"
         );
     }
+    Ok(choice.concepts)
 }
 
 fn analyze(args: AnalyzeArgs) -> Result<(), Failure> {
     let (prepared, timer) = prepare(&args.source)?;
     let conflict = &prepared.conflict;
-    let choice = ConceptChoice::new(args.concepts.chosen().as_deref(), conflict.state_count())?;
-    note_choice(&choice);
+    let concepts = chosen_concepts(&args.concepts, &prepared)?;
     let bar = progress(
-        Analysis::job_count(conflict, &choice.concepts),
+        Analysis::job_count(conflict, &concepts),
         conflict.state_count(),
         args.format,
     );
-    let analysis = prepared.analysis(&choice.concepts, &timer, &|| bar.inc(1));
-    let robustness =
-        detente_app::verdict_robustness(prepared.model(), conflict, &choice.concepts, &timer);
+    let analysis = prepared.analysis(&concepts, &timer, &|| bar.inc(1));
+    let robustness = detente_app::verdict_robustness(prepared.model(), conflict, &concepts, &timer);
     bar.finish_and_clear();
     let report = Report {
         model: prepared.model(),
@@ -331,12 +335,8 @@ fn evolve(args: EvolveArgs) -> Result<(), Failure> {
         .as_deref()
         .map(|t| prepared.state(t))
         .transpose()?;
-    let choice = ConceptChoice::new(
-        args.concepts.chosen().as_deref(),
-        prepared.conflict.state_count(),
-    )?;
-    note_choice(&choice);
-    let analysis = prepared.analysis(&choice.concepts, &timer, &|| {})?;
+    let concepts = chosen_concepts(&args.concepts, &prepared)?;
+    let analysis = prepared.analysis(&concepts, &timer, &|| {})?;
     let coalitions = named_coalitions(&args.coalition)
         .or_else(|| args.coalitions.then_some(CoalitionChoice::Listed));
     let (evolution, coalitions) = prepared.evolve(from, coalitions.as_ref(), &timer)?;

@@ -3,20 +3,16 @@
 
 use crate::Failure;
 use crate::args::{RobustnessArgs, SweepArgs};
-use crate::commands::{format_of, note_choice, progress};
+use crate::commands::{chosen_concepts, format_of, progress};
 use crate::input::prepare;
-use detente_app::{ConceptChoice, SweepProfiles, SweepRequest, robustness_settings};
+use detente_app::{SweepProfiles, SweepRequest, robustness_settings};
 use detente_report::{Render, RobustnessReport, SweepReport};
 
 pub fn run(args: RobustnessArgs) -> Result<(), Failure> {
     let (prepared, timer) = prepare(&args.source)?;
-    let choice = ConceptChoice::new(
-        args.concepts.chosen().as_deref(),
-        prepared.conflict.state_count(),
-    )?;
-    note_choice(&choice);
+    let concepts = chosen_concepts(&args.concepts, &prepared)?;
     let settings = robustness_settings(
-        choice.concepts,
+        concepts,
         Some(args.exact_limit),
         Some(args.samples),
         Some(args.seed),
@@ -43,11 +39,7 @@ pub fn run(args: RobustnessArgs) -> Result<(), Failure> {
 
 pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let (prepared, timer) = prepare(&args.source)?;
-    let choice = ConceptChoice::new(
-        args.concepts.chosen().as_deref(),
-        prepared.conflict.state_count(),
-    )?;
-    note_choice(&choice);
+    let concepts = chosen_concepts(&args.concepts, &prepared)?;
     let request = SweepRequest {
         profiles: match args.sample {
             Some(count) => SweepProfiles::Sample {
@@ -57,7 +49,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
             None => SweepProfiles::Every,
         },
         vary: (!args.vary.is_empty()).then_some(args.vary),
-        concepts: choice.concepts,
+        concepts,
         range: args.range,
     };
     let answer = prepared.sweep(&request, &args.source.limits(), &timer)?;
