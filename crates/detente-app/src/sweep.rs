@@ -94,6 +94,10 @@ impl Prepared {
                 },
                 &request.vary,
             ),
+            SweepProfiles::Sample { count: 0, .. } => {
+                return Err(AppError::invalid("a sample needs at least one profile")
+                    .help("draw 1 or more profiles, or sweep every one"));
+            }
             SweepProfiles::Sample { count, seed } => (
                 Settings {
                     exact_limit: 0,
@@ -175,13 +179,15 @@ impl Prepared {
                 range.end
             )));
         }
+        // Every profile changes the same form: read it from the model once.
+        let form = self.form()?;
         let outcomes = listed[range.start as usize..range.end as usize]
             .par_iter()
             .enumerate()
             .map(|(offset, changes)| {
                 let index = range.start + offset as u64;
                 let variant = self
-                    .with_preferences(changes, limits, timer)
+                    .with_preferences_in(&form, changes, limits, timer)
                     .map_err(|e| in_profile(index, e))?;
                 let analysis = variant.analysis(&concepts, timer, &|| {})?;
                 let equilibria = concepts

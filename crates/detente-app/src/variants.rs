@@ -31,6 +31,18 @@ impl Prepared {
         limits: &Limits,
         timer: &Timer,
     ) -> Result<Prepared, AppError> {
+        self.with_preferences_in(&self.form()?, positions, limits, timer)
+    }
+
+    /// [`Prepared::with_preferences`] given this model's `form` ([`Prepared::form`]), for
+    /// callers that change it many times.
+    pub(crate) fn with_preferences_in(
+        &self,
+        form: &Value,
+        positions: &[(String, Value)],
+        limits: &Limits,
+        timer: &Timer,
+    ) -> Result<Prepared, AppError> {
         let by_id = positions
             .iter()
             .map(|(dm, position)| {
@@ -44,7 +56,7 @@ impl Prepared {
                 Ok((self.model().decision_makers[d].id.clone(), position.clone()))
             })
             .collect::<Result<Vec<_>, AppError>>()?;
-        let form = with_positions(&self.form()?, &by_id)?;
+        let form = with_positions(form, &by_id)?;
         read(form, limits, timer)
     }
 

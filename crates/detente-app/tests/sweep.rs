@@ -273,3 +273,17 @@ fn listed_profiles_are_the_model_with_their_preferences() {
     );
     assert!(answer.elements.is_empty() && answer.outcomes[1].positions.is_empty());
 }
+
+#[test]
+fn an_empty_sample_is_refused_with_what_to_do() {
+    let model = nrc();
+    let limits = Limits::command_line();
+    let empty = request(SweepProfiles::Sample { count: 0, seed: 1 }, None);
+    let AppError::Invalid { message, help } =
+        model.sweep(&empty, &limits, &limits.start()).unwrap_err()
+    else {
+        panic!("an empty sample is an invalid request")
+    };
+    assert_eq!(message, "a sample needs at least one profile");
+    assert!(help.unwrap().contains("every one"));
+}

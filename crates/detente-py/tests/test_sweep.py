@@ -136,10 +136,14 @@ def test_bad_sweeps_are_refused(nrc):
         detente.sweep(nrc, concepts=["nope"])
     with pytest.raises(ValueError):
         detente.sweep(nrc, "some")
-    with pytest.raises(ValueError):
+    with pytest.raises(detente.RequestError, match="at least one profile"):
         detente.sweep(nrc, 0)
-    with pytest.raises(ValueError):
+    with pytest.raises(detente.RequestError, match="leave out the decision makers to vary"):
         detente.sweep(nrc, [{}], vary=["russia"])
+    with pytest.raises(detente.RequestError, match="seed"):
+        detente.sweep(nrc, 5, seed=-1)
+    with pytest.raises(TypeError, match="not float"):
+        detente.sweep(nrc, 1.5)
     with pytest.raises(TypeError, match="Model.state"):
         detente.sweep(nrc, [{}]).share("proposed package")
 

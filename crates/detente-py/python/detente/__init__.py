@@ -185,12 +185,13 @@ def _position(
     return {"ranking": [list(t) if isinstance(t, (list, tuple)) else t for t in ranking]}
 
 
-def _concept_list(concepts: Union[None, str, Iterable[str]]) -> Optional["list[str]"]:
-    if concepts is None:
+def _names(names: Union[None, str, Iterable[str]]) -> Optional["list[str]"]:
+    """Concept keys or DM names given as one string or several, as a list (``None`` kept)."""
+    if names is None:
         return None
-    if isinstance(concepts, str):
-        return [concepts]
-    return [str(c) for c in concepts]
+    if isinstance(names, str):
+        return [names]
+    return [str(n) for n in names]
 
 
 def _state_list(states: Union[None, int, str, Iterable[Union[int, str]]]) -> Optional["list[str]"]:
@@ -330,7 +331,7 @@ class Model:
 
         Raises :class:`RequestError` for an unknown or empty list of concepts.
         """
-        return Analysis(json.loads(self._native.analyze_json(_concept_list(concepts))))
+        return Analysis(json.loads(self._native.analyze_json(_names(concepts))))
 
     def explain(
         self,
@@ -349,7 +350,7 @@ class Model:
         Raises :class:`RequestError` for an unknown state, DM or concept.
         """
         return json.loads(
-            self._native.explain_json(str(state), _concept_list(dms), _concept_list(concepts))
+            self._native.explain_json(str(state), _names(dms), _names(concepts))
         )
 
     def evolve(
@@ -372,7 +373,7 @@ class Model:
         """
         choice, named = _coalition_choice(coalitions)
         text = self._native.evolve_json(
-            None if start is None else str(start), _concept_list(concepts), choice, named
+            None if start is None else str(start), _names(concepts), choice, named
         )
         return json.loads(text)
 
@@ -444,7 +445,7 @@ class Model:
         ``samples`` is 0, or the model is too large to analyse once per profile.
         """
         text, table = self._native.robustness_json(
-            _concept_list(concepts), exact_limit, samples, seed
+            _names(concepts), exact_limit, samples, seed
         )
         return Robustness(json.loads(text), table)
 
@@ -476,8 +477,8 @@ class Model:
         """
         text = self._native.inverse_json(
             str(state),
-            _concept_list(vary),
-            _concept_list(concepts),
+            _names(vary),
+            _names(concepts),
             count=count,
             sample=sample,
             seed=seed,
@@ -497,7 +498,7 @@ class Model:
 
         Raises :class:`RequestError` for an unknown or empty list of concepts.
         """
-        return json.loads(self._native.verdicts_json(_concept_list(concepts)))
+        return json.loads(self._native.verdicts_json(_names(concepts)))
 
     def tableau(self, concepts: Union[None, str, Iterable[str]] = None) -> "pandas.DataFrame":
         """``self.analyze(concepts).to_pandas()``: the tableau as a pandas DataFrame."""

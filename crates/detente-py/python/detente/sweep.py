@@ -117,8 +117,9 @@ def _request(
     seed: int,
 ) -> "dict[str, Any]":
     """The sweep request the native module reads."""
-    from . import _concept_list
+    from . import _names
 
+    # Only the shape of the request is checked here; what it asks is detente-app's to judge.
     if isinstance(profiles, bool):
         raise TypeError('profiles must be "all", a number of profiles or a list of profiles')
     if isinstance(profiles, str):
@@ -126,24 +127,23 @@ def _request(
             raise ValueError(f'profiles must be "all", a number or a list, not {profiles!r}')
         chosen: Any = "all"
     elif isinstance(profiles, int):
-        if profiles < 1:
-            raise ValueError(f"a sample needs at least one profile, not {profiles}")
-        if not 0 <= seed < 2**64:
-            raise ValueError(f"the seed must be from 0 to 2**64 - 1, not {seed}")
         chosen = {"sample": profiles, "seed": seed}
-    else:
+    elif isinstance(profiles, (list, tuple)):
         listed = []
         for k, profile in enumerate(profiles):
             if not isinstance(profile, Mapping):
                 raise TypeError(f"profile {k + 1} must be a dict from DMs to preferences")
             listed.append({str(dm): _preferences_of(p) for dm, p in profile.items()})
         chosen = {"listed": listed}
-        if vary is not None:
-            raise ValueError("listed profiles say whose preferences change: leave out vary")
+    else:
+        raise TypeError(
+            f'profiles must be "all", a number of profiles or a list of profiles, '
+            f"not {type(profiles).__name__}"
+        )
     return {
         "profiles": chosen,
-        "concepts": _concept_list(concepts),
-        "vary": _concept_list(vary),
+        "concepts": _names(concepts),
+        "vary": _names(vary),
         "range": None,
     }
 
